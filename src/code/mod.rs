@@ -1,0 +1,184 @@
+//! The Windows Sockets error catalog: [`WsaCode`] and everything known about each code.
+//!
+//! Every code lives in one table (`table.rs`), one row per code. The table generates the
+//! associated constants (named exactly as Microsoft names them), the lookup by number and
+//! the list behind [`WsaCode::all`]; adding a row adds it to every lookup and every test.
+//!
+//! ```
+//! use wsa_trace::{Category, Family, Retry, WsaCode};
+//!
+//! let code = WsaCode::WSAECONNRESET;
+//! assert_eq!(code.raw(), 10054);
+//! assert_eq!(code.name(), Some("WSAECONNRESET"));
+//! assert_eq!(code.message(), Some("Connection reset by peer"));
+//! assert_eq!(code.berkeley(), Some("ECONNRESET"));
+//! assert_eq!(code.family(), Some(Family::Berkeley));
+//! assert_eq!(code.category(), Category::Transient);
+//! assert_eq!(code.retry(), Retry::Reconnect);
+//!
+//! // Any number is representable; an unknown one simply has no name.
+//! let odd = WsaCode::from_raw(12345);
+//! assert!(!odd.is_known());
+//! assert_eq!(odd.name(), None);
+//! assert_eq!(odd.label(), "UNKNOWN");
+//! ```
+
+mod family;
+mod parse;
+mod table;
+
+use std::fmt;
+
+use crate::classify::{Category, Retry};
+
+pub use family::Family;
+pub use parse::ParseCodeError;
+
+/// A Windows Sockets error code, as `WSAGetLastError` or `raw_os_error()` on Windows reports it.
+///
+/// An open newtype over the number: every `i32` is representable, whether or not the catalog
+/// knows it. Known codes are associated constants named as in `winerror.h` and `winsock2.h`
+/// (`WsaCode::WSAECONNRESET`, `WsaCode::WSA_IO_PENDING`), so one string finds a code in logs,
+/// docs and source alike.
+#[derive(Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[repr(transparent)]
+pub struct WsaCode(i32);
+
+/// What the catalog records for one code.
+#[derive(Debug)]
+pub(crate) struct Info {
+    pub(crate) code: WsaCode,
+    pub(crate) name: &'static str,
+    pub(crate) family: Family,
+    pub(crate) berkeley: Option<&'static str>,
+    pub(crate) message: &'static str,
+    pub(crate) description: &'static str,
+    pub(crate) category: Category,
+    pub(crate) retry: Retry,
+    pub(crate) reason: &'static str,
+    pub(crate) hint: Option<&'static str>,
+}
+
+/// The label that every code outside the catalog shares, so that label sets stay bounded.
+pub const UNKNOWN_LABEL: &str = "UNKNOWN";
+
+impl WsaCode {
+    /// Wraps any number. Never fails: a number outside the catalog is an unknown code.
+    pub const fn from_raw(raw: i32) -> Self {
+        WsaCode(raw)
+    }
+
+    /// The number, as Windows reports it.
+    pub const fn raw(self) -> i32 {
+        self.0
+    }
+
+    pub(crate) fn info(self) -> Option<&'static Info> {
+        table::info(self.0)
+    }
+
+    /// Whether the catalog has a row for this code.
+    pub fn is_known(self) -> bool {
+        self.info().is_some()
+    }
+
+    /// Every code in the catalog, in numerical order.
+    ///
+    /// ```
+    /// use wsa_trace::WsaCode;
+    /// assert!(WsaCode::all().any(|c| c == WsaCode::WSAETIMEDOUT));
+    /// ```
+    pub fn all() -> impl ExactSizeIterator<Item = WsaCode> + Clone {
+        table::ROWS.iter().map(|row| row.code)
+    }
+
+    /// Microsoft's symbol, such as `"WSAECONNRESET"`; `None` for an unknown code.
+    pub fn name(self) -> Option<&'static str> {
+        self.info().map(|i| i.name)
+    }
+
+    /// The symbol, or [`UNKNOWN_LABEL`] for every unknown code: a value from a closed set,
+    /// fit for metric labels.
+    pub fn label(self) -> &'static str {
+        self.name().unwrap_or(UNKNOWN_LABEL)
+    }
+
+    /// The standard short phrase, such as `"Connection reset by peer"`.
+    pub fn message(self) -> Option<&'static str> {
+        self.info().map(|i| i.message)
+    }
+
+    /// A longer explanation of what happened.
+    pub fn description(self) -> Option<&'static str> {
+        self.info().map(|i| i.description)
+    }
+
+    /// The Berkeley sockets (errno) name this code stands for, such as `"ECONNRESET"`.
+    pub fn berkeley(self) -> Option<&'static str> {
+        self.info().and_then(|i| i.berkeley)
+    }
+
+    /// Which group of codes this one belongs to.
+    pub fn family(self) -> Option<Family> {
+        self.info().map(|i| i.family)
+    }
+
+    /// The category of the code when the operation is not known.
+    /// Unknown codes are [`Category::Fatal`]: what is not understood is not retried.
+    ///
+    /// The answer for a given operation comes from [`classify`](crate::classify).
+    pub fn category(self) -> Category {
+        self.info().map_or(Category::Fatal, |i| i.category)
+    }
+
+    /// The retry advice when the operation is not known; [`Retry::Never`] for unknown codes.
+    pub fn retry(self) -> Retry {
+        self.info().map_or(Retry::Never, |i| i.retry)
+    }
+
+    /// One line on why the code has its category and advice.
+    pub fn reason(self) -> Option<&'static str> {
+        self.info().map(|i| i.reason)
+    }
+
+    /// What to check or change, for the codes people meet most.
+    pub fn hint(self) -> Option<&'static str> {
+        self.info().and_then(|i| i.hint)
+    }
+}
+
+impl fmt::Debug for WsaCode {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self.name() {
+            Some(name) => write!(f, "{name}({})", self.0),
+            None => write!(f, "WsaCode({})", self.0),
+        }
+    }
+}
+
+/// `WSAECONNRESET (10054): Connection reset by peer`, or `unknown Windows Sockets code 12345`.
+impl fmt::Display for WsaCode {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self.info() {
+            Some(i) => write!(f, "{} ({}): {}", i.name, self.0, i.message),
+            None => write!(f, "unknown Windows Sockets code {}", self.0),
+        }
+    }
+}
+
+impl From<WsaCode> for i32 {
+    fn from(code: WsaCode) -> i32 {
+        code.0
+    }
+}
+
+impl From<i32> for WsaCode {
+    fn from(raw: i32) -> WsaCode {
+        WsaCode(raw)
+    }
+}
+
+/// The catalog's default class for a code, straight from the table.
+pub(crate) const fn table_class(code: WsaCode) -> Option<(Category, Retry)> {
+    table::class(code.0)
+}

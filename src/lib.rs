@@ -1,0 +1,58 @@
+//! # wsa-trace
+//!
+//! Explains socket failures. Every `io::Error` is given its Windows Sockets (WSA) code, symbol,
+//! category (transient or fatal), retry advice and description, on every platform: on Windows
+//! the OS reports WSA codes directly, on Linux and macOS errno values map to their WSA
+//! equivalents, and errors with no OS code fall back on their `io::ErrorKind`.
+//!
+//! The data flows one way, and each stage is usable alone:
+//!
+//! | stage | what it does | entry points |
+//! |---|---|---|
+//! | [`code`] | the catalog: every WSA code, its message, description, Berkeley name, class and hint | [`WsaCode`] |
+//! | [`map`] | `io::Error` (or any error chain) -> code, keeping the native code | [`Mapping`] |
+//! | [`classify`](mod@classify) | code + operation -> category and retry advice | [`classify()`], [`DefaultClassifier`] |
+//!
+//! ```
+//! use std::io;
+//! use wsa_trace::{classify, Category, Mapping, Op, Retry, WsaCode};
+//!
+//! let err = io::Error::from_raw_os_error(libc::ECONNREFUSED);
+//! let mapping = Mapping::from_io_error(&err);
+//! let code = mapping.code().unwrap();
+//! assert_eq!(code, WsaCode::WSAECONNREFUSED);
+//! assert_eq!(code.raw(), 10061);
+//!
+//! let class = classify(Some(code), Op::Connect);
+//! assert_eq!(class.category, Category::Transient);
+//! assert_eq!(class.retry, Retry::Backoff);
+//! println!("{code}: {}", code.hint().unwrap());
+//! ```
+//!
+//! # Features
+//!
+//! | feature | default | adds |
+//! |---|---|---|
+//! | `cli` | no | the `wsa` command line lookup tool (`cargo install wsa-trace --features cli`) |
+//!
+//! Without features, the crate depends on `std` and `libc` only.
+//!
+//! # The catalog
+//!
+//! The [`catalog`] page lists every code with its default class and the reason for it.
+
+#![forbid(unsafe_code)]
+#![deny(missing_docs, missing_debug_implementations, unreachable_pub)]
+#![cfg_attr(docsrs, feature(doc_cfg))]
+
+pub mod classify;
+pub mod code;
+pub mod map;
+
+pub mod catalog {
+    #![doc = include_str!("../docs/catalog.md")]
+}
+
+pub use classify::{classify, Category, Classification, Classify, DefaultClassifier, Op, Retry};
+pub use code::{Family, ParseCodeError, WsaCode, UNKNOWN_LABEL};
+pub use map::{Mapping, Via};

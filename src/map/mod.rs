@@ -1,0 +1,303 @@
+//! Any error -> a Windows Sockets code, on every platform.
+//!
+//! [`Mapping::from_io_error`] and [`Mapping::from_error`] find the `io::Error` in an error
+//! chain and work out its [`WsaCode`], keeping the native code beside it.
+//!
+//! ```
+//! use std::io;
+//! use wsa_trace::{Mapping, Via, WsaCode};
+//!
+//! // What Linux reports for a reset connection; macOS and Windows use other numbers,
+//! // and each maps to the same code.
+//! let err = io::Error::from_raw_os_error(libc::ECONNRESET);
+//! let m = Mapping::from_io_error(&err);
+//! assert_eq!(m.code(), Some(WsaCode::WSAECONNRESET));
+//! assert_eq!(m.os_code(), Some(libc::ECONNRESET));
+//! assert_eq!(m.via(), Via::Os);
+//! # #[cfg(unix)]
+//! assert_eq!(m.os_name(), Some("ECONNRESET"));
+//!
+//! // No OS code at all: a tokio timeout. The kind decides.
+//! let timeout = io::Error::from(io::ErrorKind::TimedOut);
+//! assert_eq!(Mapping::from_io_error(&timeout).code(), Some(WsaCode::WSAETIMEDOUT));
+//! ```
+//!
+//! # How a code is found
+//!
+//! 1. The error chain is walked through `source()`, and into `io::Error::get_ref()` (an
+//!    `io::Error` hides its payload's own chain), at most 32 hops. The first `io::Error` with
+//!    an OS code wins; failing that, the first whose kind or text gives a code; failing that,
+//!    the first `io::Error` at all, with no code.
+//! 2. An OS code is mapped by the platform's table: on Windows, [`from_windows`] (WSA codes as
+//!    they are, Win32 codes from overlapped I/O translated); elsewhere, [`from_errno`].
+//!    Both are pure functions, available on every platform.
+//! 3. Without an OS code, the standard library's resolver failures are recognised by their
+//!    text (they carry none), then the [`io::ErrorKind`] decides ([`from_kind`]).
+//!
+//! # errno pairs that are not a plain Berkeley equivalence
+//!
+//! | errno | code | why |
+//! |---|---|---|
+//! | `EAGAIN` | `WSAEWOULDBLOCK` | the other name of `EWOULDBLOCK` |
+//! | `ENOTSUP` | `WSAEOPNOTSUPP` | the twin of `EOPNOTSUPP` |
+//! | `EPIPE` | `WSAESHUTDOWN` | a write to a connection the peer closed: what Windows reports as `WSAESHUTDOWN` |
+//! | `ENFILE` | `WSAEMFILE` | the system-wide descriptor limit; Winsock has one code for both limits |
+//! | `ENOMEM` | `WSA_NOT_ENOUGH_MEMORY` | the kernel could not allocate memory |
+//! | `ECANCELED` | `WSA_OPERATION_ABORTED` | an operation cancelled before completion |
+//! | `EPERM` | `WSAEACCES` | Linux's answer when a firewall rule rejects a send or connect |
+//!
+//! # Errors without an OS code
+//!
+//! | `io::ErrorKind` or text | code |
+//! |---|---|
+//! | `ConnectionRefused`, `ConnectionReset`, `ConnectionAborted`, `NotConnected` | `WSAECONNREFUSED`, `WSAECONNRESET`, `WSAECONNABORTED`, `WSAENOTCONN` |
+//! | `AddrInUse`, `AddrNotAvailable` | `WSAEADDRINUSE`, `WSAEADDRNOTAVAIL` |
+//! | `BrokenPipe` | `WSAESHUTDOWN` |
+//! | `WouldBlock` (`try_read`), `Interrupted` | `WSAEWOULDBLOCK`, `WSAEINTR` |
+//! | `TimedOut` (tokio's `timeout`, hyper-util's connect timeout) | `WSAETIMEDOUT` |
+//! | `PermissionDenied`, `InvalidInput`, `Unsupported`, `OutOfMemory` | `WSAEACCES`, `WSAEINVAL`, `WSAEOPNOTSUPP`, `WSA_NOT_ENOUGH_MEMORY` |
+//! | `NetworkUnreachable`, `HostUnreachable`, `NetworkDown` | `WSAENETUNREACH`, `WSAEHOSTUNREACH`, `WSAENETDOWN` |
+//! | "failed to lookup address information: ... not known / does not resolve" | `WSAHOST_NOT_FOUND` |
+//! | "... temporary failure ..." | `WSATRY_AGAIN` |
+//! | "... non-recoverable ..." | `WSANO_RECOVERY` |
+//! | "... no address associated / no usable address ..." | `WSANO_DATA` |
+
+mod chain;
+pub(crate) mod errno;
+mod kind;
+pub(crate) mod windows;
+
+use std::error::Error;
+use std::io;
+
+use crate::code::WsaCode;
+
+pub use chain::find_io_error;
+
+/// One row of a translation table: a native code, its name, the WSA code it maps to, and why,
+/// where the pair is not a plain equivalence.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+#[non_exhaustive]
+pub struct Translation {
+    /// The native symbol, such as `"EPIPE"` or `"ERROR_NETNAME_DELETED"`.
+    pub name: &'static str,
+    /// The native number on the platform the table is for.
+    pub raw: i32,
+    /// The code it maps to.
+    pub code: WsaCode,
+    /// Why, for pairs that are not a plain Berkeley equivalence.
+    pub reason: Option<&'static str>,
+}
+
+/// The errno table compiled for this platform, in table order: the Berkeley pairs, then the
+/// documented extras.
+pub fn errno_translations() -> &'static [Translation] {
+    errno::ROWS
+}
+
+/// The Win32 errors that overlapped socket I/O reports, with the WSA code each stands for.
+/// WSA codes themselves map to themselves and are not listed.
+pub fn windows_translations() -> &'static [Translation] {
+    windows::ROWS
+}
+
+/// How a [`Mapping`] found its code.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+#[non_exhaustive]
+pub enum Via {
+    /// From the OS error code.
+    Os,
+    /// From the text of a resolver failure that carries no OS code.
+    Resolver,
+    /// From the `io::ErrorKind`, for errors with no OS code.
+    Kind,
+    /// Nothing gave a code.
+    Unmapped,
+}
+
+impl Via {
+    /// `"os"`, `"resolver"`, `"kind"` or `"unmapped"`.
+    pub const fn as_str(self) -> &'static str {
+        match self {
+            Via::Os => "os",
+            Via::Resolver => "resolver",
+            Via::Kind => "kind",
+            Via::Unmapped => "unmapped",
+        }
+    }
+}
+
+/// What an `io::Error` is, in Windows Sockets terms, with the native facts kept beside it.
+///
+/// Copying a `Mapping` is cheap and making one never allocates.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct Mapping {
+    code: Option<WsaCode>,
+    os_code: Option<i32>,
+    kind: io::ErrorKind,
+    via: Via,
+}
+
+impl Mapping {
+    /// Maps one `io::Error`, looking inside it if it wraps another error.
+    pub fn from_io_error(err: &io::Error) -> Mapping {
+        chain::map_chain(err).unwrap_or_else(|| Mapping::single(err))
+    }
+
+    /// Maps the first `io::Error` found in an error chain (`hyper_util`'s `ConnectError`,
+    /// `reqwest::Error`, a `Box<dyn Error + Send + Sync>`), or `None` if the chain holds none.
+    ///
+    /// ```
+    /// use std::{error::Error, io};
+    /// use wsa_trace::{Mapping, WsaCode};
+    ///
+    /// #[derive(Debug)]
+    /// struct ConnectFailed(io::Error);
+    /// impl std::fmt::Display for ConnectFailed {
+    ///     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+    ///         f.write_str("connect failed")
+    ///     }
+    /// }
+    /// impl Error for ConnectFailed {
+    ///     fn source(&self) -> Option<&(dyn Error + 'static)> {
+    ///         Some(&self.0)
+    ///     }
+    /// }
+    ///
+    /// let boxed: Box<dyn Error + Send + Sync> =
+    ///     Box::new(ConnectFailed(io::ErrorKind::ConnectionRefused.into()));
+    /// let m = Mapping::from_error(&*boxed).unwrap();
+    /// assert_eq!(m.code(), Some(WsaCode::WSAECONNREFUSED));
+    /// ```
+    pub fn from_error(err: &(dyn Error + 'static)) -> Option<Mapping> {
+        chain::map_chain(err)
+    }
+
+    /// Maps exactly this `io::Error`, without looking inside it.
+    pub(crate) fn single(err: &io::Error) -> Mapping {
+        let kind = err.kind();
+        if let Some(raw) = err.raw_os_error() {
+            if let Some(code) = from_raw_os_error(raw) {
+                return Mapping::new(Some(code), Some(raw), kind, Via::Os);
+            }
+        }
+        let os_code = err.raw_os_error();
+        if os_code.is_none() {
+            if let Some(code) = kind::from_resolver_text(err) {
+                return Mapping::new(Some(code), None, kind, Via::Resolver);
+            }
+        }
+        match from_kind(kind) {
+            Some(code) => Mapping::new(Some(code), os_code, kind, Via::Kind),
+            None => Mapping::new(None, os_code, kind, Via::Unmapped),
+        }
+    }
+
+    const fn new(code: Option<WsaCode>, os_code: Option<i32>, kind: io::ErrorKind, via: Via) -> Self {
+        Mapping {
+            code,
+            os_code,
+            kind,
+            via,
+        }
+    }
+
+    /// The portable Windows Sockets code, if any could be found.
+    pub fn code(&self) -> Option<WsaCode> {
+        self.code
+    }
+
+    /// The code's symbol, or [`UNKNOWN_LABEL`](crate::UNKNOWN_LABEL) when there is none:
+    /// always from a closed set.
+    pub fn label(&self) -> &'static str {
+        self.code.map_or(crate::UNKNOWN_LABEL, WsaCode::label)
+    }
+
+    /// The native OS code as observed (`raw_os_error()`): errno 104 on Linux, 10054 on Windows.
+    pub fn os_code(&self) -> Option<i32> {
+        self.os_code
+    }
+
+    /// The native code's symbolic name on this platform: `"ECONNRESET"` on Unix,
+    /// `"WSAECONNRESET"` or a Win32 name such as `"ERROR_NETNAME_DELETED"` on Windows.
+    pub fn os_name(&self) -> Option<&'static str> {
+        self.os_code.and_then(os_code_name)
+    }
+
+    /// The error's `io::ErrorKind`.
+    pub fn kind(&self) -> io::ErrorKind {
+        self.kind
+    }
+
+    /// How the code was found.
+    pub fn via(&self) -> Via {
+        self.via
+    }
+}
+
+/// Maps a `raw_os_error()` value of the platform this was built for: [`from_windows`] on
+/// Windows, [`from_errno`] elsewhere.
+pub fn from_raw_os_error(raw: i32) -> Option<WsaCode> {
+    #[cfg(windows)]
+    {
+        from_windows(raw)
+    }
+    #[cfg(not(windows))]
+    {
+        from_errno(raw)
+    }
+}
+
+/// The symbolic name of a `raw_os_error()` value on the platform this was built for.
+pub fn os_code_name(raw: i32) -> Option<&'static str> {
+    #[cfg(windows)]
+    {
+        windows::windows_name(raw)
+    }
+    #[cfg(not(windows))]
+    {
+        errno::errno_name(raw)
+    }
+}
+
+/// Maps a Unix errno, as numbered on the platform this was built for, to its code.
+///
+/// ```
+/// use wsa_trace::{map::from_errno, WsaCode};
+/// assert_eq!(from_errno(libc::ECONNREFUSED), Some(WsaCode::WSAECONNREFUSED));
+/// assert_eq!(from_errno(libc::EPIPE), Some(WsaCode::WSAESHUTDOWN));
+/// assert_eq!(from_errno(-1), None);
+/// ```
+pub fn from_errno(errno: i32) -> Option<WsaCode> {
+    errno::from_errno(errno)
+}
+
+/// The name of this platform's errno value, for the errnos the table knows.
+pub fn errno_name(errno: i32) -> Option<&'static str> {
+    errno::errno_name(errno)
+}
+
+/// Maps a Windows `raw_os_error()` value, a WSA code or a Win32 error from overlapped I/O, to
+/// its code. Works on every platform.
+///
+/// ```
+/// use wsa_trace::{map::from_windows, WsaCode};
+/// assert_eq!(from_windows(10054), Some(WsaCode::WSAECONNRESET));
+/// assert_eq!(from_windows(64), Some(WsaCode::WSAECONNRESET)); // ERROR_NETNAME_DELETED
+/// assert_eq!(from_windows(1225), Some(WsaCode::WSAECONNREFUSED)); // ERROR_CONNECTION_REFUSED
+/// assert_eq!(from_windows(2), None); // ERROR_FILE_NOT_FOUND is no socket error
+/// ```
+pub fn from_windows(raw: i32) -> Option<WsaCode> {
+    windows::from_windows(raw)
+}
+
+/// The symbolic name of a Windows `raw_os_error()` value: a WSA symbol or a Win32 name from
+/// the translation table. Works on every platform.
+pub fn windows_name(raw: i32) -> Option<&'static str> {
+    windows::windows_name(raw)
+}
+
+/// Maps an `io::ErrorKind` to a code, for errors that carry no OS code.
+pub fn from_kind(kind: io::ErrorKind) -> Option<WsaCode> {
+    kind::from_kind(kind)
+}
