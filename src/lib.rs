@@ -53,6 +53,11 @@ pub mod catalog {
     #![doc = include_str!("../docs/catalog.md")]
 }
 
+/// The README's examples, compiled and run as doctests.
+#[cfg(doctest)]
+#[doc = include_str!("../README.md")]
+struct ReadmeDoctests;
+
 pub use classify::{classify, Category, Classification, Classify, DefaultClassifier, Op, Retry};
 pub use code::{Family, ParseCodeError, WsaCode, UNKNOWN_LABEL};
 pub use map::{Mapping, Via};
