@@ -47,7 +47,14 @@
 
 pub mod classify;
 pub mod code;
+#[cfg(feature = "tower")]
+pub mod connect;
+#[cfg(feature = "tokio")]
+mod io;
 pub mod map;
+#[cfg(feature = "metrics")]
+pub mod metrics;
+pub mod observe;
 
 pub mod catalog {
     #![doc = include_str!("../docs/catalog.md")]
@@ -61,3 +68,15 @@ struct ReadmeDoctests;
 pub use classify::{classify, Category, Classification, Classify, DefaultClassifier, Op, Retry};
 pub use code::{Family, ParseCodeError, WsaCode, UNKNOWN_LABEL};
 pub use map::{Mapping, Via};
+pub use observe::{ObserveExt, Observer};
+
+#[cfg(feature = "tower")]
+pub use connect::{TraceConnect, TraceConnectLayer};
+#[cfg(feature = "tokio")]
+pub use io::TraceStream;
+
+#[cfg(feature = "tracing")]
+#[doc(hidden)]
+pub mod __private {
+    pub use tracing;
+}

@@ -1,7 +1,7 @@
 use std::fmt;
 
 /// The socket operation that failed. It changes what some codes mean (see the
-/// [rules](crate::classify#rules-that-depend-on-the-operation)).
+/// [rules](mod@crate::classify#rules-that-depend-on-the-operation)).
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
 #[non_exhaustive]
 pub enum Op {

@@ -18,10 +18,9 @@ pub(super) fn classify(code: Option<WsaCode>, op: Op) -> Classification {
     match (code, op) {
         (WsaCode::WSAEADDRINUSE | WsaCode::WSAEADDRNOTAVAIL, Op::Connect) => TRANSIENT_LATER,
         (WsaCode::WSAECONNRESET | WsaCode::WSAECONNABORTED, Op::Accept) => TRANSIENT_NOW,
-        (
-            WsaCode::WSAEMFILE | WsaCode::WSAENOBUFS | WsaCode::WSA_NOT_ENOUGH_MEMORY,
-            Op::Accept,
-        ) => TRANSIENT_LATER,
+        (WsaCode::WSAEMFILE | WsaCode::WSAENOBUFS | WsaCode::WSA_NOT_ENOUGH_MEMORY, Op::Accept) => {
+            TRANSIENT_LATER
+        }
         (WsaCode::WSAECONNRESET | WsaCode::WSAENETRESET | WsaCode::WSAECONNREFUSED, op)
             if op.is_datagram_receive() =>
         {

@@ -126,7 +126,7 @@ impl WsaCode {
     /// The category of the code when the operation is not known.
     /// Unknown codes are [`Category::Fatal`]: what is not understood is not retried.
     ///
-    /// The answer for a given operation comes from [`classify`](crate::classify).
+    /// The answer for a given operation comes from [`classify`](mod@crate::classify).
     pub fn category(self) -> Category {
         self.info().map_or(Category::Fatal, |i| i.category)
     }
@@ -181,4 +181,19 @@ impl From<i32> for WsaCode {
 /// The catalog's default class for a code, straight from the table.
 pub(crate) const fn table_class(code: WsaCode) -> Option<(Category, Retry)> {
     table::class(code.0)
+}
+
+#[cfg(feature = "metrics")]
+impl WsaCode {
+    /// The code's position in the catalog, for tables indexed by code.
+    pub(crate) fn index(self) -> Option<usize> {
+        table::ROWS
+            .binary_search_by_key(&self.0, |row| row.code.raw())
+            .ok()
+    }
+
+    /// How many codes the catalog has.
+    pub(crate) fn count() -> usize {
+        table::ROWS.len()
+    }
 }

@@ -43,7 +43,10 @@ const RESOLVER_PHRASES: &[(&str, WsaCode)] = &[
     ("non-recoverable", WsaCode::WSANO_RECOVERY),
     ("no address associated", WsaCode::WSANO_DATA),
     ("no usable address", WsaCode::WSANO_DATA),
-    ("address family for hostname not supported", WsaCode::WSANO_DATA),
+    (
+        "address family for hostname not supported",
+        WsaCode::WSANO_DATA,
+    ),
 ];
 
 /// Recognises the standard library's resolver failures by their text, without allocating.

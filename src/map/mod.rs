@@ -173,6 +173,11 @@ impl Mapping {
         chain::map_chain(err)
     }
 
+    /// The mapping of an error with no `io::Error` inside: no code, kind `Other`.
+    pub fn unmapped() -> Mapping {
+        Mapping::new(None, None, io::ErrorKind::Other, Via::Unmapped)
+    }
+
     /// Maps exactly this `io::Error`, without looking inside it.
     pub(crate) fn single(err: &io::Error) -> Mapping {
         let kind = err.kind();
@@ -193,7 +198,12 @@ impl Mapping {
         }
     }
 
-    const fn new(code: Option<WsaCode>, os_code: Option<i32>, kind: io::ErrorKind, via: Via) -> Self {
+    const fn new(
+        code: Option<WsaCode>,
+        os_code: Option<i32>,
+        kind: io::ErrorKind,
+        via: Via,
+    ) -> Self {
         Mapping {
             code,
             os_code,

@@ -1,0 +1,69 @@
+use std::error::Error;
+
+use crate::io::TraceStream;
+use crate::observe::{Observer, Peer, Target};
+
+/// How a connector layer treats its inner service: how to see its error as a
+/// `dyn Error`, what to do with a new connection, and where the request is headed.
+///
+/// Implemented by [`Wrap`] and [`ObserveOnly`]; the choice is made by the layer's
+/// constructor.
+pub trait Mode<Req, Resp, E> {
+    /// What the layered service returns.
+    type Response;
+
+    /// The peer a request connects to.
+    fn peer(req: &Req) -> Peer;
+
+    /// The error as a `dyn Error`, to walk its chain.
+    fn error(err: &E) -> &(dyn Error + 'static);
+
+    /// Turns the new connection into the response.
+    fn response(resp: Resp, observer: &Observer, peer: Peer) -> Self::Response;
+}
+
+/// Wraps each new stream in a [`TraceStream`]; for inner errors that implement `Error`.
+#[derive(Clone, Copy, Debug, Default)]
+pub struct Wrap;
+
+/// Observes connect failures and leaves the connection as it is; for inner services that
+/// return `Box<dyn Error + Send + Sync>` and a type that must not change (reqwest's
+/// `connector_layer`).
+#[derive(Clone, Copy, Debug, Default)]
+pub struct ObserveOnly;
+
+impl<Req, Resp, E> Mode<Req, Resp, E> for Wrap
+where
+    Req: Target,
+    E: Error + 'static,
+{
+    type Response = TraceStream<Resp>;
+
+    fn peer(req: &Req) -> Peer {
+        req.peer()
+    }
+
+    fn error(err: &E) -> &(dyn Error + 'static) {
+        err
+    }
+
+    fn response(resp: Resp, observer: &Observer, peer: Peer) -> TraceStream<Resp> {
+        TraceStream::new(resp, observer.clone(), peer)
+    }
+}
+
+impl<Req, Resp> Mode<Req, Resp, Box<dyn Error + Send + Sync>> for ObserveOnly {
+    type Response = Resp;
+
+    fn peer(_: &Req) -> Peer {
+        Peer::unknown()
+    }
+
+    fn error(err: &Box<dyn Error + Send + Sync>) -> &(dyn Error + 'static) {
+        &**err
+    }
+
+    fn response(resp: Resp, _: &Observer, _: Peer) -> Resp {
+        resp
+    }
+}

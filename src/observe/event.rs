@@ -1,0 +1,71 @@
+//! The tracing event, and the same fields recorded on a span.
+
+use tracing::{Level, Span};
+
+use super::{otel, Observation, Peer};
+
+/// The target of every event this crate emits.
+pub const TARGET: &str = "wsa_trace";
+
+macro_rules! emit_at {
+    ($level:expr, $($fields:tt)+) => {
+        match $level {
+            Level::ERROR => tracing::event!(target: TARGET, Level::ERROR, $($fields)+),
+            Level::WARN => tracing::event!(target: TARGET, Level::WARN, $($fields)+),
+            Level::INFO => tracing::event!(target: TARGET, Level::INFO, $($fields)+),
+            Level::DEBUG => tracing::event!(target: TARGET, Level::DEBUG, $($fields)+),
+            _ => tracing::event!(target: TARGET, Level::TRACE, $($fields)+),
+        }
+    };
+}
+
+pub(super) fn event(level: Level, obs: &Observation, peer: &Peer, error: &dyn std::fmt::Display) {
+    let m = &obs.mapping;
+    let code = m.code();
+    emit_at!(
+        level,
+        wsa.code = code.map(|c| c.raw()),
+        wsa.symbol = m.label(),
+        wsa.category = obs.class.category.as_str(),
+        wsa.retry = obs.class.retry.as_str(),
+        wsa.message = code.and_then(|c| c.message()),
+        wsa.description = code.and_then(|c| c.description()),
+        wsa.op = obs.op.as_str(),
+        wsa.os_code = m.os_code(),
+        wsa.os_name = m.os_name(),
+        wsa.kind = ?m.kind(),
+        error.type = otel::error_type(code),
+        server.address = peer.name(),
+        network.peer.address = peer.ip().map(tracing::field::display),
+        network.peer.port = peer.port(),
+        network.transport = peer.transport().map(|t| t.as_str()),
+        error = %error,
+        "socket operation failed"
+    );
+}
+
+pub(super) fn record(span: &Span, obs: &Observation, peer: &Peer) {
+    if span.is_disabled() {
+        return;
+    }
+    let m = &obs.mapping;
+    let code = m.code();
+    span.record("wsa.code", code.map(|c| c.raw()));
+    span.record("wsa.symbol", m.label());
+    span.record("wsa.category", obs.class.category.as_str());
+    span.record("wsa.retry", obs.class.retry.as_str());
+    span.record("wsa.message", code.and_then(|c| c.message()));
+    span.record("wsa.description", code.and_then(|c| c.description()));
+    span.record("wsa.op", obs.op.as_str());
+    span.record("wsa.os_code", m.os_code());
+    span.record("wsa.os_name", m.os_name());
+    span.record("wsa.kind", tracing::field::debug(m.kind()));
+    span.record("error.type", otel::error_type(code));
+    span.record("server.address", peer.name());
+    span.record(
+        "network.peer.address",
+        peer.ip().map(tracing::field::display),
+    );
+    span.record("network.peer.port", peer.port());
+    span.record("network.transport", peer.transport().map(|t| t.as_str()));
+}

@@ -1,0 +1,53 @@
+use std::io;
+
+use super::{Observer, Peer};
+use crate::classify::Op;
+
+/// Observes one-off socket calls: `bind`, `listen`, `accept`, `try_read`, `send_to`, ...
+///
+/// The result comes back unchanged.
+///
+/// ```no_run
+/// use wsa_trace::observe::{ObserveExt, Observer};
+/// use wsa_trace::Op;
+///
+/// # async fn run() -> std::io::Result<()> {
+/// let observer = Observer::new();
+/// let listener = tokio::net::TcpListener::bind("127.0.0.1:8080")
+///     .await
+///     .observe_with(&observer, Op::Bind)?;
+/// # Ok(()) }
+/// ```
+pub trait ObserveExt {
+    /// Observes an error with a default [`Observer`] (an [`Observer::new()`] shared by all
+    /// calls, so its counters persist).
+    fn observe(self, op: Op) -> Self;
+
+    /// Observes an error with `observer`.
+    fn observe_with(self, observer: &Observer, op: Op) -> Self;
+
+    /// Observes an error with `observer`, recording `peer`.
+    fn observe_peer(self, observer: &Observer, op: Op, peer: &Peer) -> Self;
+}
+
+impl<T> ObserveExt for io::Result<T> {
+    fn observe(self, op: Op) -> Self {
+        self.observe_with(shared(), op)
+    }
+
+    fn observe_with(self, observer: &Observer, op: Op) -> Self {
+        self.observe_peer(observer, op, &Peer::unknown())
+    }
+
+    fn observe_peer(self, observer: &Observer, op: Op, peer: &Peer) -> Self {
+        if let Err(err) = &self {
+            observer.observe_io(err, op, peer);
+        }
+        self
+    }
+}
+
+fn shared() -> &'static Observer {
+    static SHARED: std::sync::OnceLock<Observer> = std::sync::OnceLock::new();
+    SHARED.get_or_init(Observer::new)
+}

@@ -1,0 +1,321 @@
+//! What happens when an error is seen: one tracing event with structured fields, the same
+//! fields on the current span if asked, and one count on the per-code counter. The caller
+//! then gets its original error back, untouched.
+//!
+//! ```
+//! use std::io;
+//! use wsa_trace::observe::{Observer, Peer};
+//! use wsa_trace::{Op, Retry, WsaCode};
+//!
+//! let observer = Observer::new();
+//! let err = io::Error::from(io::ErrorKind::ConnectionRefused);
+//! let seen = observer.observe_io(&err, Op::Connect, &Peer::unknown());
+//! assert_eq!(seen.code(), Some(WsaCode::WSAECONNREFUSED));
+//! assert_eq!(seen.class.retry, Retry::Backoff);
+//! ```
+//!
+//! # Fields
+//!
+//! Every event has these fields (absent where unknown); [`socket_span!`](crate::socket_span)
+//! declares the same ones on a span so that [`Observer::record_on_span`] can fill them.
+//!
+//! | field | example | meaning |
+//! |---|---|---|
+//! | `wsa.code` | `10054` | the Windows Sockets code |
+//! | `wsa.symbol` | `WSAECONNRESET` | its symbol, `UNKNOWN` when there is none |
+//! | `wsa.category` | `transient` | `transient` or `fatal` |
+//! | `wsa.retry` | `reconnect` | `immediately`, `backoff`, `reconnect` or `never` |
+//! | `wsa.message` | `Connection reset by peer` | the standard short phrase |
+//! | `wsa.description` | `The remote side, ...` | what happened |
+//! | `wsa.op` | `read` | the operation that failed ([`Op`](crate::Op)) |
+//! | `wsa.os_code` | `104` | the native code (`raw_os_error()`) |
+//! | `wsa.os_name` | `ECONNRESET` | its name on this platform |
+//! | `wsa.kind` | `ConnectionReset` | the `io::ErrorKind` |
+//! | `error.type` | `connection_reset` | OpenTelemetry's low-cardinality error name, `_OTHER` if none |
+//! | `server.address` | `example.com` | the host name connected to, where known |
+//! | `network.peer.address` | `127.0.0.1` | the peer's IP address, where known |
+//! | `network.peer.port` | `8080` | the peer's port, where known |
+//! | `network.transport` | `tcp` | `tcp`, `udp` or `unix` |
+//! | `error` | `Connection reset by peer (os error 104)` | the error's own text |
+//!
+//! Events have the target `wsa_trace` and the message `socket operation failed`. Their level
+//! follows the class: `DEBUG` for the would-block class (nothing failed), `WARN` for other
+//! transient errors, `ERROR` for fatal ones; each is configurable.
+//!
+//! # Cost
+//!
+//! Mapping and classifying allocate nothing. Field values are computed only when a
+//! subscriber wants the event. Counting is one atomic add once the (code, operation) handle
+//! exists; see [`metrics`](crate::metrics).
+
+#[cfg(feature = "tracing")]
+mod event;
+mod ext;
+pub(crate) mod otel;
+mod peer;
+
+use std::error::Error;
+use std::fmt;
+use std::io;
+use std::sync::Arc;
+
+use crate::classify::{Classification, Classify, DefaultClassifier, Op};
+use crate::code::WsaCode;
+use crate::map::Mapping;
+
+#[cfg(feature = "tracing")]
+pub use event::TARGET;
+pub use ext::ObserveExt;
+pub use otel::OTHER as ERROR_TYPE_OTHER;
+pub use peer::{Host, Peer, Target, Transport};
+
+#[cfg(feature = "tracing")]
+pub use tracing::Level;
+
+/// What was seen: the mapping, its class and the operation.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct Observation {
+    /// The error in Windows Sockets terms.
+    pub mapping: Mapping,
+    /// Its category and retry advice for `op`.
+    pub class: Classification,
+    /// The operation that failed.
+    pub op: Op,
+}
+
+impl Observation {
+    /// The code, if one was found.
+    pub fn code(&self) -> Option<WsaCode> {
+        self.mapping.code()
+    }
+
+    /// OpenTelemetry's `error.type` for this error: snake_case, `_OTHER` when no name applies.
+    pub fn error_type(&self) -> &'static str {
+        otel::error_type(self.mapping.code())
+    }
+}
+
+/// Maps, classifies, emits and counts. Cheap to clone: the classifier and the counters are
+/// shared.
+///
+/// ```
+/// use wsa_trace::observe::{Level, Observer};
+/// use wsa_trace::{Classification, DefaultClassifier, WsaCode};
+///
+/// let observer = Observer::new()
+///     .classifier(DefaultClassifier::new().with_code(WsaCode::WSAECONNREFUSED, Classification::FATAL))
+///     .level_transient(Level::INFO)
+///     .metrics_prefix("myapp")
+///     .record_on_span(true);
+/// # let _ = observer;
+/// ```
+#[derive(Clone)]
+pub struct Observer {
+    classifier: Arc<dyn Classify + Send + Sync>,
+    #[cfg(feature = "tracing")]
+    levels: Levels,
+    #[cfg(feature = "tracing")]
+    on_event: bool,
+    #[cfg(feature = "tracing")]
+    on_span: bool,
+    #[cfg(feature = "metrics")]
+    counters: Arc<crate::metrics::ErrorCounters>,
+}
+
+#[cfg(feature = "tracing")]
+#[derive(Clone, Copy, Debug)]
+struct Levels {
+    immediately: Level,
+    transient: Level,
+    fatal: Level,
+}
+
+impl Default for Observer {
+    fn default() -> Self {
+        Observer::new()
+    }
+}
+
+impl fmt::Debug for Observer {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        let mut d = f.debug_struct("Observer");
+        #[cfg(feature = "tracing")]
+        d.field("levels", &self.levels)
+            .field("on_event", &self.on_event)
+            .field("on_span", &self.on_span);
+        #[cfg(feature = "metrics")]
+        d.field("counter", &self.counters.name());
+        d.finish_non_exhaustive()
+    }
+}
+
+impl Observer {
+    /// The built-in classifier, an event per error at the default levels, no span recording,
+    /// and counters named `wsa_socket_errors_total`.
+    pub fn new() -> Self {
+        Observer {
+            classifier: Arc::new(DefaultClassifier::new()),
+            #[cfg(feature = "tracing")]
+            levels: Levels {
+                immediately: Level::DEBUG,
+                transient: Level::WARN,
+                fatal: Level::ERROR,
+            },
+            #[cfg(feature = "tracing")]
+            on_event: true,
+            #[cfg(feature = "tracing")]
+            on_span: false,
+            #[cfg(feature = "metrics")]
+            counters: crate::metrics::ErrorCounters::new(crate::metrics::DEFAULT_PREFIX),
+        }
+    }
+
+    /// Classifies with `classifier`. Defaults to [`DefaultClassifier::new()`].
+    pub fn classifier<C>(mut self, classifier: C) -> Self
+    where
+        C: Classify + Send + Sync + 'static,
+    {
+        self.classifier = Arc::new(classifier);
+        self
+    }
+
+    /// The level of events for the would-block class ([`Retry::Immediately`]).
+    /// Defaults to `DEBUG`.
+    #[cfg(feature = "tracing")]
+    pub fn level_immediately(mut self, level: Level) -> Self {
+        self.levels.immediately = level;
+        self
+    }
+
+    /// The level of events for other transient errors. Defaults to `WARN`.
+    #[cfg(feature = "tracing")]
+    pub fn level_transient(mut self, level: Level) -> Self {
+        self.levels.transient = level;
+        self
+    }
+
+    /// The level of events for fatal errors. Defaults to `ERROR`.
+    #[cfg(feature = "tracing")]
+    pub fn level_fatal(mut self, level: Level) -> Self {
+        self.levels.fatal = level;
+        self
+    }
+
+    /// Whether to emit an event per error. Defaults to `true`.
+    #[cfg(feature = "tracing")]
+    pub fn emit_event(mut self, yes: bool) -> Self {
+        self.on_event = yes;
+        self
+    }
+
+    /// Whether to record the fields on the current span as well. The span must declare
+    /// them: create it with [`socket_span!`](crate::socket_span). Defaults to `false`.
+    #[cfg(feature = "tracing")]
+    pub fn record_on_span(mut self, yes: bool) -> Self {
+        self.on_span = yes;
+        self
+    }
+
+    /// Names the counter `<prefix>_socket_errors_total`. Defaults to `wsa`.
+    #[cfg(feature = "metrics")]
+    pub fn metrics_prefix(mut self, prefix: &str) -> Self {
+        self.counters = crate::metrics::ErrorCounters::new(prefix);
+        self
+    }
+
+    /// The full name of the error counter.
+    #[cfg(feature = "metrics")]
+    pub fn counter_name(&self) -> &str {
+        self.counters.name()
+    }
+
+    /// Maps and classifies without emitting or counting.
+    pub fn classify(&self, mapping: Mapping, op: Op) -> Observation {
+        Observation {
+            mapping,
+            class: self.classifier.classify(mapping.code(), op),
+            op,
+        }
+    }
+
+    /// Observes an `io::Error` from `op` towards `peer`: maps, classifies, emits, counts.
+    #[cold]
+    #[inline(never)]
+    pub fn observe_io(&self, err: &io::Error, op: Op, peer: &Peer) -> Observation {
+        let obs = self.classify(Mapping::from_io_error(err), op);
+        self.emit(&obs, peer, err);
+        obs
+    }
+
+    /// Observes any error, walking its chain to the `io::Error` inside. Errors with none are
+    /// counted in the unknown bucket.
+    #[cold]
+    #[inline(never)]
+    pub fn observe_error(&self, err: &(dyn Error + 'static), op: Op, peer: &Peer) -> Observation {
+        let mapping = Mapping::from_error(err).unwrap_or_else(Mapping::unmapped);
+        let obs = self.classify(mapping, op);
+        self.emit(&obs, peer, err);
+        obs
+    }
+
+    #[allow(unused_variables)]
+    fn emit(&self, obs: &Observation, peer: &Peer, err: &dyn fmt::Display) {
+        #[cfg(feature = "metrics")]
+        self.counters
+            .increment(obs.mapping.code(), obs.op, obs.class.category);
+        #[cfg(feature = "tracing")]
+        {
+            if self.on_event {
+                event::event(self.level(obs), obs, peer, err);
+            }
+            if self.on_span {
+                event::record(&tracing::Span::current(), obs, peer);
+            }
+        }
+    }
+
+    #[cfg(feature = "tracing")]
+    fn level(&self, obs: &Observation) -> Level {
+        match (obs.class.retry, obs.class.category) {
+            (crate::Retry::Immediately, _) => self.levels.immediately,
+            (_, crate::Category::Transient) => self.levels.transient,
+            (_, crate::Category::Fatal) => self.levels.fatal,
+        }
+    }
+}
+
+/// Creates a span that declares every field an [`Observer`] records, for use with
+/// [`Observer::record_on_span`]. Takes a level and a name, then any fields of your own.
+///
+/// ```
+/// use wsa_trace::socket_span;
+///
+/// let span = socket_span!(tracing::Level::INFO, "fetch", url = "http://127.0.0.1:1/");
+/// let _guard = span.enter();
+/// ```
+#[cfg(feature = "tracing")]
+#[macro_export]
+macro_rules! socket_span {
+    ($level:expr, $name:expr $(, $($fields:tt)*)?) => {
+        $crate::__private::tracing::span!(
+            $level,
+            $name,
+            wsa.code = $crate::__private::tracing::field::Empty,
+            wsa.symbol = $crate::__private::tracing::field::Empty,
+            wsa.category = $crate::__private::tracing::field::Empty,
+            wsa.retry = $crate::__private::tracing::field::Empty,
+            wsa.message = $crate::__private::tracing::field::Empty,
+            wsa.description = $crate::__private::tracing::field::Empty,
+            wsa.op = $crate::__private::tracing::field::Empty,
+            wsa.os_code = $crate::__private::tracing::field::Empty,
+            wsa.os_name = $crate::__private::tracing::field::Empty,
+            wsa.kind = $crate::__private::tracing::field::Empty,
+            error.type = $crate::__private::tracing::field::Empty,
+            server.address = $crate::__private::tracing::field::Empty,
+            network.peer.address = $crate::__private::tracing::field::Empty,
+            network.peer.port = $crate::__private::tracing::field::Empty,
+            network.transport = $crate::__private::tracing::field::Empty,
+            $($($fields)*)?
+        )
+    };
+}
