@@ -12,6 +12,11 @@
 //! | [`code`] | the catalog: every WSA code, its message, description, Berkeley name, class and hint | [`WsaCode`] |
 //! | [`map`] | `io::Error` (or any error chain) -> code, keeping the native code | [`Mapping`] |
 //! | [`classify`](mod@classify) | code + operation -> category and retry advice | [`classify()`], [`DefaultClassifier`] |
+//! | [`observe`] | a tracing event with structured fields, a per-code counter | [`Observer`], [`ObserveExt`] |
+//! | [`TraceStream`], [`connect`] | wrap tokio streams and tower connectors | [`TraceStream`], [`TraceConnectLayer`] |
+//!
+//! The caller always gets its original error back: same value, same `kind()`, same
+//! `raw_os_error()`, and the service's error type does not change.
 //!
 //! ```
 //! use std::io;
@@ -29,13 +34,40 @@
 //! println!("{code}: {}", code.hint().unwrap());
 //! ```
 //!
+//! Around a connector, with tower:
+//!
+//! ```no_run
+//! # #[cfg(all(feature = "tower", feature = "tracing"))]
+//! # async fn run() -> std::io::Result<()> {
+//! use std::net::SocketAddr;
+//! use tokio::io::AsyncReadExt;
+//! use tower::{service_fn, Layer, ServiceExt};
+//! use wsa_trace::TraceConnectLayer;
+//!
+//! let connector = TraceConnectLayer::new()
+//!     .layer(service_fn(|addr: SocketAddr| tokio::net::TcpStream::connect(addr)));
+//! let addr: SocketAddr = "127.0.0.1:8080".parse().unwrap();
+//! // Refused? One event (wsa.symbol=WSAECONNREFUSED wsa.op=connect ...), one count,
+//! // and the original io::Error comes back.
+//! let mut stream = connector.oneshot(addr).await?;
+//! let mut buf = [0; 1024];
+//! stream.read(&mut buf).await?; // a reset here is observed with wsa.op=read
+//! # Ok(()) }
+//! ```
+//!
 //! # Features
 //!
-//! | feature | default | adds |
-//! |---|---|---|
-//! | `cli` | no | the `wsa` command line lookup tool (`cargo install wsa-trace --features cli`) |
+//! | feature | default | adds | dependencies |
+//! |---|---|---|---|
+//! | `tracing` | yes | a structured event per error, span recording ([`socket_span!`]) | `tracing` |
+//! | `metrics` | yes | the per-code error counter ([`metrics`](mod@metrics)) | `metrics` |
+//! | `tokio` | yes | [`TraceStream`], the `AsyncRead`/`AsyncWrite` wrapper | `tokio` (no features), `pin-project` |
+//! | `tower` | yes | [`TraceConnectLayer`] for connectors (implies `tokio`) | `tower-service`, `tower-layer` |
+//! | `hyper` | no | hyper's `rt::Read`/`rt::Write` and hyper-util's `Connection` on [`TraceStream`], `http::Uri` targets | `hyper`, `hyper-util`, `http` |
+//! | `cli` | no | the `wsa` lookup tool (`cargo install wsa-trace --features cli`) | `clap`, `serde_json` |
 //!
-//! Without features, the crate depends on `std` and `libc` only.
+//! With no features the catalog, mapping, classification and [`Observer`] (which then
+//! only classifies) need `std` and `libc` alone.
 //!
 //! # The catalog
 //!
@@ -56,6 +88,7 @@ pub mod map;
 pub mod metrics;
 pub mod observe;
 
+/// Every Windows Sockets code with its default class.
 pub mod catalog {
     #![doc = include_str!("../docs/catalog.md")]
 }

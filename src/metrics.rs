@@ -81,3 +81,27 @@ impl ErrorCounters {
         })
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn op_discriminants_index_op_all() {
+        for (i, op) in Op::ALL.into_iter().enumerate() {
+            assert_eq!(op as usize, i, "{op:?}");
+        }
+    }
+
+    #[test]
+    fn every_code_has_its_own_slot() {
+        let counters = ErrorCounters::new("t");
+        assert_eq!(counters.slots.len(), (WsaCode::count() + 1) * Op::ALL.len());
+        let mut seen = std::collections::HashSet::new();
+        for code in WsaCode::all() {
+            assert!(seen.insert(code.index().unwrap()), "{code:?}");
+        }
+        assert_eq!(seen.len(), WsaCode::count());
+        assert_eq!(counters.name(), "t_socket_errors_total");
+    }
+}

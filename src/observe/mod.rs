@@ -27,7 +27,7 @@
 //! | `wsa.retry` | `reconnect` | `immediately`, `backoff`, `reconnect` or `never` |
 //! | `wsa.message` | `Connection reset by peer` | the standard short phrase |
 //! | `wsa.description` | `The remote side, ...` | what happened |
-//! | `wsa.op` | `read` | the operation that failed ([`Op`](crate::Op)) |
+//! | `wsa.op` | `read` | the operation that failed ([`Op`]) |
 //! | `wsa.os_code` | `104` | the native code (`raw_os_error()`) |
 //! | `wsa.os_name` | `ECONNRESET` | its name on this platform |
 //! | `wsa.kind` | `ConnectionReset` | the `io::ErrorKind` |
@@ -179,7 +179,7 @@ impl Observer {
         self
     }
 
-    /// The level of events for the would-block class ([`Retry::Immediately`]).
+    /// The level of events for the would-block class ([`Retry::Immediately`](crate::Retry::Immediately)).
     /// Defaults to `DEBUG`.
     #[cfg(feature = "tracing")]
     pub fn level_immediately(mut self, level: Level) -> Self {
