@@ -9,19 +9,17 @@
 //! ```no_run
 //! use std::net::SocketAddr;
 //! use tokio::net::TcpStream;
-//! use tower_layer::Layer;
-//! use tower_service::Service;
+//! use tower::{service_fn, Layer, ServiceExt};
 //! use wsa_trace::TraceConnectLayer;
 //!
 //! # async fn run() -> std::io::Result<()> {
-//! let connect = tower_service_fn(|addr: SocketAddr| TcpStream::connect(addr));
-//! let mut connector = TraceConnectLayer::new().layer(connect);
+//! let connector = TraceConnectLayer::new()
+//!     .layer(service_fn(|addr: SocketAddr| TcpStream::connect(addr)));
 //! let addr: SocketAddr = "127.0.0.1:8080".parse().unwrap();
 //! // A refused connect is logged and counted as WSAECONNREFUSED (op "connect"), then returned.
-//! let stream = connector.call(addr).await?; // a TraceStream<TcpStream>
+//! let stream = connector.oneshot(addr).await?; // a TraceStream<TcpStream>
+//! # drop(stream);
 //! # Ok(()) }
-//! # fn tower_service_fn<F>(f: F) -> F { f }
-//! # impl Service<SocketAddr> for fn(SocketAddr) {}
 //! ```
 //!
 //! # Modes
