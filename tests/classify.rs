@@ -1,0 +1,340 @@
+//! The classification rules, one test per row of the table in `wsa_trace::classify`'s docs,
+//! and the user's overrides.
+
+use wsa_trace::{
+    classify, Category, Classification, Classify, DefaultClassifier, Op, Retry, WsaCode,
+};
+
+use Category::{Fatal, Transient};
+use Retry::{Backoff, Immediately, Never, Reconnect};
+
+fn class(code: WsaCode, op: Op) -> (Category, Retry) {
+    let c = classify(Some(code), op);
+    (c.category, c.retry)
+}
+
+fn default_class(code: WsaCode) -> (Category, Retry) {
+    (code.category(), code.retry())
+}
+
+#[test]
+fn unknown_operation_gives_the_catalog_default() {
+    for code in WsaCode::all() {
+        assert_eq!(class(code, Op::Other), default_class(code), "{code:?}");
+    }
+}
+
+#[test]
+fn address_in_use_is_fatal_on_bind_and_transient_on_connect() {
+    for code in [WsaCode::WSAEADDRINUSE, WsaCode::WSAEADDRNOTAVAIL] {
+        assert_eq!(class(code, Op::Bind), (Fatal, Never), "{code:?}");
+        assert_eq!(class(code, Op::Listen), (Fatal, Never), "{code:?}");
+        assert_eq!(class(code, Op::Connect), (Transient, Backoff), "{code:?}");
+    }
+}
+
+#[test]
+fn a_pending_connection_dying_on_accept_is_skipped() {
+    for code in [WsaCode::WSAECONNRESET, WsaCode::WSAECONNABORTED] {
+        assert_eq!(
+            class(code, Op::Accept),
+            (Transient, Immediately),
+            "{code:?}"
+        );
+        assert_eq!(class(code, Op::Read), (Transient, Reconnect), "{code:?}");
+    }
+}
+
+#[test]
+fn running_out_of_resources_on_accept_backs_off() {
+    for code in [
+        WsaCode::WSAEMFILE,
+        WsaCode::WSAENOBUFS,
+        WsaCode::WSA_NOT_ENOUGH_MEMORY,
+    ] {
+        assert_eq!(class(code, Op::Accept), (Transient, Backoff), "{code:?}");
+    }
+}
+
+#[test]
+fn icmp_errors_on_datagram_receive_are_retried_at_once() {
+    for code in [
+        WsaCode::WSAECONNRESET,
+        WsaCode::WSAENETRESET,
+        WsaCode::WSAECONNREFUSED,
+    ] {
+        for op in [Op::Recv, Op::RecvFrom] {
+            assert!(op.is_datagram_receive());
+            assert_eq!(
+                class(code, op),
+                (Transient, Immediately),
+                "{code:?} on {op}"
+            );
+        }
+        // Sending and stream reads keep their own classes.
+        assert_eq!(
+            class(code, Op::Send),
+            default_class(code),
+            "{code:?} on send"
+        );
+        assert_eq!(
+            class(code, Op::SendTo),
+            default_class(code),
+            "{code:?} on send_to"
+        );
+    }
+    assert_eq!(
+        class(WsaCode::WSAECONNREFUSED, Op::Connect),
+        (Transient, Backoff)
+    );
+}
+
+#[test]
+fn reconnect_advice_on_connect_becomes_backoff() {
+    let reconnecting: Vec<WsaCode> = WsaCode::all().filter(|c| c.retry() == Reconnect).collect();
+    assert!(reconnecting.contains(&WsaCode::WSAECONNRESET));
+    assert!(reconnecting.contains(&WsaCode::WSAESHUTDOWN));
+    for code in reconnecting {
+        assert_eq!(class(code, Op::Connect), (Transient, Backoff), "{code:?}");
+        assert_eq!(class(code, Op::Write), (Transient, Reconnect), "{code:?}");
+    }
+}
+
+#[test]
+fn a_timeout_on_an_established_stream_needs_a_new_connection() {
+    let code = WsaCode::WSAETIMEDOUT;
+    for op in [Op::Read, Op::Write, Op::Flush] {
+        assert_eq!(class(code, op), (Transient, Reconnect), "on {op}");
+    }
+    for op in [Op::Connect, Op::Resolve, Op::Other] {
+        assert_eq!(class(code, op), (Transient, Backoff), "on {op}");
+    }
+}
+
+#[test]
+fn codes_without_a_rule_keep_their_default_on_every_operation() {
+    let ruled = [
+        WsaCode::WSAEADDRINUSE,
+        WsaCode::WSAEADDRNOTAVAIL,
+        WsaCode::WSAECONNRESET,
+        WsaCode::WSAECONNABORTED,
+        WsaCode::WSAEMFILE,
+        WsaCode::WSAENOBUFS,
+        WsaCode::WSA_NOT_ENOUGH_MEMORY,
+        WsaCode::WSAENETRESET,
+        WsaCode::WSAECONNREFUSED,
+        WsaCode::WSAETIMEDOUT,
+    ];
+    for code in WsaCode::all() {
+        if ruled.contains(&code) || code.retry() == Reconnect {
+            continue;
+        }
+        for op in Op::ALL {
+            assert_eq!(class(code, op), default_class(code), "{code:?} on {op}");
+        }
+    }
+}
+
+#[test]
+fn nothing_understood_is_fatal() {
+    for op in Op::ALL {
+        assert_eq!(classify(None, op), Classification::FATAL, "{op}");
+        for raw in [0, 2, 12345, -1, i32::MAX] {
+            assert_eq!(
+                classify(Some(WsaCode::from_raw(raw)), op),
+                Classification::FATAL
+            );
+        }
+    }
+    assert_eq!(Classification::FATAL.category, Fatal);
+    assert_eq!(Classification::FATAL.retry, Never);
+    assert!(!Classification::FATAL.is_retryable());
+}
+
+#[test]
+fn every_class_is_consistent() {
+    for code in WsaCode::all() {
+        for op in Op::ALL {
+            let c = classify(Some(code), op);
+            assert_eq!(c.category == Fatal, c.retry == Never, "{code:?} on {op}");
+            assert_eq!(c.is_retryable(), c.retry != Never);
+        }
+    }
+}
+
+#[test]
+fn new_lets_the_advice_win() {
+    let cases = [
+        ((Transient, Immediately), (Transient, Immediately)),
+        ((Transient, Backoff), (Transient, Backoff)),
+        ((Transient, Reconnect), (Transient, Reconnect)),
+        ((Transient, Never), (Fatal, Never)),
+        ((Fatal, Immediately), (Transient, Immediately)),
+        ((Fatal, Backoff), (Transient, Backoff)),
+        ((Fatal, Reconnect), (Transient, Reconnect)),
+        ((Fatal, Never), (Fatal, Never)),
+    ];
+    for ((category, retry), expected) in cases {
+        let c = Classification::new(category, retry);
+        assert_eq!((c.category, c.retry), expected, "new({category}, {retry})");
+    }
+    assert_eq!(Classification::new(Fatal, Never), Classification::FATAL);
+}
+
+#[test]
+fn names_are_stable() {
+    assert_eq!([Transient.as_str(), Fatal.as_str()], ["transient", "fatal"]);
+    assert_eq!(
+        [Immediately, Backoff, Reconnect, Never].map(Retry::as_str),
+        ["immediately", "backoff", "reconnect", "never"]
+    );
+    assert_eq!(Transient.to_string(), "transient");
+    assert_eq!(Backoff.to_string(), "backoff");
+    assert_eq!(Op::SendTo.to_string(), "send_to");
+    assert_eq!(Op::RecvFrom.as_str(), "recv_from");
+    let mut names: Vec<&str> = Op::ALL.iter().map(|op| op.as_str()).collect();
+    names.sort_unstable();
+    names.dedup();
+    assert_eq!(names.len(), Op::ALL.len());
+}
+
+#[test]
+fn default_classifier_without_overrides_is_the_builtin_rules() {
+    let classifier = DefaultClassifier::new();
+    for code in WsaCode::all()
+        .map(Some)
+        .chain([None, Some(WsaCode::from_raw(12345))])
+    {
+        for op in Op::ALL {
+            assert_eq!(classifier.classify(code, op), classify(code, op));
+        }
+    }
+}
+
+#[test]
+fn override_per_code_applies_to_every_operation() {
+    let classifier =
+        DefaultClassifier::new().with_code(WsaCode::WSAECONNREFUSED, Classification::FATAL);
+    for op in Op::ALL {
+        assert_eq!(
+            classifier.classify(Some(WsaCode::WSAECONNREFUSED), op),
+            Classification::FATAL
+        );
+        // Other codes keep the built-in rules.
+        let reset = Some(WsaCode::WSAECONNRESET);
+        assert_eq!(classifier.classify(reset, op), classify(reset, op));
+    }
+    assert_eq!(
+        classifier.classify(None, Op::Connect),
+        Classification::FATAL
+    );
+}
+
+#[test]
+fn override_per_code_and_operation_applies_to_that_operation_only() {
+    let quick = Classification::new(Transient, Immediately);
+    let classifier =
+        DefaultClassifier::new().with_code_op(WsaCode::WSAETIMEDOUT, Op::Connect, quick);
+    let code = Some(WsaCode::WSAETIMEDOUT);
+    assert_eq!(classifier.classify(code, Op::Connect), quick);
+    for op in Op::ALL.into_iter().filter(|&op| op != Op::Connect) {
+        assert_eq!(classifier.classify(code, op), classify(code, op), "{op}");
+    }
+}
+
+#[test]
+fn code_and_operation_wins_over_code() {
+    let quick = Classification::new(Transient, Immediately);
+    // Registered in both orders: precedence does not depend on the order of the calls.
+    let a = DefaultClassifier::new()
+        .with_code(WsaCode::WSAECONNRESET, Classification::FATAL)
+        .with_code_op(WsaCode::WSAECONNRESET, Op::Read, quick);
+    let b = DefaultClassifier::new()
+        .with_code_op(WsaCode::WSAECONNRESET, Op::Read, quick)
+        .with_code(WsaCode::WSAECONNRESET, Classification::FATAL);
+    for classifier in [a, b] {
+        let code = Some(WsaCode::WSAECONNRESET);
+        assert_eq!(classifier.classify(code, Op::Read), quick);
+        assert_eq!(classifier.classify(code, Op::Write), Classification::FATAL);
+        assert_eq!(classifier.classify(code, Op::Accept), Classification::FATAL);
+    }
+}
+
+#[test]
+fn a_later_override_replaces_an_earlier_one() {
+    let later = Classification::new(Transient, Backoff);
+    let classifier = DefaultClassifier::new()
+        .with_code(
+            WsaCode::WSAEACCES,
+            Classification::new(Transient, Immediately),
+        )
+        .with_code(WsaCode::WSAEACCES, later)
+        .with_code_op(
+            WsaCode::WSAEINVAL,
+            Op::Bind,
+            Classification::new(Transient, Reconnect),
+        )
+        .with_code_op(WsaCode::WSAEINVAL, Op::Bind, later);
+    assert_eq!(
+        classifier.classify(Some(WsaCode::WSAEACCES), Op::Connect),
+        later
+    );
+    assert_eq!(
+        classifier.classify(Some(WsaCode::WSAEINVAL), Op::Bind),
+        later
+    );
+    assert_eq!(
+        classifier.classify(Some(WsaCode::WSAEINVAL), Op::Connect),
+        Classification::FATAL
+    );
+
+    // Clones share the overrides and stay independent when extended.
+    let base = classifier
+        .clone()
+        .with_code(WsaCode::WSAEACCES, Classification::FATAL);
+    assert_eq!(
+        base.classify(Some(WsaCode::WSAEACCES), Op::Other),
+        Classification::FATAL
+    );
+    assert_eq!(
+        classifier.classify(Some(WsaCode::WSAEACCES), Op::Other),
+        later
+    );
+}
+
+#[test]
+fn overrides_reach_unknown_codes() {
+    let odd = WsaCode::from_raw(12345);
+    let retry = Classification::new(Transient, Backoff);
+    let classifier = DefaultClassifier::new().with_code(odd, retry);
+    assert_eq!(classifier.classify(Some(odd), Op::Read), retry);
+    assert_eq!(
+        classifier.classify(Some(WsaCode::from_raw(12346)), Op::Read),
+        Classification::FATAL
+    );
+}
+
+#[test]
+fn closures_classify() {
+    let everything_backs_off = |_: Option<WsaCode>, _: Op| Classification::new(Transient, Backoff);
+    assert_eq!(everything_backs_off.classify(None, Op::Read).retry, Backoff);
+
+    let strict = |code: Option<WsaCode>, op: Op| match code {
+        Some(WsaCode::WSAECONNREFUSED) => Classification::FATAL,
+        _ => classify(code, op),
+    };
+    assert_eq!(
+        strict.classify(Some(WsaCode::WSAECONNREFUSED), Op::Connect),
+        Classification::FATAL
+    );
+    assert_eq!(
+        strict.classify(Some(WsaCode::WSAETIMEDOUT), Op::Read).retry,
+        Reconnect
+    );
+
+    fn run(classifier: &dyn Classify) -> Classification {
+        classifier.classify(Some(WsaCode::WSAEWOULDBLOCK), Op::Read)
+    }
+    assert_eq!(run(&strict).retry, Immediately);
+    assert_eq!(run(&DefaultClassifier::default()).retry, Immediately);
+}
