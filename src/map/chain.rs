@@ -5,7 +5,8 @@ use std::io;
 
 use super::{Mapping, Via};
 
-/// How many hops the walk takes at most, so that a cyclic chain cannot hang it.
+/// How many errors the walk looks at, the outermost included, so that a cyclic chain cannot
+/// hang it.
 const MAX_DEPTH: usize = 32;
 
 /// The `io::Error`s of a chain, outermost first: through `source()`, and into

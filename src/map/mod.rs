@@ -25,9 +25,9 @@
 //! # How a code is found
 //!
 //! 1. The error chain is walked through `source()`, and into `io::Error::get_ref()` (an
-//!    `io::Error` hides its payload's own chain), at most 32 hops. The first `io::Error` with
-//!    an OS code wins; failing that, the first whose kind or text gives a code; failing that,
-//!    the first `io::Error` at all, with no code.
+//!    `io::Error` hides its payload's own chain), looking at 32 errors at most. The first
+//!    `io::Error` whose OS code maps to a WSA code wins; failing that, the first whose OS code,
+//!    kind or text gives a code; failing that, the first `io::Error` at all, with no code.
 //! 2. An OS code is mapped by the platform's table: on Windows, [`from_windows`] (WSA codes as
 //!    they are, Win32 codes from overlapped I/O translated); elsewhere, [`from_errno`].
 //!    Both are pure functions, available on every platform.
