@@ -1,0 +1,179 @@
+//! A tour of wsa-trace against misbehaving loopback servers.
+//!
+//! ```text
+//! cargo run --example tour
+//! ```
+//!
+//! Everything happens on 127.0.0.1 and takes under a second. The tour installs a tracing
+//! subscriber (`wsa_trace` events at DEBUG and above, printed to stdout) and a Prometheus
+//! recorder, then makes socket calls fail the ways they fail in production:
+//!
+//! | scenario | what the server does | failing call | expected code |
+//! |---|---|---|---|
+//! | refused | nothing listens on the port | connect | `WSAECONNREFUSED` |
+//! | reset | accepts, then closes with `SO_LINGER` 0 | read | `WSAECONNRESET` |
+//! | mid-write | reads 1 KiB, then closes while the client writes | write | `WSAESHUTDOWN` or `WSAECONNRESET` |
+//! | stalled | accepts and never answers | read, under a 300 ms deadline | `WSAETIMEDOUT` |
+//! | bind | another listener holds the port | bind | `WSAEADDRINUSE` |
+//! | would block | sends nothing | `try_read` | `WSAEWOULDBLOCK` |
+//!
+//! The connects, reads and writes go through `TcpStream::connect` wrapped in
+//! `TraceConnectLayer`, whose `TraceStream` observes every I/O error; the deadline, the bind
+//! and the `try_read` are one-off calls observed with `ObserveExt`. For each scenario the tour
+//! prints a header, the structured event the observer emitted, and the error the caller got
+//! back: the very error the call returned (same kind, same `raw_os_error()`), observed on its
+//! way out, not rewrapped. It ends with the per-code counters in Prometheus text.
+//!
+//! The tour checks what it shows: it exits non-zero with a message if a scenario did not map
+//! to its expected code or was not counted.
+
+mod scenarios;
+mod servers;
+
+use std::future::Future;
+use std::io;
+use std::process::ExitCode;
+
+use metrics_exporter_prometheus::{PrometheusBuilder, PrometheusHandle};
+use tracing_subscriber::filter::Targets;
+use tracing_subscriber::layer::SubscriberExt;
+use tracing_subscriber::util::SubscriberInitExt;
+use wsa_trace::observe::{Level, Observer, TARGET};
+use wsa_trace::{Mapping, Op, WsaCode};
+
+use scenarios::Failure;
+
+#[tokio::main(flavor = "current_thread")]
+async fn main() -> ExitCode {
+    match tour().await {
+        Ok(()) => ExitCode::SUCCESS,
+        Err(failure) => {
+            eprintln!("\ntour FAILED: {failure}");
+            ExitCode::FAILURE
+        }
+    }
+}
+
+async fn tour() -> Result<(), Failure> {
+    let prometheus = install_telemetry()?;
+    let observer = Observer::new();
+
+    let seen = [
+        check(
+            "refused",
+            scenarios::refused(&observer),
+            Op::Connect,
+            &[WsaCode::WSAECONNREFUSED],
+        )
+        .await?,
+        check(
+            "reset",
+            scenarios::reset(&observer),
+            Op::Read,
+            &[WsaCode::WSAECONNRESET],
+        )
+        .await?,
+        check(
+            "mid-write",
+            scenarios::closed_mid_write(&observer),
+            Op::Write,
+            // EPIPE maps to WSAESHUTDOWN; Linux reports either, depending on timing.
+            &[WsaCode::WSAESHUTDOWN, WsaCode::WSAECONNRESET],
+        )
+        .await?,
+        check(
+            "stalled",
+            scenarios::stalled(&observer),
+            Op::Read,
+            &[WsaCode::WSAETIMEDOUT],
+        )
+        .await?,
+        check(
+            "bind",
+            scenarios::addr_in_use(&observer),
+            Op::Bind,
+            &[WsaCode::WSAEADDRINUSE],
+        )
+        .await?,
+        check(
+            "would block",
+            scenarios::would_block(&observer),
+            Op::Read,
+            &[WsaCode::WSAEWOULDBLOCK],
+        )
+        .await?,
+    ];
+
+    println!("\n== metrics (Prometheus text)");
+    let text = prometheus.render();
+    let name = observer.counter_name();
+    // `# HELP` and `# TYPE` first, then the samples, sorted so that runs compare line by line.
+    let (comments, mut samples): (Vec<&str>, Vec<&str>) = text
+        .lines()
+        .filter(|line| line.contains(name))
+        .partition(|line| line.starts_with('#'));
+    samples.sort_unstable();
+    for line in comments.iter().chain(&samples) {
+        println!("{line}");
+    }
+    for (code, op) in seen {
+        expect_counted(&text, name, code, op)?;
+    }
+    Ok(())
+}
+
+/// Prints `wsa_trace` events (DEBUG and above) to stdout, plain text with the target, and
+/// installs the Prometheus recorder: both before the first error is observed.
+fn install_telemetry() -> Result<PrometheusHandle, Failure> {
+    let events = tracing_subscriber::fmt::layer()
+        .compact()
+        .with_ansi(false)
+        .without_time()
+        .with_target(true);
+    tracing_subscriber::registry()
+        .with(Targets::new().with_target(TARGET, Level::DEBUG))
+        .with(events)
+        .try_init()?;
+    Ok(PrometheusBuilder::new().install_recorder()?)
+}
+
+/// Runs one scenario, shows the error as the caller received it, and checks that it maps to
+/// one of `codes`. Returns what the counter should now hold.
+async fn check(
+    name: &str,
+    scenario: impl Future<Output = Result<io::Error, Failure>>,
+    op: Op,
+    codes: &[WsaCode],
+) -> Result<(WsaCode, Op), Failure> {
+    let err = scenario
+        .await
+        .map_err(|failure| format!("{name}: {failure}"))?;
+    println!(
+        "   caller got back: kind={:?} raw_os_error={:?}",
+        err.kind(),
+        err.raw_os_error()
+    );
+    match Mapping::from_io_error(&err).code() {
+        Some(code) if codes.contains(&code) => Ok((code, op)),
+        other => {
+            Err(format!("{name}: expected one of {codes:?}, got {other:?} from: {err}").into())
+        }
+    }
+}
+
+/// Checks that the counter has exactly one error for `code` and `op`.
+fn expect_counted(text: &str, name: &str, code: WsaCode, op: Op) -> Result<(), Failure> {
+    let code_label = format!("code=\"{}\"", code.label());
+    let op_label = format!("op=\"{}\"", op.as_str());
+    let counted = text.lines().any(|line| {
+        line.starts_with(name)
+            && line.contains(&code_label)
+            && line.contains(&op_label)
+            && line.ends_with(" 1")
+    });
+    if counted {
+        Ok(())
+    } else {
+        Err(format!("{name} has no sample {{{code_label},{op_label}}} = 1").into())
+    }
+}
