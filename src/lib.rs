@@ -87,6 +87,8 @@ pub mod map;
 #[cfg(feature = "metrics")]
 pub mod metrics;
 pub mod observe;
+#[cfg(feature = "retry")]
+pub mod retry;
 
 /// Every Windows Sockets code with its default class.
 pub mod catalog {

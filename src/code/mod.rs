@@ -183,7 +183,7 @@ pub(crate) const fn table_class(code: WsaCode) -> Option<(Category, Retry)> {
     table::class(code.0)
 }
 
-#[cfg(feature = "metrics")]
+#[cfg(any(feature = "tracing", feature = "metrics"))]
 impl WsaCode {
     /// The code's position in the catalog, for tables indexed by code.
     pub(crate) fn index(self) -> Option<usize> {
@@ -191,9 +191,17 @@ impl WsaCode {
             .binary_search_by_key(&self.0, |row| row.code.raw())
             .ok()
     }
+}
 
-    /// How many codes the catalog has.
-    pub(crate) fn count() -> usize {
-        table::ROWS.len()
-    }
+#[cfg(any(feature = "tracing", feature = "metrics"))]
+/// The slot of a code in a table with one entry per catalog code plus one shared by every
+/// unknown or missing code: its catalog position, or the last slot.
+pub(crate) fn slot(code: Option<WsaCode>) -> usize {
+    code.and_then(WsaCode::index).unwrap_or(table::ROWS.len())
+}
+
+#[cfg(any(feature = "tracing", feature = "metrics"))]
+/// How many slots such a table has.
+pub(crate) fn slots() -> usize {
+    table::ROWS.len() + 1
 }

@@ -42,5 +42,5 @@ mod service;
 
 pub use future::ResponseFuture;
 pub use layer::TraceConnectLayer;
-pub use mode::{Mode, ObserveOnly, Wrap};
+pub use mode::{ErrorView, Mode, ObserveOnly, Wrap};
 pub use service::TraceConnect;

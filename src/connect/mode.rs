@@ -3,20 +3,26 @@ use std::error::Error;
 use crate::io::TraceStream;
 use crate::observe::{Observer, Peer, Target};
 
-/// How a connector layer treats its inner service: how to see its error as a
-/// `dyn Error`, what to do with a new connection, and where the request is headed.
+/// How to see a service's error as a `dyn Error`, to walk its chain.
+///
+/// [`Wrap`] serves every `E: Error + 'static`; [`ObserveOnly`] serves
+/// `Box<dyn Error + Send + Sync>`, which does not implement `Error` itself.
+pub trait ErrorView<E> {
+    /// The error as a `dyn Error`.
+    fn error(err: &E) -> &(dyn Error + 'static);
+}
+
+/// How a connector layer treats its inner service: what to do with a new connection, and
+/// where the request is headed.
 ///
 /// Implemented by [`Wrap`] and [`ObserveOnly`]; the choice is made by the layer's
 /// constructor.
-pub trait Mode<Req, Resp, E> {
+pub trait Mode<Req, Resp, E>: ErrorView<E> {
     /// What the layered service returns.
     type Response;
 
     /// The peer a request connects to.
     fn peer(req: &Req) -> Peer;
-
-    /// The error as a `dyn Error`, to walk its chain.
-    fn error(err: &E) -> &(dyn Error + 'static);
 
     /// Turns the new connection into the response.
     fn response(resp: Resp, observer: &Observer, peer: Peer) -> Self::Response;
@@ -43,10 +49,6 @@ where
         req.peer()
     }
 
-    fn error(err: &E) -> &(dyn Error + 'static) {
-        err
-    }
-
     fn response(resp: Resp, observer: &Observer, peer: Peer) -> TraceStream<Resp> {
         TraceStream::new(resp, observer.clone(), peer)
     }
@@ -59,11 +61,19 @@ impl<Req, Resp> Mode<Req, Resp, Box<dyn Error + Send + Sync>> for ObserveOnly {
         Peer::unknown()
     }
 
-    fn error(err: &Box<dyn Error + Send + Sync>) -> &(dyn Error + 'static) {
-        &**err
-    }
-
     fn response(resp: Resp, _: &Observer, _: Peer) -> Resp {
         resp
+    }
+}
+
+impl<E: Error + 'static> ErrorView<E> for Wrap {
+    fn error(err: &E) -> &(dyn Error + 'static) {
+        err
+    }
+}
+
+impl ErrorView<Box<dyn Error + Send + Sync>> for ObserveOnly {
+    fn error(err: &Box<dyn Error + Send + Sync>) -> &(dyn Error + 'static) {
+        &**err
     }
 }

@@ -1,6 +1,10 @@
 //! The tracing event, and the same fields recorded on a span.
 
+use std::time::Duration;
+
 use tracing::{Level, Span};
+
+use crate::code::WsaCode;
 
 use super::{otel, Observation, Peer};
 
@@ -41,6 +45,17 @@ pub(super) fn event(level: Level, obs: &Observation, peer: &Peer, error: &dyn st
         network.transport = peer.transport().map(|t| t.as_str()),
         error = %error,
         "socket operation failed"
+    );
+}
+
+pub(super) fn suppressed(level: Level, code: Option<WsaCode>, n: u64, interval: Duration) {
+    emit_at!(
+        level,
+        wsa.code = code.map(|c| c.raw()),
+        wsa.symbol = code.map_or(crate::UNKNOWN_LABEL, WsaCode::label),
+        wsa.suppressed = n,
+        wsa.interval_ms = interval.as_millis() as u64,
+        "socket error events suppressed by the rate limit"
     );
 }
 

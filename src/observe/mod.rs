@@ -51,6 +51,8 @@
 #[cfg(feature = "tracing")]
 mod event;
 mod ext;
+#[cfg(feature = "tracing")]
+mod limit;
 pub(crate) mod otel;
 mod peer;
 
@@ -118,6 +120,8 @@ pub struct Observer {
     on_event: bool,
     #[cfg(feature = "tracing")]
     on_span: bool,
+    #[cfg(feature = "tracing")]
+    limit: Option<Arc<limit::RateLimit>>,
     #[cfg(feature = "metrics")]
     counters: Arc<crate::metrics::ErrorCounters>,
 }
@@ -142,7 +146,11 @@ impl fmt::Debug for Observer {
         #[cfg(feature = "tracing")]
         d.field("levels", &self.levels)
             .field("on_event", &self.on_event)
-            .field("on_span", &self.on_span);
+            .field("on_span", &self.on_span)
+            .field(
+                "rate_limit",
+                &self.limit.as_ref().map(|l| (l.per(), l.interval())),
+            );
         #[cfg(feature = "metrics")]
         d.field("counter", &self.counters.name());
         d.finish_non_exhaustive()
@@ -165,6 +173,8 @@ impl Observer {
             on_event: true,
             #[cfg(feature = "tracing")]
             on_span: false,
+            #[cfg(feature = "tracing")]
+            limit: None,
             #[cfg(feature = "metrics")]
             counters: crate::metrics::ErrorCounters::new(crate::metrics::DEFAULT_PREFIX),
         }
@@ -216,7 +226,39 @@ impl Observer {
         self
     }
 
-    /// Names the counter `<prefix>_socket_errors_total`. Defaults to `wsa`.
+    /// Emits at most `per` events for each code in each `interval`; the rest are dropped and
+    /// counted, and a summary event (`wsa.suppressed`) reports them when that code's next
+    /// event is let through, or on [`flush_suppressed`](Observer::flush_suppressed).
+    /// Counters stay exact whatever is dropped. Defaults to no limit.
+    ///
+    /// ```
+    /// use std::time::Duration;
+    /// use wsa_trace::Observer;
+    ///
+    /// let observer = Observer::new().rate_limit(10, Duration::from_secs(1));
+    /// # let _ = observer;
+    /// ```
+    #[cfg(feature = "tracing")]
+    pub fn rate_limit(mut self, per: u32, interval: std::time::Duration) -> Self {
+        self.limit = Some(Arc::new(limit::RateLimit::new(per, interval)));
+        self
+    }
+
+    /// Emits a summary event for every code whose events the rate limit dropped since its
+    /// last summary, such as before shutting down. Returns how many events were dropped.
+    #[cfg(feature = "tracing")]
+    pub fn flush_suppressed(&self) -> u64 {
+        let Some(limit) = &self.limit else { return 0 };
+        limit
+            .drain()
+            .map(|(code, n)| {
+                event::suppressed(self.levels.transient, code, n, limit.interval());
+                n
+            })
+            .sum()
+    }
+
+    /// Names the counters `<prefix>_socket_errors_total` and so on. Defaults to `wsa`.
     #[cfg(feature = "metrics")]
     pub fn metrics_prefix(mut self, prefix: &str) -> Self {
         self.counters = crate::metrics::ErrorCounters::new(prefix);
@@ -266,12 +308,32 @@ impl Observer {
         #[cfg(feature = "tracing")]
         {
             if self.on_event {
-                event::event(self.level(obs), obs, peer, err);
+                self.event(obs, peer, err);
             }
             if self.on_span {
                 event::record(&tracing::Span::current(), obs, peer);
             }
         }
+    }
+
+    #[cfg(feature = "tracing")]
+    fn event(&self, obs: &Observation, peer: &Peer, err: &dyn fmt::Display) {
+        let level = self.level(obs);
+        if let Some(limit) = &self.limit {
+            let code = obs.mapping.code();
+            match limit.admit(code) {
+                limit::Admit::Emit { suppressed: 0 } => {}
+                limit::Admit::Emit { suppressed } => {
+                    event::suppressed(level, code, suppressed, limit.interval())
+                }
+                limit::Admit::Suppress => {
+                    #[cfg(feature = "metrics")]
+                    self.counters.suppressed(code);
+                    return;
+                }
+            }
+        }
+        event::event(level, obs, peer, err);
     }
 
     #[cfg(feature = "tracing")]

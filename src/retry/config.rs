@@ -1,0 +1,175 @@
+//! The shared settings of a retry policy, and the decision it makes for one error.
+
+use std::sync::Arc;
+use std::time::{Duration, Instant};
+
+use tower::retry::backoff::{ExponentialBackoff, ExponentialBackoffMaker, MakeBackoff};
+use tower::retry::budget::{Budget, TpsBudget};
+use tower::util::rng::HasherRng;
+
+use super::Outcome;
+use crate::classify::{Classification, Classify, DefaultClassifier, Op, Retry};
+use crate::code::WsaCode;
+
+/// Settings shared by every clone of a policy.
+pub(super) struct Config {
+    pub(super) classifier: Arc<dyn Classify + Send + Sync>,
+    pub(super) op: Op,
+    pub(super) idempotent: bool,
+    pub(super) max_attempts: u32,
+    pub(super) max_immediate: u32,
+    pub(super) deadline: Duration,
+    pub(super) backoff: ExponentialBackoffMaker,
+    pub(super) budget: Arc<TpsBudget>,
+    #[cfg(feature = "metrics")]
+    pub(super) counters: Arc<super::counters::RetryCounters>,
+}
+
+impl Clone for Config {
+    fn clone(&self) -> Self {
+        Config {
+            classifier: self.classifier.clone(),
+            op: self.op,
+            idempotent: self.idempotent,
+            max_attempts: self.max_attempts,
+            max_immediate: self.max_immediate,
+            deadline: self.deadline,
+            backoff: self.backoff.clone(),
+            budget: self.budget.clone(),
+            #[cfg(feature = "metrics")]
+            counters: self.counters.clone(),
+        }
+    }
+}
+
+impl Default for Config {
+    fn default() -> Self {
+        Config {
+            classifier: Arc::new(DefaultClassifier::new()),
+            op: Op::Connect,
+            idempotent: false,
+            max_attempts: 4,
+            max_immediate: 64,
+            deadline: Duration::from_secs(10),
+            backoff: default_backoff(),
+            budget: Arc::new(default_budget()),
+            #[cfg(feature = "metrics")]
+            counters: super::counters::RetryCounters::new(crate::metrics::DEFAULT_PREFIX),
+        }
+    }
+}
+
+/// 50 ms doubling to 2 s, with up to 50% jitter.
+pub(super) fn default_backoff() -> ExponentialBackoffMaker {
+    ExponentialBackoffMaker::new(
+        Duration::from_millis(50),
+        Duration::from_secs(2),
+        0.5,
+        HasherRng::default(),
+    )
+    .expect("50 ms to 2 s with 0.5 jitter is a valid backoff")
+}
+
+/// Retries may add 20% to the request rate, with at least 10 a second, over 10 s.
+pub(super) fn default_budget() -> TpsBudget {
+    TpsBudget::new(Duration::from_secs(10), 10, 0.2)
+}
+
+/// Where one request stands.
+#[derive(Debug)]
+pub(super) struct Attempts {
+    failures: u32,
+    immediate: u32,
+    first_failure: Option<Instant>,
+    backoff: Option<ExponentialBackoff>,
+}
+
+/// What to do about one error.
+#[derive(Debug)]
+pub(super) enum Decision {
+    /// Yield, then try again.
+    Now,
+    /// Sleep, then try again.
+    After(tokio::time::Sleep),
+    /// Give up, for this reason.
+    GiveUp(Outcome),
+}
+
+impl Decision {
+    pub(super) fn outcome(&self) -> Outcome {
+        match self {
+            Decision::Now => Outcome::RetryNow,
+            Decision::After(_) => Outcome::Retry,
+            Decision::GiveUp(outcome) => *outcome,
+        }
+    }
+}
+
+impl Attempts {
+    pub(super) const fn new() -> Self {
+        Attempts {
+            failures: 0,
+            immediate: 0,
+            first_failure: None,
+            backoff: None,
+        }
+    }
+
+    /// Failures so far that counted as attempts.
+    pub(super) fn failures(&self) -> u32 {
+        self.failures
+    }
+
+    /// Decides what to do after a failure of class `class`.
+    pub(super) fn decide(&mut self, config: &mut Config, class: Classification) -> Decision {
+        let now = Instant::now();
+        let first = *self.first_failure.get_or_insert(now);
+        let out_of_time = now.duration_since(first) >= config.deadline;
+        let reconnect_allowed = config.idempotent || !sends_data(config.op);
+        match class.retry {
+            Retry::Never => Decision::GiveUp(Outcome::Fatal),
+            Retry::Reconnect if !reconnect_allowed => Decision::GiveUp(Outcome::NotIdempotent),
+            _ if out_of_time => Decision::GiveUp(Outcome::Deadline),
+            Retry::Immediately if self.immediate < config.max_immediate => {
+                self.immediate += 1;
+                Decision::Now
+            }
+            _ => {
+                self.failures += 1;
+                if self.failures >= config.max_attempts {
+                    Decision::GiveUp(Outcome::AttemptsExhausted)
+                } else if !config.budget.withdraw() {
+                    Decision::GiveUp(Outcome::BudgetExhausted)
+                } else {
+                    let backoff = self
+                        .backoff
+                        .get_or_insert_with(|| config.backoff.make_backoff());
+                    Decision::After(tower::retry::backoff::Backoff::next_backoff(backoff))
+                }
+            }
+        }
+    }
+}
+
+/// Whether bytes may have been sent when `op` fails: everything but connecting, binding,
+/// listening, accepting and resolving.
+fn sends_data(op: Op) -> bool {
+    !matches!(
+        op,
+        Op::Connect | Op::Bind | Op::Listen | Op::Accept | Op::Resolve
+    )
+}
+
+impl Config {
+    /// Classifies and decides, then reports.
+    pub(super) fn decide_for(
+        &mut self,
+        attempts: &mut Attempts,
+        code: Option<WsaCode>,
+    ) -> Decision {
+        let class = self.classifier.classify(code, self.op);
+        let decision = attempts.decide(self, class);
+        super::report::report(self, code, &decision, attempts.failures());
+        decision
+    }
+}

@@ -1,0 +1,31 @@
+use std::future::Future;
+use std::pin::Pin;
+use std::task::{Context, Poll};
+
+use pin_project::pin_project;
+
+/// The wait before a retry: a yield for the would-block class, a backoff sleep otherwise.
+#[pin_project(project = WaitProj)]
+#[derive(Debug)]
+pub enum RetryFuture {
+    /// Yield to the scheduler once.
+    Yield(bool),
+    /// Sleep for the backoff delay.
+    Sleep(#[pin] tokio::time::Sleep),
+}
+
+impl Future for RetryFuture {
+    type Output = ();
+
+    fn poll(self: Pin<&mut Self>, cx: &mut Context<'_>) -> Poll<()> {
+        match self.project() {
+            WaitProj::Yield(yielded) if !*yielded => {
+                *yielded = true;
+                cx.waker().wake_by_ref();
+                Poll::Pending
+            }
+            WaitProj::Yield(_) => Poll::Ready(()),
+            WaitProj::Sleep(sleep) => sleep.poll(cx),
+        }
+    }
+}

@@ -1,0 +1,60 @@
+use std::fmt;
+
+/// What a retry decision came to: the closed set of the `outcome` label.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+#[non_exhaustive]
+pub enum Outcome {
+    /// Retried after a backoff delay.
+    Retry,
+    /// Retried at once, after yielding: the would-block class, not counted as an attempt.
+    RetryNow,
+    /// Not retried: the error is fatal for this operation.
+    Fatal,
+    /// Not retried: the attempts are used up.
+    AttemptsExhausted,
+    /// Not retried: the overall deadline has passed.
+    Deadline,
+    /// Not retried: the retry budget is spent, so that a dependency that is down does not
+    /// draw a retry storm.
+    BudgetExhausted,
+    /// Not retried: the connection is gone after bytes may have been sent, and the request is
+    /// not marked idempotent.
+    NotIdempotent,
+}
+
+impl Outcome {
+    /// Every outcome.
+    pub const ALL: [Outcome; 7] = [
+        Outcome::Retry,
+        Outcome::RetryNow,
+        Outcome::Fatal,
+        Outcome::AttemptsExhausted,
+        Outcome::Deadline,
+        Outcome::BudgetExhausted,
+        Outcome::NotIdempotent,
+    ];
+
+    /// A stable snake_case name, fit for labels.
+    pub const fn as_str(self) -> &'static str {
+        match self {
+            Outcome::Retry => "retry",
+            Outcome::RetryNow => "retry_now",
+            Outcome::Fatal => "fatal",
+            Outcome::AttemptsExhausted => "attempts_exhausted",
+            Outcome::Deadline => "deadline",
+            Outcome::BudgetExhausted => "budget_exhausted",
+            Outcome::NotIdempotent => "not_idempotent",
+        }
+    }
+
+    /// Whether the operation is tried again.
+    pub const fn retries(self) -> bool {
+        matches!(self, Outcome::Retry | Outcome::RetryNow)
+    }
+}
+
+impl fmt::Display for Outcome {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(self.as_str())
+    }
+}

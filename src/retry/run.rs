@@ -1,0 +1,87 @@
+use std::future::Future;
+use std::io;
+
+use tower::retry::budget::Budget;
+
+use super::config::Decision;
+use super::RetryPolicy;
+use crate::map::Mapping;
+
+impl<V> RetryPolicy<V> {
+    /// Retries a non-blocking call such as `try_read`, `try_write` or `try_send_to`: on the
+    /// would-block class it awaits `ready()` (the socket's readiness) and calls again without
+    /// counting an attempt; transient errors are retried after a backoff; the rest, and
+    /// whatever is left when the policy gives up, are returned as they came.
+    ///
+    /// ```no_run
+    /// use wsa_trace::retry::RetryPolicy;
+    /// use wsa_trace::Op;
+    ///
+    /// # async fn run(socket: tokio::net::UdpSocket) -> std::io::Result<()> {
+    /// let policy = RetryPolicy::new().op(Op::Recv);
+    /// let mut buf = [0u8; 1500];
+    /// let n = policy.run(|| socket.readable(), || socket.try_recv(&mut buf)).await?;
+    /// # let _ = n; Ok(()) }
+    /// ```
+    pub async fn run<T, C, R, RF>(&self, mut ready: R, mut call: C) -> io::Result<T>
+    where
+        C: FnMut() -> io::Result<T>,
+        R: FnMut() -> RF,
+        RF: Future<Output = io::Result<()>>,
+    {
+        let mut policy = self.clone();
+        loop {
+            match call() {
+                Ok(value) => {
+                    policy.parts().0.budget.deposit();
+                    return Ok(value);
+                }
+                Err(err) => match policy.decide_io(&err) {
+                    Decision::Now => ready().await?,
+                    Decision::After(sleep) => sleep.await,
+                    Decision::GiveUp(_) => return Err(err),
+                },
+            }
+        }
+    }
+
+    /// Retries an async call such as `TcpStream::connect`: transient errors after a backoff,
+    /// the would-block class after a yield; the rest, and whatever is left when the policy
+    /// gives up, are returned as they came.
+    ///
+    /// ```no_run
+    /// use wsa_trace::retry::RetryPolicy;
+    ///
+    /// # async fn run() -> std::io::Result<()> {
+    /// let stream = RetryPolicy::new()
+    ///     .run_async(|| tokio::net::TcpStream::connect("127.0.0.1:8080"))
+    ///     .await?;
+    /// # drop(stream); Ok(()) }
+    /// ```
+    pub async fn run_async<T, F, Fut>(&self, mut call: F) -> io::Result<T>
+    where
+        F: FnMut() -> Fut,
+        Fut: Future<Output = io::Result<T>>,
+    {
+        let mut policy = self.clone();
+        loop {
+            match call().await {
+                Ok(value) => {
+                    policy.parts().0.budget.deposit();
+                    return Ok(value);
+                }
+                Err(err) => match policy.decide_io(&err) {
+                    Decision::Now => super::RetryFuture::Yield(false).await,
+                    Decision::After(sleep) => sleep.await,
+                    Decision::GiveUp(_) => return Err(err),
+                },
+            }
+        }
+    }
+
+    fn decide_io(&mut self, err: &io::Error) -> Decision {
+        let code = Mapping::from_io_error(err).code();
+        let (config, attempts) = self.parts();
+        config.decide_for(attempts, code)
+    }
+}
