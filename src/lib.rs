@@ -86,6 +86,8 @@ mod io;
 pub mod map;
 #[cfg(feature = "metrics")]
 pub mod metrics;
+#[cfg(feature = "net")]
+pub mod net;
 pub mod observe;
 #[cfg(feature = "retry")]
 pub mod retry;

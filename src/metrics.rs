@@ -4,7 +4,7 @@
 //! |---|---|---|
 //! | `<prefix>_socket_errors_total` | `code`, `category`, `op` | every observed error |
 //! | `<prefix>_retries_total` | `code`, `op`, `outcome` | every retry decision of a [`RetryPolicy`](crate::retry::RetryPolicy) |
-//! | `<prefix>_accept_backoffs_total` | `code` | every pause of a [`GuardedListener`](crate::accept::GuardedListener) |
+//! | `<prefix>_accept_backoffs_total` | `code` | every pause of a [`GuardedListener`](crate::net::GuardedListener) |
 //! | `<prefix>_suppressed_events_total` | `code` | tracing events dropped by the rate limit (the errors are still counted) |
 //!
 //! The prefix is `wsa` unless configured. `code` is the symbol, or `UNKNOWN` for every code
@@ -91,6 +91,7 @@ pub(crate) const NO_LABEL: Label = Label::from_static_parts("", "");
 #[derive(Debug)]
 pub(crate) struct ErrorCounters {
     errors: LazyCounters,
+    #[cfg_attr(not(feature = "tracing"), allow(dead_code))] // only the rate limit drops events
     suppressed: LazyCounters,
 }
 
@@ -116,6 +117,7 @@ impl ErrorCounters {
     }
 
     /// Counts one event the rate limit dropped.
+    #[cfg_attr(not(feature = "tracing"), allow(dead_code))]
     #[inline]
     pub(crate) fn suppressed(&self, code: Option<WsaCode>) {
         self.suppressed
@@ -183,7 +185,11 @@ mod tests {
                     .labels()
                     .map(|l| format!("{}={}", l.key(), l.value()))
                     .collect();
-                (key.key().name().to_owned(), labels.join(","), format!("{value:?}"))
+                (
+                    key.key().name().to_owned(),
+                    labels.join(","),
+                    format!("{value:?}"),
+                )
             })
             .collect();
         rows.sort();

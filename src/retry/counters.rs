@@ -26,8 +26,7 @@ impl RetryCounters {
 
     pub(crate) fn increment(&self, code: Option<WsaCode>, op: Op, outcome: Outcome) {
         let outcome_index = Outcome::ALL.iter().position(|o| *o == outcome).unwrap_or(0);
-        let index =
-            (slot(code) * Op::ALL.len() + op as usize) * Outcome::ALL.len() + outcome_index;
+        let index = (slot(code) * Op::ALL.len() + op as usize) * Outcome::ALL.len() + outcome_index;
         self.0.increment(index, || {
             [
                 code_label(code),

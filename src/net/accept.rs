@@ -1,0 +1,185 @@
+use std::future::poll_fn;
+use std::io;
+use std::task::{Context, Poll};
+use std::time::Duration;
+
+use crate::classify::{Op, Retry};
+use crate::observe::{Observer, Peer};
+
+/// A listener that can accept connections: tokio's `TcpListener` and, on Unix,
+/// `UnixListener`; implement it for others.
+pub trait Accept {
+    /// The accepted connection.
+    type Conn;
+    /// The peer's address.
+    type Addr;
+
+    /// Polls for the next connection.
+    fn poll_accept(&mut self, cx: &mut Context<'_>) -> Poll<io::Result<(Self::Conn, Self::Addr)>>;
+}
+
+impl Accept for tokio::net::TcpListener {
+    type Conn = tokio::net::TcpStream;
+    type Addr = std::net::SocketAddr;
+
+    fn poll_accept(&mut self, cx: &mut Context<'_>) -> Poll<io::Result<(Self::Conn, Self::Addr)>> {
+        tokio::net::TcpListener::poll_accept(self, cx)
+    }
+}
+
+#[cfg(unix)]
+impl Accept for tokio::net::UnixListener {
+    type Conn = tokio::net::UnixStream;
+    type Addr = tokio::net::unix::SocketAddr;
+
+    fn poll_accept(&mut self, cx: &mut Context<'_>) -> Poll<io::Result<(Self::Conn, Self::Addr)>> {
+        tokio::net::UnixListener::poll_accept(self, cx)
+    }
+}
+
+/// An accept loop that classifies its errors.
+///
+/// | error on accept | class | what [`accept`](GuardedListener::accept) does |
+/// |---|---|---|
+/// | `WSAECONNRESET`, `WSAECONNABORTED` (one pending connection died) | transient, immediately | counts it and accepts the next connection at once |
+/// | `WSAEMFILE` (and `ENFILE`), `WSAENOBUFS`, `WSA_NOT_ENOUGH_MEMORY` | transient, backoff | pauses, 10 ms doubling to 1 s, and tries again by itself |
+/// | anything fatal | fatal | returns the error |
+///
+/// Without the pause, a listener out of descriptors spins: the pending connection keeps the
+/// socket readable while every accept fails. Pauses are counted in
+/// `<prefix>_accept_backoffs_total{code}`, and the errors' events are rate limited (5 per code
+/// per second unless another observer is given).
+///
+/// ```no_run
+/// use wsa_trace::net::GuardedListener;
+///
+/// # async fn run() -> std::io::Result<()> {
+/// let listener = tokio::net::TcpListener::bind("127.0.0.1:8080").await?;
+/// let mut listener = GuardedListener::new(listener);
+/// loop {
+///     let (stream, peer) = listener.accept().await?;
+///     tokio::spawn(async move { /* serve */ drop((stream, peer)); });
+/// }
+/// # }
+/// ```
+#[derive(Debug)]
+pub struct GuardedListener<L> {
+    inner: L,
+    observer: Observer,
+    min_delay: Duration,
+    max_delay: Duration,
+    delay: Option<Duration>,
+    #[cfg(feature = "metrics")]
+    backoffs: std::sync::Arc<BackoffCounter>,
+}
+
+impl<L: Accept> GuardedListener<L> {
+    /// Guards `inner` with an observer that logs at most 5 events per code per second.
+    pub fn new(inner: L) -> Self {
+        let observer = Observer::new();
+        #[cfg(feature = "tracing")]
+        let observer = observer.rate_limit(5, Duration::from_secs(1));
+        GuardedListener {
+            inner,
+            observer,
+            min_delay: Duration::from_millis(10),
+            max_delay: Duration::from_secs(1),
+            delay: None,
+            #[cfg(feature = "metrics")]
+            backoffs: BackoffCounter::new(crate::metrics::DEFAULT_PREFIX),
+        }
+    }
+
+    /// Observes with `observer` (its classifier decides what pauses the loop).
+    pub fn observer(mut self, observer: Observer) -> Self {
+        self.observer = observer;
+        self
+    }
+
+    /// The pause after the first resource error, doubling on each one after it up to `max`.
+    /// Defaults to 10 ms and 1 s.
+    pub fn backoff(mut self, min: Duration, max: Duration) -> Self {
+        self.min_delay = min.min(max);
+        self.max_delay = max.max(min);
+        self
+    }
+
+    /// Names the counter `<prefix>_accept_backoffs_total`. Defaults to `wsa`.
+    #[cfg(feature = "metrics")]
+    pub fn metrics_prefix(mut self, prefix: &str) -> Self {
+        self.backoffs = BackoffCounter::new(prefix);
+        self
+    }
+
+    /// The next connection. Per-connection errors and resource exhaustion are handled here;
+    /// only errors that concern the listener itself are returned.
+    pub async fn accept(&mut self) -> io::Result<(L::Conn, L::Addr)> {
+        loop {
+            let err = match poll_fn(|cx| self.inner.poll_accept(cx)).await {
+                Ok(conn) => {
+                    self.delay = None;
+                    return Ok(conn);
+                }
+                Err(err) => err,
+            };
+            let seen = self.observer.observe_io(&err, Op::Accept, &Peer::unknown());
+            match seen.class.retry {
+                Retry::Immediately => continue,
+                Retry::Backoff => {
+                    let delay = self.next_delay();
+                    #[cfg(feature = "metrics")]
+                    self.backoffs.increment(seen.code());
+                    tokio::time::sleep(delay).await;
+                }
+                Retry::Reconnect | Retry::Never => return Err(err),
+            }
+        }
+    }
+
+    fn next_delay(&mut self) -> Duration {
+        let delay = match self.delay {
+            None => self.min_delay,
+            Some(last) => (last * 2).min(self.max_delay),
+        };
+        self.delay = Some(delay);
+        delay
+    }
+
+    /// The wrapped listener.
+    pub fn inner(&self) -> &L {
+        &self.inner
+    }
+
+    /// The wrapped listener, mutably.
+    pub fn inner_mut(&mut self) -> &mut L {
+        &mut self.inner
+    }
+
+    /// Unwraps the listener.
+    pub fn into_inner(self) -> L {
+        self.inner
+    }
+}
+
+/// `<prefix>_accept_backoffs_total{code}`.
+#[cfg(feature = "metrics")]
+#[derive(Debug)]
+struct BackoffCounter(crate::metrics::LazyCounters);
+
+#[cfg(feature = "metrics")]
+impl BackoffCounter {
+    fn new(prefix: &str) -> std::sync::Arc<Self> {
+        std::sync::Arc::new(BackoffCounter(crate::metrics::LazyCounters::new(
+            format!("{prefix}_accept_backoffs_total"),
+            "Pauses of an accept loop on resource exhaustion, by Windows Sockets code.",
+            crate::code::slots(),
+        )))
+    }
+
+    fn increment(&self, code: Option<crate::WsaCode>) {
+        use crate::metrics::{code_label, NO_LABEL};
+        self.0.increment(crate::code::slot(code), || {
+            [code_label(code), NO_LABEL, NO_LABEL]
+        });
+    }
+}
