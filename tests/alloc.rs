@@ -1,0 +1,296 @@
+//! Allocation counts: the success path of `TraceStream` never allocates, and neither does the
+//! error path once an observer has seen a given (code, operation) pair.
+//!
+//! The first observation of a (code, operation) pair registers that pair's counter handle
+//! with the recorder (building its key allocates, once); every measurement below starts
+//! after one such warm-up. No tracing subscriber and no metrics recorder is installed in
+//! this test binary, so events are disabled and counters are the no-op ones.
+//!
+//! A counting global allocator keeps one counter per thread, so tests running in parallel
+//! on the harness's threads do not see each other's allocations.
+#![cfg(all(feature = "tokio", feature = "tracing", feature = "metrics"))]
+
+use std::alloc::{GlobalAlloc, Layout, System};
+use std::cell::Cell;
+use std::io;
+use std::pin::Pin;
+use std::sync::Arc;
+use std::task::{Context, Poll, Wake, Waker};
+
+use tokio::io::{AsyncRead, AsyncWrite, ReadBuf};
+use wsa_trace::observe::{Observer, Peer};
+use wsa_trace::{Op, TraceStream, WsaCode};
+
+/// `System`, counting each allocation (alloc, alloc_zeroed, realloc) on the calling thread.
+struct Counting;
+
+thread_local! {
+    /// Allocations made by this thread. Const-initialised with no destructor, so reading it
+    /// from inside the allocator never allocates and never fails.
+    static ALLOCS: Cell<usize> = const { Cell::new(0) };
+}
+
+fn count_one() {
+    let _ = ALLOCS.try_with(|n| n.set(n.get() + 1));
+}
+
+// SAFETY: every method forwards to `System` with the caller's arguments unchanged, so
+// `System`'s guarantees hold; the only addition is a thread-local counter update, which does
+// not allocate.
+unsafe impl GlobalAlloc for Counting {
+    unsafe fn alloc(&self, layout: Layout) -> *mut u8 {
+        count_one();
+        // SAFETY: forwarded as is; the caller upholds `GlobalAlloc::alloc`'s contract.
+        unsafe { System.alloc(layout) }
+    }
+
+    unsafe fn alloc_zeroed(&self, layout: Layout) -> *mut u8 {
+        count_one();
+        // SAFETY: as above.
+        unsafe { System.alloc_zeroed(layout) }
+    }
+
+    unsafe fn realloc(&self, ptr: *mut u8, layout: Layout, new_size: usize) -> *mut u8 {
+        count_one();
+        // SAFETY: `ptr` was allocated by `System` through this allocator, with `layout`.
+        unsafe { System.realloc(ptr, layout, new_size) }
+    }
+
+    unsafe fn dealloc(&self, ptr: *mut u8, layout: Layout) {
+        // SAFETY: `ptr` was allocated by `System` through this allocator, with `layout`.
+        unsafe { System.dealloc(ptr, layout) }
+    }
+}
+
+#[global_allocator]
+static GLOBAL: Counting = Counting;
+
+/// Allocations made by this thread while running `f`.
+fn allocations<R>(f: impl FnOnce() -> R) -> (usize, R) {
+    let before = ALLOCS.with(Cell::get);
+    let out = f();
+    let after = ALLOCS.with(Cell::get);
+    (after - before, out)
+}
+
+const CALLS: usize = 10_000;
+
+/// Reads fill the buffer with zeros; writes accept every byte.
+struct Ready;
+
+impl AsyncRead for Ready {
+    fn poll_read(
+        self: Pin<&mut Self>,
+        _: &mut Context<'_>,
+        buf: &mut ReadBuf<'_>,
+    ) -> Poll<io::Result<()>> {
+        let dst = buf.initialize_unfilled();
+        dst.fill(0);
+        let n = dst.len();
+        buf.advance(n);
+        Poll::Ready(Ok(()))
+    }
+}
+
+impl AsyncWrite for Ready {
+    fn poll_write(
+        self: Pin<&mut Self>,
+        _: &mut Context<'_>,
+        buf: &[u8],
+    ) -> Poll<io::Result<usize>> {
+        Poll::Ready(Ok(buf.len()))
+    }
+
+    fn poll_flush(self: Pin<&mut Self>, _: &mut Context<'_>) -> Poll<io::Result<()>> {
+        Poll::Ready(Ok(()))
+    }
+
+    fn poll_shutdown(self: Pin<&mut Self>, _: &mut Context<'_>) -> Poll<io::Result<()>> {
+        Poll::Ready(Ok(()))
+    }
+}
+
+/// Every operation fails with `io::Error::from_raw_os_error(code)`, which does not allocate.
+struct Failing(i32);
+
+impl AsyncRead for Failing {
+    fn poll_read(
+        self: Pin<&mut Self>,
+        _: &mut Context<'_>,
+        _: &mut ReadBuf<'_>,
+    ) -> Poll<io::Result<()>> {
+        Poll::Ready(Err(io::Error::from_raw_os_error(self.0)))
+    }
+}
+
+impl AsyncWrite for Failing {
+    fn poll_write(self: Pin<&mut Self>, _: &mut Context<'_>, _: &[u8]) -> Poll<io::Result<usize>> {
+        Poll::Ready(Err(io::Error::from_raw_os_error(self.0)))
+    }
+
+    fn poll_flush(self: Pin<&mut Self>, _: &mut Context<'_>) -> Poll<io::Result<()>> {
+        Poll::Ready(Err(io::Error::from_raw_os_error(self.0)))
+    }
+
+    fn poll_shutdown(self: Pin<&mut Self>, _: &mut Context<'_>) -> Poll<io::Result<()>> {
+        Poll::Ready(Err(io::Error::from_raw_os_error(self.0)))
+    }
+}
+
+struct Noop;
+
+impl Wake for Noop {
+    fn wake(self: Arc<Self>) {}
+}
+
+/// A no-op waker (`Waker::noop()` needs Rust 1.85, above the crate's MSRV). Building it
+/// allocates once; cloning and dropping it do not.
+fn noop_waker() -> Waker {
+    Waker::from(Arc::new(Noop))
+}
+
+fn peer() -> Peer {
+    Peer::from(std::net::SocketAddr::from(([127, 0, 0, 1], 8080)))
+}
+
+/// Returns the error of one failed read, polled once.
+fn read_err<S: AsyncRead + Unpin>(s: &mut S, cx: &mut Context<'_>) -> io::Error {
+    let mut mem = [0u8; 16];
+    let mut buf = ReadBuf::new(&mut mem);
+    match Pin::new(s).poll_read(cx, &mut buf) {
+        Poll::Ready(Err(e)) => e,
+        other => panic!("expected an error, got {other:?}"),
+    }
+}
+
+/// Returns the error of one failed write, polled once.
+fn write_err<S: AsyncWrite + Unpin>(s: &mut S, cx: &mut Context<'_>) -> io::Error {
+    match Pin::new(s).poll_write(cx, b"data") {
+        Poll::Ready(Err(e)) => e,
+        other => panic!("expected an error, got {other:?}"),
+    }
+}
+
+/// The counter itself works: a test that allocates is seen allocating.
+#[test]
+fn counter_sees_allocations() {
+    let (n, v) = allocations(|| std::hint::black_box(vec![1u8; 32]));
+    assert_eq!(v.len(), 32);
+    assert!(n >= 1, "a Vec allocation was not counted");
+}
+
+#[test]
+fn success_path_polls_do_not_allocate() {
+    let waker = noop_waker();
+    let mut cx = Context::from_waker(&waker);
+    let mut stream = TraceStream::new(Ready, Observer::new(), peer());
+    let data = [7u8; 64];
+    let mut mem = [1u8; 64];
+
+    let (n, (read, written)) = allocations(|| {
+        let (mut read, mut written) = (0usize, 0usize);
+        for _ in 0..CALLS {
+            let mut buf = ReadBuf::new(&mut mem);
+            match Pin::new(&mut stream).poll_read(&mut cx, &mut buf) {
+                Poll::Ready(Ok(())) => read += buf.filled().len(),
+                other => panic!("read: {other:?}"),
+            }
+            match Pin::new(&mut stream).poll_write(&mut cx, &data) {
+                Poll::Ready(Ok(k)) => written += k,
+                other => panic!("write: {other:?}"),
+            }
+        }
+        (read, written)
+    });
+    assert_eq!(read, CALLS * 64);
+    assert_eq!(written, CALLS * 64);
+    assert_eq!(mem, [0u8; 64], "the inner stream's bytes came through");
+    assert_eq!(n, 0, "{CALLS} reads + {CALLS} writes allocated {n} times");
+}
+
+#[test]
+fn observe_io_after_warm_up_does_not_allocate() {
+    let observer = Observer::new();
+    let peer = peer();
+    let err = io::Error::from_raw_os_error(libc::ECONNRESET);
+
+    // Warm-up: registers the (WSAECONNRESET, read) handle and tracing's callsite.
+    let first = observer.observe_io(&err, Op::Read, &peer);
+    assert_eq!(first.code(), Some(WsaCode::WSAECONNRESET));
+
+    let (n, resets) = allocations(|| {
+        let mut resets = 0;
+        for _ in 0..CALLS {
+            let seen = observer.observe_io(&err, Op::Read, &peer);
+            resets += usize::from(seen.code() == Some(WsaCode::WSAECONNRESET));
+        }
+        resets
+    });
+    assert_eq!(resets, CALLS);
+    assert_eq!(n, 0, "{CALLS} observations allocated {n} times");
+}
+
+#[test]
+fn kind_only_error_after_warm_up_does_not_allocate() {
+    // No OS code: the mapping formats the error into a stack buffer to look for resolver
+    // text, then falls back to the kind.
+    let observer = Observer::new();
+    let peer = peer();
+    let err = io::Error::from(io::ErrorKind::ConnectionRefused);
+    let first = observer.observe_io(&err, Op::Connect, &peer);
+    assert_eq!(first.code(), Some(WsaCode::WSAECONNREFUSED));
+
+    let (n, ()) = allocations(|| {
+        for _ in 0..CALLS {
+            let seen = observer.observe_io(&err, Op::Connect, &peer);
+            assert_eq!(seen.code(), Some(WsaCode::WSAECONNREFUSED));
+        }
+    });
+    assert_eq!(n, 0, "{CALLS} observations allocated {n} times");
+}
+
+#[test]
+fn stream_error_path_after_warm_up_does_not_allocate() {
+    let waker = noop_waker();
+    let mut cx = Context::from_waker(&waker);
+    let mut stream = TraceStream::new(Failing(libc::ECONNRESET), Observer::new(), peer());
+
+    // Warm-up: one error per operation measured below.
+    read_err(&mut stream, &mut cx);
+    write_err(&mut stream, &mut cx);
+
+    let (n, ()) = allocations(|| {
+        for _ in 0..CALLS {
+            let e = read_err(&mut stream, &mut cx);
+            assert_eq!(e.raw_os_error(), Some(libc::ECONNRESET));
+            let e = write_err(&mut stream, &mut cx);
+            assert_eq!(e.raw_os_error(), Some(libc::ECONNRESET));
+        }
+    });
+    assert_eq!(n, 0, "{CALLS} failed reads + writes allocated {n} times");
+}
+
+#[test]
+fn tokio_test_mock_error_path_after_warm_up_does_not_allocate() {
+    let waker = noop_waker();
+    let mut cx = Context::from_waker(&waker);
+    // The script (and its errors) is built before measuring; `build` is called on a
+    // temporary builder, so the mock holds the only reference to each error.
+    let mut script = tokio_test::io::Builder::new();
+    for _ in 0..=CALLS {
+        script.read_error(io::Error::from_raw_os_error(libc::ECONNRESET));
+    }
+    let mock = script.build();
+    drop(script);
+    let mut stream = TraceStream::new(mock, Observer::new(), peer());
+
+    read_err(&mut stream, &mut cx); // warm-up
+
+    let (n, ()) = allocations(|| {
+        for _ in 0..CALLS {
+            let e = read_err(&mut stream, &mut cx);
+            assert_eq!(e.raw_os_error(), Some(libc::ECONNRESET));
+        }
+    });
+    assert_eq!(n, 0, "{CALLS} failed mock reads allocated {n} times");
+}
