@@ -1,0 +1,598 @@
+//! The accept-loop guard: a real listener out of descriptors pauses instead of spinning and
+//! recovers once descriptors come back (in a child process with `ulimit -n 64`); scripted
+//! listeners show per-connection errors skipped at once and fatal errors returned.
+#![cfg(target_os = "linux")]
+
+use std::collections::{BTreeMap, VecDeque};
+use std::future::Future;
+use std::io;
+use std::net::{Ipv4Addr, SocketAddr};
+use std::process::{Command, Stdio};
+use std::sync::atomic::{AtomicU64, Ordering};
+use std::sync::{Arc, Mutex};
+use std::task::{Context, Poll};
+use std::time::{Duration, Instant};
+
+use metrics_util::debugging::{DebugValue, DebuggingRecorder, Snapshotter};
+use tokio::net::{TcpListener, TcpStream};
+use wsa_trace::net::{Accept, GuardedListener};
+
+const ERRORS: &str = "wsa_socket_errors_total";
+const BACKOFFS: &str = "wsa_accept_backoffs_total";
+
+/// Set in the environment of the child process that runs [`emfile_child`].
+const CHILD_ENV: &str = "WSA_TRACE_ACCEPT_GUARD_CHILD";
+/// The descriptor limit of the child process.
+const CHILD_NOFILE: u32 = 64;
+/// The marker line the child prints.
+const MARKER: &str = "ACCEPT_GUARD_EMFILE";
+/// CPU time the child may use in the one-second window while accept fails.
+const CPU_LIMIT_MS: u64 = 300;
+
+// ---------------------------------------------------------------------------------------
+// Helpers
+// ---------------------------------------------------------------------------------------
+
+/// A counter series: its name and labels.
+type SeriesKey = (String, BTreeMap<String, String>);
+
+/// Totals of a `DebuggingRecorder`'s counters (a snapshot resets them, so reads add up).
+#[derive(Clone)]
+struct Counters {
+    snapshotter: Snapshotter,
+    totals: Arc<Mutex<BTreeMap<SeriesKey, u64>>>,
+}
+
+impl Counters {
+    fn new(snapshotter: Snapshotter) -> Self {
+        Counters {
+            snapshotter,
+            totals: Arc::default(),
+        }
+    }
+
+    /// The total of counter `name` with exactly these labels; 0 if never registered.
+    fn get(&self, name: &str, labels: &[(&str, &str)]) -> u64 {
+        let want: BTreeMap<String, String> = labels
+            .iter()
+            .map(|(k, v)| ((*k).to_owned(), (*v).to_owned()))
+            .collect();
+        self.all()
+            .into_iter()
+            .filter(|((n, l), _)| n == name && *l == want)
+            .map(|(_, v)| v)
+            .sum()
+    }
+
+    /// The sum of every series of counter `name`.
+    fn total(&self, name: &str) -> u64 {
+        self.all()
+            .into_iter()
+            .filter(|((n, _), _)| n == name)
+            .map(|(_, v)| v)
+            .sum()
+    }
+
+    fn all(&self) -> Vec<(SeriesKey, u64)> {
+        let mut totals = self.totals.lock().unwrap();
+        for (key, _, _, value) in self.snapshotter.snapshot().into_vec() {
+            if let DebugValue::Counter(n) = value {
+                let key = key.key();
+                let labels = key
+                    .labels()
+                    .map(|l| (l.key().to_owned(), l.value().to_owned()))
+                    .collect();
+                *totals.entry((key.name().to_owned(), labels)).or_default() += n;
+            }
+        }
+        totals.iter().map(|(k, v)| (k.clone(), *v)).collect()
+    }
+
+    /// `wsa_socket_errors_total{code, category, op="accept"}`.
+    fn accept_errors(&self, code: &str, category: &str) -> u64 {
+        self.get(
+            ERRORS,
+            &[("code", code), ("category", category), ("op", "accept")],
+        )
+    }
+}
+
+fn current_thread() -> tokio::runtime::Runtime {
+    tokio::runtime::Builder::new_current_thread()
+        .enable_all()
+        .build()
+        .expect("a current-thread runtime")
+}
+
+/// Runs `fut` on a current-thread runtime with a fresh local recorder, within 5 s.
+fn run_local<F: Future>(fut: F) -> (F::Output, Counters) {
+    let recorder = DebuggingRecorder::new();
+    let counters = Counters::new(recorder.snapshotter());
+    let out = metrics::with_local_recorder(&recorder, || {
+        current_thread().block_on(async {
+            tokio::time::timeout(Duration::from_secs(5), fut)
+                .await
+                .expect("the test finishes within 5 s")
+        })
+    });
+    (out, counters)
+}
+
+/// A listener that counts the errors its inner listener returns, so that the test knows how
+/// many errors the guard saw.
+struct CountingListener {
+    inner: TcpListener,
+    errors: Arc<AtomicU64>,
+    emfile: Arc<AtomicU64>,
+}
+
+impl Accept for CountingListener {
+    type Conn = TcpStream;
+    type Addr = SocketAddr;
+
+    fn poll_accept(&mut self, cx: &mut Context<'_>) -> Poll<io::Result<(TcpStream, SocketAddr)>> {
+        let polled = self.inner.poll_accept(cx);
+        if let Poll::Ready(Err(err)) = &polled {
+            self.errors.fetch_add(1, Ordering::SeqCst);
+            if err.raw_os_error() == Some(libc::EMFILE) {
+                self.emfile.fetch_add(1, Ordering::SeqCst);
+            }
+        }
+        polled
+    }
+}
+
+/// Reads this process's CPU time from `/proc/self/stat`, through a descriptor opened in
+/// advance (there is none to spare when it is needed).
+struct CpuClock(std::fs::File);
+
+impl CpuClock {
+    fn open() -> Self {
+        CpuClock(std::fs::File::open("/proc/self/stat").expect("open /proc/self/stat"))
+    }
+
+    /// User plus system CPU time of the whole process so far.
+    fn now(&mut self) -> Duration {
+        use std::io::{Read, Seek};
+        let mut stat = String::new();
+        self.0.rewind().expect("rewind /proc/self/stat");
+        self.0
+            .read_to_string(&mut stat)
+            .expect("read /proc/self/stat");
+        // The command name (field 2) may hold spaces: count the fields after its ')'.
+        let after_name = &stat[stat.rfind(')').expect("a command name") + 2..];
+        let fields: Vec<&str> = after_name.split_whitespace().collect();
+        // Fields 14 and 15 (utime, stime) are the 12th and 13th after the name.
+        let ticks: u64 = fields[11].parse::<u64>().unwrap() + fields[12].parse::<u64>().unwrap();
+        // /proc counts in USER_HZ ticks, which Linux fixes at 100 a second.
+        Duration::from_millis(ticks * 10)
+    }
+}
+
+// ---------------------------------------------------------------------------------------
+// (a) out of descriptors: pause, count, recover
+// ---------------------------------------------------------------------------------------
+
+#[test]
+fn accept_loop_pauses_on_emfile_and_recovers() {
+    let exe = std::env::current_exe().expect("the path of the test binary");
+    let mut cmd = Command::new("sh");
+    cmd.arg("-c")
+        .arg(format!("ulimit -n {CHILD_NOFILE} && exec \"$0\" \"$@\""))
+        .arg(&exe)
+        .args([
+            "--exact",
+            "emfile_child",
+            "--ignored",
+            "--nocapture",
+            "--test-threads=1",
+        ])
+        .env(CHILD_ENV, "1")
+        .stdin(Stdio::null())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped());
+    let child = cmd.spawn().expect("spawn the child");
+    let out = wait_with_timeout(child, Duration::from_secs(30));
+    let stdout = String::from_utf8_lossy(&out.stdout);
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    let report = format!(
+        "status: {}\n--- stdout ---\n{stdout}\n--- stderr ---\n{stderr}",
+        out.status
+    );
+    assert!(out.status.success(), "{report}");
+    let line = stdout
+        .lines()
+        .find_map(|l| l.find(MARKER).map(|at| &l[at + MARKER.len()..]))
+        .unwrap_or_else(|| panic!("no marker line\n{report}"));
+    println!("{MARKER}{line}");
+    let figures: BTreeMap<&str, u64> = line
+        .split_whitespace()
+        .filter_map(|w| w.split_once('='))
+        .map(|(k, v)| (k, v.parse().expect("a number")))
+        .collect();
+    let get = |k: &str| *figures.get(k).unwrap_or_else(|| panic!("no {k}: {line}"));
+    assert_eq!(get("nofile"), u64::from(CHILD_NOFILE));
+    assert!(get("emfile") >= 1, "{line}");
+    assert_eq!(get("emfile"), get("inner_errors"), "{line}");
+    assert_eq!(get("counted"), get("inner_errors"), "{line}");
+    assert_eq!(get("backoffs"), get("inner_errors"), "{line}");
+    assert!(get("cpu_ms") < CPU_LIMIT_MS, "{line}");
+    assert!(get("window_ms") >= 1000, "{line}");
+    assert!(get("reaccept_ms") < 3000, "{line}");
+}
+
+/// Waits for `child` (stdout and stderr piped), killing it after `limit`.
+fn wait_with_timeout(mut child: std::process::Child, limit: Duration) -> std::process::Output {
+    let read = |pipe: Option<Box<dyn std::io::Read + Send>>| {
+        std::thread::spawn(move || {
+            let mut bytes = Vec::new();
+            if let Some(mut pipe) = pipe {
+                let _ = pipe.read_to_end(&mut bytes);
+            }
+            bytes
+        })
+    };
+    let stdout = read(child.stdout.take().map(|p| Box::new(p) as _));
+    let stderr = read(child.stderr.take().map(|p| Box::new(p) as _));
+    let started = Instant::now();
+    let status = loop {
+        if let Some(status) = child.try_wait().expect("wait for the child") {
+            break status;
+        }
+        if started.elapsed() > limit {
+            let _ = child.kill();
+            let _ = child.wait();
+            panic!(
+                "the child ran longer than {limit:?}; killed it\n--- stderr ---\n{}",
+                String::from_utf8_lossy(&stderr.join().unwrap_or_default())
+            );
+        }
+        std::thread::sleep(Duration::from_millis(10));
+    };
+    std::process::Output {
+        status,
+        stdout: stdout.join().unwrap_or_default(),
+        stderr: stderr.join().unwrap_or_default(),
+    }
+}
+
+/// Run by [`accept_loop_pauses_on_emfile_and_recovers`] in a child process whose descriptor
+/// limit is [`CHILD_NOFILE`]. Does nothing elsewhere.
+#[test]
+#[ignore = "run in a child process by accept_loop_pauses_on_emfile_and_recovers"]
+fn emfile_child() {
+    if std::env::var_os(CHILD_ENV).is_none() {
+        return;
+    }
+    let recorder = DebuggingRecorder::new();
+    let counters = Counters::new(recorder.snapshotter());
+    recorder
+        .install()
+        .expect("the only recorder of this process");
+    let nofile = std::fs::read_to_string("/proc/self/limits")
+        .expect("read /proc/self/limits")
+        .lines()
+        .find(|l| l.starts_with("Max open files"))
+        .and_then(|l| l.split_whitespace().nth(3).map(str::to_owned))
+        .expect("the descriptor limit");
+    current_thread().block_on(async {
+        tokio::time::timeout(Duration::from_secs(20), emfile_scenario(&counters, &nofile))
+            .await
+            .expect("the scenario finishes within 20 s")
+    });
+}
+
+async fn emfile_scenario(counters: &Counters, nofile: &str) {
+    let mut cpu_clock = CpuClock::open();
+    // The clock is live: spinning shows up (within 3 s, however loaded the machine is).
+    let spin_from = cpu_clock.now();
+    let spin_start = Instant::now();
+    let mut spun = Duration::ZERO;
+    while spun < Duration::from_millis(50) && spin_start.elapsed() < Duration::from_secs(3) {
+        std::hint::spin_loop();
+        spun = cpu_clock.now().saturating_sub(spin_from);
+    }
+    assert!(
+        spun >= Duration::from_millis(50),
+        "3 s of spinning read as {spun:?}"
+    );
+    let listener = TcpListener::bind((Ipv4Addr::LOCALHOST, 0)).await.unwrap();
+    let addr = listener.local_addr().unwrap();
+    let inner_errors = Arc::new(AtomicU64::new(0));
+    let emfile = Arc::new(AtomicU64::new(0));
+    let mut guarded = GuardedListener::new(CountingListener {
+        inner: listener,
+        errors: inner_errors.clone(),
+        emfile: emfile.clone(),
+    });
+
+    // The accept loop hands every connection over; the test decides when to drop them.
+    let (accepted_tx, mut accepted_rx) = tokio::sync::mpsc::unbounded_channel();
+    let accept_loop = tokio::spawn(async move {
+        loop {
+            match guarded.accept().await {
+                Ok((stream, peer)) => {
+                    if accepted_tx.send((stream, peer)).is_err() {
+                        return Ok(());
+                    }
+                }
+                Err(err) => return Err(err),
+            }
+        }
+    });
+
+    // Descriptors held in reserve: when the flood cannot open a socket and the listener has
+    // not failed yet, one is released, so that a client takes the last descriptor and leaves
+    // a connection pending that accept cannot take.
+    const SPARES: usize = 8;
+    let mut spares: Vec<std::fs::File> = (0..SPARES)
+        .map(|_| std::fs::File::open("/dev/null").expect("open /dev/null"))
+        .collect();
+    let mut clients = Vec::new();
+    let mut client_errors = 0u32;
+    let flood_until = Instant::now() + Duration::from_secs(5);
+    for _ in 0..200 {
+        let left = flood_until.saturating_duration_since(Instant::now());
+        if left.is_zero() {
+            break;
+        }
+        match tokio::time::timeout(left, TcpStream::connect(addr)).await {
+            Ok(Ok(stream)) => clients.push(stream),
+            Ok(Err(err)) => {
+                client_errors += 1;
+                if err.raw_os_error() == Some(libc::EMFILE) && emfile.load(Ordering::SeqCst) == 0 {
+                    spares.pop();
+                }
+            }
+            Err(_) => break,
+        }
+        tokio::task::yield_now().await;
+    }
+    // The listener must have run out of descriptors by now.
+    let waited = Instant::now();
+    while emfile.load(Ordering::SeqCst) == 0 && waited.elapsed() < Duration::from_secs(3) {
+        tokio::time::sleep(Duration::from_millis(10)).await;
+    }
+    assert!(
+        emfile.load(Ordering::SeqCst) >= 1,
+        "accept never failed with EMFILE: {} clients, {client_errors} client errors, {} spares left",
+        clients.len(),
+        spares.len()
+    );
+    let mut held = Vec::new();
+    while let Ok(conn) = accepted_rx.try_recv() {
+        held.push(conn);
+    }
+
+    // A pending connection keeps the listener readable while every accept fails: without a
+    // pause this window would burn a whole core.
+    let cpu_before = cpu_clock.now();
+    let window_start = Instant::now();
+    let errors_before = inner_errors.load(Ordering::SeqCst);
+    tokio::time::sleep(Duration::from_secs(1)).await;
+    let window = window_start.elapsed();
+    let cpu = cpu_clock.now().saturating_sub(cpu_before);
+    let errors_in_window = inner_errors.load(Ordering::SeqCst) - errors_before;
+    while let Ok(conn) = accepted_rx.try_recv() {
+        held.push(conn);
+    }
+    let accepted_before = held.len();
+    let spares_released = SPARES - spares.len();
+    assert!(
+        !accept_loop.is_finished(),
+        "the accept loop ended: {:?}",
+        accept_loop.await
+    );
+
+    // Give the descriptors back; the loop accepts the pending connections, then a new one.
+    drop(held);
+    drop(clients);
+    drop(spares);
+    let reaccept_start = Instant::now();
+    let fresh = TcpStream::connect(addr)
+        .await
+        .expect("connect once descriptors are free");
+    let fresh_addr = fresh.local_addr().unwrap();
+    let reaccepted = tokio::time::timeout(Duration::from_secs(3), async {
+        loop {
+            let (stream, peer) = accepted_rx.recv().await.expect("the accept loop runs");
+            if peer == fresh_addr {
+                return stream;
+            }
+        }
+    })
+    .await
+    .expect("a new connection is accepted within 3 s");
+    let reaccept = reaccept_start.elapsed();
+    assert_eq!(reaccepted.peer_addr().unwrap(), fresh_addr);
+
+    let inner_errors = inner_errors.load(Ordering::SeqCst);
+    let emfile = emfile.load(Ordering::SeqCst);
+    let counted = counters.accept_errors("WSAEMFILE", "transient");
+    let backoffs = counters.get(BACKOFFS, &[("code", "WSAEMFILE")]);
+    println!(
+        "{MARKER} nofile={nofile} emfile={emfile} inner_errors={inner_errors} counted={counted} \
+         backoffs={backoffs} errors_in_window={errors_in_window} cpu_ms={} window_ms={} \
+         accepted_before={accepted_before} client_errors={client_errors} \
+         spares_released={spares_released} reaccept_ms={} \
+         spin_cpu_ms={}",
+        cpu.as_millis(),
+        window.as_millis(),
+        reaccept.as_millis(),
+        spun.as_millis()
+    );
+    // No error lost: each one the listener returned was counted, and each paused the loop.
+    assert_eq!(emfile, inner_errors);
+    assert_eq!(counted, inner_errors);
+    assert_eq!(counters.total(ERRORS), inner_errors);
+    assert_eq!(backoffs, inner_errors);
+    assert_eq!(counters.total(BACKOFFS), inner_errors);
+    // The pause doubles from 10 ms: a handful of tries in a second, not a spin.
+    assert!(
+        errors_in_window <= 8,
+        "{errors_in_window} errors in the window"
+    );
+    assert!(
+        cpu < Duration::from_millis(CPU_LIMIT_MS),
+        "{cpu:?} of CPU time"
+    );
+    accept_loop.abort();
+}
+
+// ---------------------------------------------------------------------------------------
+// (b), (c) scripted listeners
+// ---------------------------------------------------------------------------------------
+
+/// A listener that returns what it is told, in order, then stays pending.
+struct Scripted {
+    script: VecDeque<io::Result<u32>>,
+    polls: u32,
+}
+
+impl Scripted {
+    fn new(script: impl IntoIterator<Item = io::Result<u32>>) -> Self {
+        Scripted {
+            script: script.into_iter().collect(),
+            polls: 0,
+        }
+    }
+}
+
+impl Accept for Scripted {
+    type Conn = u32;
+    type Addr = &'static str;
+
+    fn poll_accept(&mut self, _: &mut Context<'_>) -> Poll<io::Result<(u32, &'static str)>> {
+        self.polls += 1;
+        match self.script.pop_front() {
+            Some(next) => Poll::Ready(next.map(|id| (id, "scripted"))),
+            None => Poll::Pending,
+        }
+    }
+}
+
+fn os(code: i32) -> io::Error {
+    io::Error::from_raw_os_error(code)
+}
+
+#[test]
+fn per_connection_errors_are_skipped_at_once() {
+    let ((first, second), counters) = run_local(async {
+        let mut listener = GuardedListener::new(Scripted::new([
+            Err(os(libc::ECONNABORTED)),
+            Err(io::Error::from(io::ErrorKind::ConnectionReset)),
+            Ok(7),
+            Err(os(libc::ECONNABORTED)),
+            Ok(8),
+        ]));
+        // Ready on the first poll: no pause between the errors and the connection.
+        let first = {
+            let mut accept = tokio_test::task::spawn(listener.accept());
+            match accept.poll() {
+                Poll::Ready(result) => result.expect("the connection after the errors"),
+                Poll::Pending => panic!("accept paused on a per-connection error"),
+            }
+        };
+        assert_eq!(listener.inner().polls, 3);
+        let second = listener.accept().await.expect("the next connection");
+        assert_eq!(listener.inner().polls, 5);
+        (first, second)
+    });
+    assert_eq!(first, (7, "scripted"));
+    assert_eq!(second, (8, "scripted"));
+    assert_eq!(counters.accept_errors("WSAECONNABORTED", "transient"), 2);
+    assert_eq!(counters.accept_errors("WSAECONNRESET", "transient"), 1);
+    assert_eq!(counters.total(ERRORS), 3);
+    assert_eq!(counters.total(BACKOFFS), 0);
+}
+
+#[test]
+fn resource_errors_pause_and_are_counted() {
+    let ((conn, elapsed, pending_first), counters) = run_local(async {
+        let mut listener = GuardedListener::new(Scripted::new([
+            Err(os(libc::EMFILE)),
+            Err(os(libc::ENOBUFS)),
+            Err(os(libc::ENFILE)),
+            Err(os(libc::ENOMEM)),
+            Ok(1),
+        ]))
+        .backoff(Duration::from_millis(10), Duration::from_secs(1));
+        let started = Instant::now();
+        let mut accept = tokio_test::task::spawn(listener.accept());
+        let pending_first = accept.poll().is_pending();
+        let conn = accept.await.expect("the connection after the pauses");
+        (conn, started.elapsed(), pending_first)
+    });
+    assert!(pending_first, "accept did not pause on EMFILE");
+    assert_eq!(conn, (1, "scripted"));
+    // 10, 20, 40 and 80 ms.
+    assert!(elapsed >= Duration::from_millis(150), "{elapsed:?}");
+    // ENFILE (the system-wide limit) folds into WSAEMFILE.
+    assert_eq!(counters.accept_errors("WSAEMFILE", "transient"), 2);
+    assert_eq!(counters.accept_errors("WSAENOBUFS", "transient"), 1);
+    assert_eq!(
+        counters.accept_errors("WSA_NOT_ENOUGH_MEMORY", "transient"),
+        1
+    );
+    assert_eq!(counters.get(BACKOFFS, &[("code", "WSAEMFILE")]), 2);
+    assert_eq!(counters.get(BACKOFFS, &[("code", "WSAENOBUFS")]), 1);
+    assert_eq!(
+        counters.get(BACKOFFS, &[("code", "WSA_NOT_ENOUGH_MEMORY")]),
+        1
+    );
+    assert_eq!(counters.total(BACKOFFS), 4);
+}
+
+#[test]
+fn the_pause_starts_again_from_the_minimum_after_a_connection() {
+    let ((first, second), counters) = run_local(async {
+        let mut listener = GuardedListener::new(Scripted::new([
+            Err(os(libc::EMFILE)),
+            Ok(1),
+            Err(os(libc::EMFILE)),
+            Ok(2),
+        ]))
+        .backoff(Duration::from_millis(200), Duration::from_secs(2));
+        let started = Instant::now();
+        listener.accept().await.expect("the first connection");
+        let first = started.elapsed();
+        let started = Instant::now();
+        listener.accept().await.expect("the second connection");
+        (first, started.elapsed())
+    });
+    // Had the pause gone on doubling, the second would last 400 ms.
+    assert!(first >= Duration::from_millis(200), "{first:?}");
+    assert!(
+        (Duration::from_millis(200)..Duration::from_millis(390)).contains(&second),
+        "{second:?}"
+    );
+    assert_eq!(counters.get(BACKOFFS, &[("code", "WSAEMFILE")]), 2);
+}
+
+#[test]
+fn fatal_errors_are_returned_to_the_caller() {
+    let ((bad_fd, invalid, next), counters) = run_local(async {
+        let mut listener = GuardedListener::new(Scripted::new([
+            Err(os(libc::ECONNABORTED)),
+            Err(os(libc::EBADF)),
+            Err(os(libc::EINVAL)),
+            Ok(3),
+        ]));
+        let bad_fd = listener.accept().await.expect_err("EBADF is returned");
+        let invalid = listener.accept().await.expect_err("EINVAL is returned");
+        let next = listener
+            .accept()
+            .await
+            .expect("the listener goes on if called");
+        (bad_fd, invalid, next)
+    });
+    // The caller gets the very errors the listener gave.
+    assert_eq!(bad_fd.raw_os_error(), Some(libc::EBADF));
+    assert_eq!(invalid.raw_os_error(), Some(libc::EINVAL));
+    assert_eq!(next, (3, "scripted"));
+    assert_eq!(counters.accept_errors("WSAEBADF", "fatal"), 1);
+    assert_eq!(counters.accept_errors("WSAEINVAL", "fatal"), 1);
+    assert_eq!(counters.accept_errors("WSAECONNABORTED", "transient"), 1);
+    assert_eq!(counters.total(ERRORS), 3);
+    assert_eq!(counters.total(BACKOFFS), 0);
+}

@@ -1,0 +1,326 @@
+//! The per-code event rate limit under a storm: one million errors, a handful of log lines,
+//! exact counters, and summaries that account for every dropped event.
+
+use std::collections::BTreeMap;
+use std::fmt;
+use std::io;
+use std::sync::{Arc, Mutex};
+use std::time::{Duration, Instant};
+
+use metrics_util::debugging::{DebugValue, DebuggingRecorder, Snapshotter};
+use tracing::field::{Field, Visit};
+use tracing::Subscriber;
+use tracing_subscriber::layer::{Context, Layer};
+use tracing_subscriber::prelude::*;
+use wsa_trace::observe::{Observer, Peer};
+use wsa_trace::Op;
+
+const STORM: u64 = 1_000_000;
+const PER: u32 = 10;
+const FAILED: &str = "socket operation failed";
+const SUPPRESSED: &str = "socket error events suppressed by the rate limit";
+
+/// What the capturing layer tallies.
+#[derive(Debug, Default)]
+struct Tally {
+    /// Error events, by `wsa.symbol`.
+    failed: BTreeMap<String, u64>,
+    /// Summary events.
+    summaries: u64,
+    /// The sum of the summaries' `wsa.suppressed`, by `wsa.symbol`.
+    suppressed: BTreeMap<String, u64>,
+    /// Anything else from the crate.
+    other: Vec<String>,
+}
+
+#[derive(Clone, Default)]
+struct Capture(Arc<Mutex<Tally>>);
+
+#[derive(Default)]
+struct Fields {
+    message: String,
+    symbol: String,
+    suppressed: Option<u64>,
+}
+
+impl Visit for Fields {
+    fn record_u64(&mut self, field: &Field, value: u64) {
+        if field.name() == "wsa.suppressed" {
+            self.suppressed = Some(value);
+        }
+    }
+
+    fn record_str(&mut self, field: &Field, value: &str) {
+        if field.name() == "wsa.symbol" {
+            self.symbol = value.to_owned();
+        }
+    }
+
+    fn record_debug(&mut self, field: &Field, value: &dyn fmt::Debug) {
+        if field.name() == "message" {
+            self.message = format!("{value:?}");
+        }
+    }
+}
+
+impl<S: Subscriber> Layer<S> for Capture {
+    fn on_event(&self, event: &tracing::Event<'_>, _: Context<'_, S>) {
+        if event.metadata().target() != "wsa_trace" {
+            return;
+        }
+        let mut fields = Fields::default();
+        event.record(&mut fields);
+        let mut tally = self.0.lock().unwrap();
+        match fields.message.as_str() {
+            FAILED => *tally.failed.entry(fields.symbol).or_default() += 1,
+            SUPPRESSED => {
+                tally.summaries += 1;
+                let n = fields.suppressed.expect("a summary carries wsa.suppressed");
+                *tally.suppressed.entry(fields.symbol).or_default() += n;
+            }
+            other => tally.other.push(other.to_owned()),
+        }
+    }
+}
+
+/// The value of counter `name` labelled `code` (and nothing else, or also `category`/`op`).
+fn counter(snapshot: &[(String, BTreeMap<String, String>, u64)], name: &str, code: &str) -> u64 {
+    snapshot
+        .iter()
+        .filter(|(n, labels, _)| n == name && labels.get("code").map(String::as_str) == Some(code))
+        .map(|(_, _, v)| v)
+        .sum()
+}
+
+fn read(snapshotter: &Snapshotter) -> Vec<(String, BTreeMap<String, String>, u64)> {
+    snapshotter
+        .snapshot()
+        .into_vec()
+        .into_iter()
+        .filter_map(|(key, _, _, value)| match value {
+            DebugValue::Counter(n) => {
+                let key = key.key();
+                let labels = key
+                    .labels()
+                    .map(|l| (l.key().to_owned(), l.value().to_owned()))
+                    .collect();
+                Some((key.name().to_owned(), labels, n))
+            }
+            _ => None,
+        })
+        .collect()
+}
+
+#[test]
+fn a_million_errors_log_a_handful_of_lines_and_count_exactly() {
+    let recorder = DebuggingRecorder::new();
+    let snapshotter = recorder.snapshotter();
+    let capture = Capture::default();
+    let subscriber = tracing_subscriber::registry().with(capture.clone());
+
+    let (elapsed, flushed, summaries_before_flush) =
+        tracing::subscriber::with_default(subscriber, || {
+            metrics::with_local_recorder(&recorder, || {
+                let observer = Observer::new().rate_limit(PER, Duration::from_secs(1));
+                let err = io::Error::from(io::ErrorKind::ConnectionReset);
+                let peer = Peer::unknown();
+                let started = Instant::now();
+                for _ in 0..STORM {
+                    observer.observe_io(&err, Op::Read, &peer);
+                }
+                let elapsed = started.elapsed();
+                let summaries_before_flush = capture.0.lock().unwrap().summaries;
+                (elapsed, observer.flush_suppressed(), summaries_before_flush)
+            })
+        });
+
+    let tally = std::mem::take(&mut *capture.0.lock().unwrap());
+    let snapshot = read(&snapshotter);
+    let errors = counter(&snapshot, "wsa_socket_errors_total", "WSAECONNRESET");
+    let suppressed = counter(&snapshot, "wsa_suppressed_events_total", "WSAECONNRESET");
+    let emitted = tally.failed.get("WSAECONNRESET").copied().unwrap_or(0);
+    let summarized = tally.suppressed.get("WSAECONNRESET").copied().unwrap_or(0);
+    let bound = u64::from(PER) * (elapsed.as_secs_f64().ceil() as u64 + 1);
+    println!(
+        "rate_limit: {STORM} errors in {:.3} s ({:.0} ns each): {emitted} events (bound {bound}), \
+         {} summaries ({summaries_before_flush} before the flush) reporting {summarized}, \
+         counters: errors {errors}, suppressed {suppressed}; flush_suppressed() returned {flushed}",
+        elapsed.as_secs_f64(),
+        elapsed.as_secs_f64() * 1e9 / STORM as f64,
+        tally.summaries,
+    );
+
+    assert!(
+        tally.other.is_empty(),
+        "unexpected events: {:?}",
+        tally.other
+    );
+    assert_eq!(tally.failed.len(), 1, "{tally:?}");
+    assert_eq!(
+        tally.suppressed.keys().collect::<Vec<_>>(),
+        ["WSAECONNRESET"]
+    );
+    // Log lines bounded by the configured rate, and at least the first window's worth.
+    assert!(emitted >= u64::from(PER), "{emitted} events");
+    assert!(emitted <= bound, "{emitted} events in {elapsed:?}");
+    // The error counter is exact whatever the limit drops.
+    assert_eq!(errors, STORM);
+    assert_eq!(
+        snapshot
+            .iter()
+            .filter(|(n, ..)| n == "wsa_socket_errors_total")
+            .count(),
+        1
+    );
+    // Every error was either logged or counted as suppressed...
+    assert_eq!(suppressed + emitted, STORM);
+    // ...and every suppressed event was reported by a summary, before or at the flush.
+    assert_eq!(summarized, suppressed);
+    assert!(
+        flushed > 0 && flushed <= suppressed,
+        "flushed {flushed} of {suppressed}"
+    );
+    assert_eq!(tally.summaries, summaries_before_flush + 1);
+    // Windows of one second: a summary per window boundary crossed, at most.
+    assert!(
+        summaries_before_flush <= elapsed.as_secs() + 1,
+        "{summaries_before_flush} summaries in {elapsed:?}"
+    );
+}
+
+#[test]
+fn each_code_has_its_own_budget() {
+    let recorder = DebuggingRecorder::new();
+    let snapshotter = recorder.snapshotter();
+    let capture = Capture::default();
+    let subscriber = tracing_subscriber::registry().with(capture.clone());
+    let flushed = tracing::subscriber::with_default(subscriber, || {
+        metrics::with_local_recorder(&recorder, || {
+            let observer = Observer::new().rate_limit(3, Duration::from_secs(3600));
+            let reset = io::Error::from(io::ErrorKind::ConnectionReset);
+            let refused = io::Error::from(io::ErrorKind::ConnectionRefused);
+            for _ in 0..100 {
+                observer.observe_io(&reset, Op::Read, &Peer::unknown());
+                observer.observe_io(&refused, Op::Connect, &Peer::unknown());
+            }
+            let flushed = observer.flush_suppressed();
+            // Nothing left to flush.
+            assert_eq!(observer.flush_suppressed(), 0);
+            flushed
+        })
+    });
+    let tally = std::mem::take(&mut *capture.0.lock().unwrap());
+    let snapshot = read(&snapshotter);
+    assert_eq!(flushed, 2 * 97);
+    for code in ["WSAECONNRESET", "WSAECONNREFUSED"] {
+        assert_eq!(tally.failed.get(code), Some(&3), "{tally:?}");
+        assert_eq!(tally.suppressed.get(code), Some(&97), "{tally:?}");
+        assert_eq!(counter(&snapshot, "wsa_socket_errors_total", code), 100);
+        assert_eq!(counter(&snapshot, "wsa_suppressed_events_total", code), 97);
+    }
+    assert_eq!(tally.summaries, 2);
+}
+
+#[test]
+fn summaries_at_each_new_window_account_for_every_dropped_event() {
+    const PER: u32 = 5;
+    const INTERVAL: Duration = Duration::from_millis(50);
+    const RUN: Duration = Duration::from_millis(400);
+    let recorder = DebuggingRecorder::new();
+    let snapshotter = recorder.snapshotter();
+    let capture = Capture::default();
+    let subscriber = tracing_subscriber::registry().with(capture.clone());
+    let (calls, elapsed, summaries_before_flush, flushed) =
+        tracing::subscriber::with_default(subscriber, || {
+            metrics::with_local_recorder(&recorder, || {
+                let observer = Observer::new().rate_limit(PER, INTERVAL);
+                let err = io::Error::from(io::ErrorKind::TimedOut);
+                let started = Instant::now();
+                let mut calls = 0u64;
+                while started.elapsed() < RUN && calls < 50_000_000 {
+                    observer.observe_io(&err, Op::Connect, &Peer::unknown());
+                    calls += 1;
+                }
+                let elapsed = started.elapsed();
+                let before = capture.0.lock().unwrap().summaries;
+                (calls, elapsed, before, observer.flush_suppressed())
+            })
+        });
+    let tally = std::mem::take(&mut *capture.0.lock().unwrap());
+    let snapshot = read(&snapshotter);
+    let errors = counter(&snapshot, "wsa_socket_errors_total", "WSAETIMEDOUT");
+    let suppressed = counter(&snapshot, "wsa_suppressed_events_total", "WSAETIMEDOUT");
+    let emitted = tally.failed.get("WSAETIMEDOUT").copied().unwrap_or(0);
+    let summarized = tally.suppressed.get("WSAETIMEDOUT").copied().unwrap_or(0);
+    let windows = (elapsed.as_secs_f64() / INTERVAL.as_secs_f64()).ceil() as u64 + 1;
+    println!(
+        "rate_limit windows: {calls} errors in {elapsed:?}: {emitted} events (bound {}), \
+         {summaries_before_flush} summaries during the storm, 1 at the flush ({flushed}), \
+         suppressed {suppressed}",
+        u64::from(PER) * windows
+    );
+    assert_eq!(errors, calls);
+    assert_eq!(emitted + suppressed, calls);
+    assert!(emitted <= u64::from(PER) * windows, "{emitted} events");
+    // The storm spans several windows: each new one reported the last one's drops.
+    assert!(
+        summaries_before_flush >= 2,
+        "{summaries_before_flush} summaries"
+    );
+    assert!(
+        summaries_before_flush < windows,
+        "{summaries_before_flush} summaries"
+    );
+    // Every window but the last (which the end of the storm may cut short) emitted its fill.
+    assert!(
+        emitted > u64::from(PER) * summaries_before_flush,
+        "{emitted} events"
+    );
+    assert_eq!(summarized, suppressed);
+    assert!(flushed <= suppressed);
+}
+
+#[test]
+fn threads_sharing_one_observer_lose_no_count() {
+    const THREADS: u64 = 4;
+    const EACH: u64 = STORM / THREADS;
+    let recorder = DebuggingRecorder::new();
+    let snapshotter = recorder.snapshotter();
+    let capture = Capture::default();
+    let dispatch = tracing::Dispatch::new(tracing_subscriber::registry().with(capture.clone()));
+    let observer = Observer::new().rate_limit(PER, Duration::from_millis(100));
+    let started = Instant::now();
+    std::thread::scope(|scope| {
+        for _ in 0..THREADS {
+            scope.spawn(|| {
+                tracing::dispatcher::with_default(&dispatch, || {
+                    metrics::with_local_recorder(&recorder, || {
+                        let err = io::Error::from(io::ErrorKind::ConnectionReset);
+                        for _ in 0..EACH {
+                            observer.observe_io(&err, Op::Read, &Peer::unknown());
+                        }
+                    })
+                })
+            });
+        }
+    });
+    let elapsed = started.elapsed();
+    let flushed = tracing::dispatcher::with_default(&dispatch, || observer.flush_suppressed());
+    let tally = std::mem::take(&mut *capture.0.lock().unwrap());
+    let snapshot = read(&snapshotter);
+    let errors = counter(&snapshot, "wsa_socket_errors_total", "WSAECONNRESET");
+    let suppressed = counter(&snapshot, "wsa_suppressed_events_total", "WSAECONNRESET");
+    let emitted = tally.failed.get("WSAECONNRESET").copied().unwrap_or(0);
+    let summarized = tally.suppressed.get("WSAECONNRESET").copied().unwrap_or(0);
+    let windows = (elapsed.as_secs_f64() / 0.1).ceil() as u64 + 1;
+    println!(
+        "rate_limit threads: {THREADS} x {EACH} errors in {elapsed:?}: {emitted} events \
+         (bound {}), {} summaries, suppressed {suppressed}, flushed {flushed}",
+        u64::from(PER) * windows,
+        tally.summaries
+    );
+    assert_eq!(errors, STORM);
+    assert_eq!(emitted + suppressed, STORM);
+    assert_eq!(summarized, suppressed);
+    assert!(emitted <= u64::from(PER) * windows, "{emitted} events");
+}

@@ -1,0 +1,760 @@
+//! The retry policy against real loopback sockets and scripted services: what is retried,
+//! what is given up and why, and what is counted.
+//!
+//! Every test runs on a current-thread runtime inside `metrics::with_local_recorder`, so that
+//! the policy's and the observer's counters register with that test's own recorder.
+#![cfg(unix)]
+
+use std::collections::BTreeMap;
+use std::future::Future;
+use std::io;
+use std::net::{Ipv4Addr, SocketAddr};
+use std::sync::atomic::{AtomicUsize, Ordering};
+use std::sync::{Arc, Mutex};
+use std::time::{Duration, Instant};
+
+use metrics_util::debugging::{DebugValue, DebuggingRecorder, Snapshotter};
+use tokio::net::{TcpListener, TcpStream, UdpSocket};
+use tower::retry::backoff::ExponentialBackoffMaker;
+use tower::util::rng::HasherRng;
+use tower::{service_fn, BoxError, Service, ServiceBuilder, ServiceExt};
+use wsa_trace::retry::{Outcome, RetryPolicy, TpsBudget};
+use wsa_trace::{Classification, DefaultClassifier, Op, TraceConnectLayer, TraceStream, WsaCode};
+
+const RETRIES: &str = "wsa_retries_total";
+const ERRORS: &str = "wsa_socket_errors_total";
+/// The longest any test may take.
+const LIMIT: Duration = Duration::from_secs(10);
+
+// ---------------------------------------------------------------------------------------
+// Helpers
+// ---------------------------------------------------------------------------------------
+
+/// A counter series: its name and labels.
+type SeriesKey = (String, BTreeMap<String, String>);
+
+/// Totals of a `DebuggingRecorder`'s counters (a snapshot resets them, so reads add up).
+#[derive(Clone)]
+struct Counters {
+    snapshotter: Snapshotter,
+    totals: Arc<Mutex<BTreeMap<SeriesKey, u64>>>,
+}
+
+impl Counters {
+    /// The total of counter `name` with exactly these labels; 0 if never registered.
+    fn get(&self, name: &str, labels: &[(&str, &str)]) -> u64 {
+        let want: BTreeMap<String, String> = labels
+            .iter()
+            .map(|(k, v)| ((*k).to_owned(), (*v).to_owned()))
+            .collect();
+        self.all()
+            .into_iter()
+            .filter(|((n, l), _)| n == name && *l == want)
+            .map(|(_, v)| v)
+            .sum()
+    }
+
+    /// Every series of counter `name`: (labels, total).
+    fn series(&self, name: &str) -> Vec<(BTreeMap<String, String>, u64)> {
+        self.all()
+            .into_iter()
+            .filter(|((n, _), _)| n == name)
+            .map(|((_, l), v)| (l, v))
+            .collect()
+    }
+
+    fn all(&self) -> Vec<(SeriesKey, u64)> {
+        let mut totals = self.totals.lock().unwrap();
+        for (key, _, _, value) in self.snapshotter.snapshot().into_vec() {
+            if let DebugValue::Counter(n) = value {
+                let key = key.key();
+                let labels = key
+                    .labels()
+                    .map(|l| (l.key().to_owned(), l.value().to_owned()))
+                    .collect();
+                *totals.entry((key.name().to_owned(), labels)).or_default() += n;
+            }
+        }
+        totals.iter().map(|(k, v)| (k.clone(), *v)).collect()
+    }
+
+    /// `wsa_retries_total{code, op, outcome}`.
+    fn retries(&self, code: &str, op: &str, outcome: Outcome) -> u64 {
+        self.get(
+            RETRIES,
+            &[("code", code), ("op", op), ("outcome", outcome.as_str())],
+        )
+    }
+
+    /// Every outcome counted for (`code`, `op`) with a non-zero total, sorted by name.
+    fn outcomes(&self, code: &str, op: &str) -> Vec<(String, u64)> {
+        let mut found: Vec<(String, u64)> = self
+            .series(RETRIES)
+            .into_iter()
+            .filter(|(l, v)| {
+                *v > 0
+                    && l.get("code").map(String::as_str) == Some(code)
+                    && l.get("op").map(String::as_str) == Some(op)
+            })
+            .map(|(l, v)| (l["outcome"].clone(), v))
+            .collect();
+        found.sort();
+        found
+    }
+}
+
+/// Runs `fut` on a current-thread runtime with a fresh local recorder, within [`LIMIT`].
+fn run<F: Future>(fut: F) -> (F::Output, Counters) {
+    let recorder = DebuggingRecorder::new();
+    let counters = Counters {
+        snapshotter: recorder.snapshotter(),
+        totals: Arc::default(),
+    };
+    let out = metrics::with_local_recorder(&recorder, || {
+        tokio::runtime::Builder::new_current_thread()
+            .enable_all()
+            .build()
+            .expect("a current-thread runtime")
+            .block_on(async {
+                tokio::time::timeout(LIMIT, fut)
+                    .await
+                    .unwrap_or_else(|_| panic!("the test did not finish within {LIMIT:?}"))
+            })
+    });
+    (out, counters)
+}
+
+/// A loopback port where nothing listens: bound, then released.
+fn closed_port() -> SocketAddr {
+    let listener = std::net::TcpListener::bind((Ipv4Addr::LOCALHOST, 0)).expect("bind 127.0.0.1:0");
+    listener.local_addr().unwrap()
+}
+
+/// A short backoff so that the tests stay fast.
+fn small_backoff(min_ms: u64, max_ms: u64) -> ExponentialBackoffMaker {
+    ExponentialBackoffMaker::new(
+        Duration::from_millis(min_ms),
+        Duration::from_millis(max_ms),
+        0.1,
+        HasherRng::default(),
+    )
+    .expect("a valid backoff")
+}
+
+/// A budget that never runs out in a test.
+fn large_budget() -> Arc<TpsBudget> {
+    Arc::new(TpsBudget::new(Duration::from_secs(10), 100_000, 1000.0))
+}
+
+/// A service that connects to its request address and counts its calls.
+fn counting_connector(
+    calls: Arc<AtomicUsize>,
+) -> impl Service<
+    SocketAddr,
+    Response = TcpStream,
+    Error = io::Error,
+    Future = impl Future<Output = io::Result<TcpStream>>,
+> + Clone {
+    service_fn(move |addr: SocketAddr| {
+        calls.fetch_add(1, Ordering::SeqCst);
+        TcpStream::connect(addr)
+    })
+}
+
+/// Listens on `addr` after `delay`, and accepts one connection.
+fn server_after(addr: SocketAddr, delay: Duration) -> tokio::task::JoinHandle<SocketAddr> {
+    tokio::spawn(async move {
+        tokio::time::sleep(delay).await;
+        let listener = TcpListener::bind(addr)
+            .await
+            .unwrap_or_else(|e| panic!("bind {addr} again after the delay: {e}"));
+        let (_, peer) = tokio::time::timeout(Duration::from_secs(5), listener.accept())
+            .await
+            .expect("a client connects in time")
+            .expect("accept");
+        peer
+    })
+}
+
+fn assert_refused(err: &io::Error) {
+    assert_eq!(err.kind(), io::ErrorKind::ConnectionRefused, "{err:?}");
+    assert_eq!(err.raw_os_error(), Some(libc::ECONNREFUSED), "{err:?}");
+}
+
+// ---------------------------------------------------------------------------------------
+// (a) refused until the server comes up
+// ---------------------------------------------------------------------------------------
+
+#[test]
+fn connector_retries_refused_until_the_server_listens() {
+    let addr = closed_port();
+    let calls = Arc::new(AtomicUsize::new(0));
+    let ((stream, server_saw, elapsed), counters) = run(async {
+        let connector = ServiceBuilder::new()
+            .retry(
+                RetryPolicy::new()
+                    .backoff(small_backoff(20, 200))
+                    .max_attempts(30),
+            )
+            .layer(TraceConnectLayer::new())
+            .service(counting_connector(calls.clone()));
+        let server = server_after(addr, Duration::from_millis(100));
+        let started = Instant::now();
+        let stream: TraceStream<TcpStream> = connector
+            .oneshot(addr)
+            .await
+            .expect("connected once the server listens");
+        let elapsed = started.elapsed();
+        let server_saw = server.await.expect("the server task");
+        (stream, server_saw, elapsed)
+    });
+    let calls = calls.load(Ordering::SeqCst);
+    let refused = calls as u64 - 1;
+    assert_eq!(stream.inner().peer_addr().unwrap(), addr);
+    assert_eq!(stream.inner().local_addr().unwrap(), server_saw);
+    assert!(elapsed >= Duration::from_millis(90), "{elapsed:?}");
+    assert!(
+        refused >= 1,
+        "the first attempts were refused: {calls} calls"
+    );
+    // Every refused attempt was retried, and observed by the connector layer.
+    assert_eq!(
+        counters.retries("WSAECONNREFUSED", "connect", Outcome::Retry),
+        refused
+    );
+    assert_eq!(
+        counters.outcomes("WSAECONNREFUSED", "connect"),
+        vec![("retry".to_owned(), refused)]
+    );
+    assert_eq!(
+        counters.get(
+            ERRORS,
+            &[
+                ("code", "WSAECONNREFUSED"),
+                ("category", "transient"),
+                ("op", "connect")
+            ]
+        ),
+        refused
+    );
+}
+
+// ---------------------------------------------------------------------------------------
+// (b) fatal errors are returned on the first attempt
+// ---------------------------------------------------------------------------------------
+
+#[test]
+#[cfg(target_os = "linux")]
+fn fatal_connect_error_is_returned_at_once() {
+    // An IPv4 socket connecting to an IPv6 address: Linux answers EAFNOSUPPORT without
+    // sending anything; the class is fatal / never.
+    let target = SocketAddr::from((std::net::Ipv6Addr::LOCALHOST, closed_port().port()));
+    let calls = Arc::new(AtomicUsize::new(0));
+    let counted = calls.clone();
+    let (result, counters) = run(async move {
+        let connector = ServiceBuilder::new()
+            .retry(RetryPolicy::new().backoff(small_backoff(5, 20)))
+            .layer(TraceConnectLayer::new())
+            .service(service_fn(move |addr: SocketAddr| {
+                counted.fetch_add(1, Ordering::SeqCst);
+                async move { tokio::net::TcpSocket::new_v4()?.connect(addr).await }
+            }));
+        connector.oneshot(target).await.map(drop)
+    });
+    let err = result.expect_err("an IPv4 socket cannot connect to ::1");
+    assert_eq!(err.raw_os_error(), Some(libc::EAFNOSUPPORT), "{err:?}");
+    assert_eq!(calls.load(Ordering::SeqCst), 1);
+    assert_eq!(
+        counters.outcomes("WSAEAFNOSUPPORT", "connect"),
+        vec![("fatal".to_owned(), 1)]
+    );
+    assert_eq!(
+        counters.get(
+            ERRORS,
+            &[
+                ("code", "WSAEAFNOSUPPORT"),
+                ("category", "fatal"),
+                ("op", "connect")
+            ]
+        ),
+        1
+    );
+}
+
+#[test]
+fn classifier_override_makes_refused_fatal() {
+    let addr = closed_port();
+    let calls = Arc::new(AtomicUsize::new(0));
+    let (result, counters) = run(async {
+        let policy = RetryPolicy::new().backoff(small_backoff(5, 20)).classifier(
+            DefaultClassifier::new().with_code(WsaCode::WSAECONNREFUSED, Classification::FATAL),
+        );
+        let connector = ServiceBuilder::new()
+            .retry(policy)
+            .layer(TraceConnectLayer::new())
+            .service(counting_connector(calls.clone()));
+        connector.oneshot(addr).await.map(drop)
+    });
+    assert_refused(&result.expect_err("nothing listens"));
+    assert_eq!(calls.load(Ordering::SeqCst), 1);
+    assert_eq!(
+        counters.outcomes("WSAECONNREFUSED", "connect"),
+        vec![("fatal".to_owned(), 1)]
+    );
+}
+
+// ---------------------------------------------------------------------------------------
+// (c) the budget stops a retry storm
+// ---------------------------------------------------------------------------------------
+
+#[test]
+fn budget_bounds_retries_when_everything_fails() {
+    const REQUESTS: usize = 40;
+    const MAX_ATTEMPTS: u32 = 4;
+    // No deposits count (0%), and a reserve of 1 retry a second over 10 s: 10 retries.
+    let budget = Arc::new(TpsBudget::new(Duration::from_secs(10), 1, 0.0));
+    let addr = closed_port();
+    let calls = Arc::new(AtomicUsize::new(0));
+    let (results, counters) = run(async {
+        let connector = ServiceBuilder::new()
+            .retry(
+                RetryPolicy::new()
+                    .backoff(small_backoff(1, 5))
+                    .max_attempts(MAX_ATTEMPTS)
+                    .budget(budget.clone()),
+            )
+            .layer(TraceConnectLayer::new())
+            .service(counting_connector(calls.clone()));
+        let mut tasks = tokio::task::JoinSet::new();
+        for _ in 0..REQUESTS {
+            let connector = connector.clone();
+            tasks.spawn(async move { connector.oneshot(addr).await.map(drop) });
+        }
+        let mut results = Vec::new();
+        while let Some(done) = tasks.join_next().await {
+            results.push(done.expect("a request task"));
+        }
+        results
+    });
+    assert_eq!(results.len(), REQUESTS);
+    for result in &results {
+        assert_refused(result.as_ref().expect_err("nothing listens"));
+    }
+    let calls = calls.load(Ordering::SeqCst) as u64;
+    let retried = counters.retries("WSAECONNREFUSED", "connect", Outcome::Retry);
+    let out_of_budget = counters.retries("WSAECONNREFUSED", "connect", Outcome::BudgetExhausted);
+    let out_of_attempts =
+        counters.retries("WSAECONNREFUSED", "connect", Outcome::AttemptsExhausted);
+    println!(
+        "budget: {REQUESTS} requests, {calls} calls, {retried} retries, \
+         {out_of_budget} budget_exhausted, {out_of_attempts} attempts_exhausted"
+    );
+    // Without the budget there would be REQUESTS x MAX_ATTEMPTS calls.
+    assert!(
+        (1..=10).contains(&retried),
+        "retries stay within the reserve: {retried}"
+    );
+    assert_eq!(calls, REQUESTS as u64 + retried);
+    assert!(calls <= REQUESTS as u64 + 10, "{calls} calls");
+    assert!(out_of_budget >= (REQUESTS as u64) - 10 / u64::from(MAX_ATTEMPTS - 1) - 1);
+    // Every request ended in exactly one give-up.
+    assert_eq!(out_of_budget + out_of_attempts, REQUESTS as u64);
+    assert_eq!(
+        counters
+            .outcomes("WSAECONNREFUSED", "connect")
+            .iter()
+            .map(|(_, n)| n)
+            .sum::<u64>(),
+        calls
+    );
+}
+
+// ---------------------------------------------------------------------------------------
+// (d) at most max_attempts calls
+// ---------------------------------------------------------------------------------------
+
+#[test]
+fn max_attempts_calls_then_gives_up() {
+    let addr = closed_port();
+    let calls = Arc::new(AtomicUsize::new(0));
+    let (result, counters) = run(async {
+        let connector = ServiceBuilder::new()
+            .retry(
+                RetryPolicy::new()
+                    .backoff(small_backoff(1, 5))
+                    .max_attempts(3)
+                    .budget(large_budget()),
+            )
+            .layer(TraceConnectLayer::new())
+            .service(counting_connector(calls.clone()));
+        connector.oneshot(addr).await.map(drop)
+    });
+    // The caller gets the very error of the last attempt.
+    assert_refused(&result.expect_err("nothing listens"));
+    assert_eq!(calls.load(Ordering::SeqCst), 3);
+    assert_eq!(
+        counters.outcomes("WSAECONNREFUSED", "connect"),
+        vec![
+            ("attempts_exhausted".to_owned(), 1),
+            ("retry".to_owned(), 2)
+        ]
+    );
+}
+
+// ---------------------------------------------------------------------------------------
+// (e) deadline
+// ---------------------------------------------------------------------------------------
+
+#[test]
+fn zero_deadline_means_no_retry() {
+    let addr = closed_port();
+    let calls = Arc::new(AtomicUsize::new(0));
+    let (result, counters) = run(async {
+        let connector = ServiceBuilder::new()
+            .retry(
+                RetryPolicy::new()
+                    .backoff(small_backoff(1, 5))
+                    .budget(large_budget())
+                    .deadline(Duration::ZERO),
+            )
+            .layer(TraceConnectLayer::new())
+            .service(counting_connector(calls.clone()));
+        connector.oneshot(addr).await.map(drop)
+    });
+    assert_refused(&result.expect_err("nothing listens"));
+    assert_eq!(calls.load(Ordering::SeqCst), 1);
+    assert_eq!(
+        counters.outcomes("WSAECONNREFUSED", "connect"),
+        vec![("deadline".to_owned(), 1)]
+    );
+}
+
+#[test]
+fn deadline_stops_retries_after_it_passes() {
+    let addr = closed_port();
+    let calls = Arc::new(AtomicUsize::new(0));
+    let ((result, elapsed), counters) = run(async {
+        let connector = ServiceBuilder::new()
+            .retry(
+                RetryPolicy::new()
+                    .backoff(small_backoff(20, 20))
+                    .budget(large_budget())
+                    .max_attempts(1000)
+                    .deadline(Duration::from_millis(150)),
+            )
+            .layer(TraceConnectLayer::new())
+            .service(counting_connector(calls.clone()));
+        let started = Instant::now();
+        let result = connector.oneshot(addr).await.map(drop);
+        (result, started.elapsed())
+    });
+    assert_refused(&result.expect_err("nothing listens"));
+    let calls = calls.load(Ordering::SeqCst) as u64;
+    assert!(elapsed >= Duration::from_millis(150), "{elapsed:?}");
+    // 150 ms of 20 ms (+10% jitter) pauses: at most 8 retries.
+    assert!((2..=9).contains(&calls), "{calls} calls");
+    assert_eq!(
+        counters.outcomes("WSAECONNREFUSED", "connect"),
+        vec![("deadline".to_owned(), 1), ("retry".to_owned(), calls - 1)]
+    );
+}
+
+// ---------------------------------------------------------------------------------------
+// (f) a reset after bytes may have been sent
+// ---------------------------------------------------------------------------------------
+
+/// A service that fails with ECONNRESET `failures` times, then succeeds.
+fn resetting(
+    failures: usize,
+    calls: Arc<AtomicUsize>,
+) -> impl Service<(), Response = &'static str, Error = io::Error> + Clone {
+    service_fn(move |()| {
+        let n = calls.fetch_add(1, Ordering::SeqCst);
+        async move {
+            if n < failures {
+                Err(io::Error::from_raw_os_error(libc::ECONNRESET))
+            } else {
+                Ok("written")
+            }
+        }
+    })
+}
+
+#[test]
+fn reset_on_write_is_not_retried_unless_idempotent() {
+    let calls = Arc::new(AtomicUsize::new(0));
+    let (result, counters) = run(async {
+        let svc = ServiceBuilder::new()
+            .retry(
+                RetryPolicy::new()
+                    .op(Op::Write)
+                    .backoff(small_backoff(1, 5))
+                    .budget(large_budget()),
+            )
+            .service(resetting(1, calls.clone()));
+        svc.oneshot(()).await
+    });
+    let err = result.expect_err("a reset on write is returned");
+    assert_eq!(err.raw_os_error(), Some(libc::ECONNRESET));
+    assert_eq!(calls.load(Ordering::SeqCst), 1);
+    assert_eq!(
+        counters.outcomes("WSAECONNRESET", "write"),
+        vec![("not_idempotent".to_owned(), 1)]
+    );
+}
+
+#[test]
+fn reset_on_write_is_retried_when_idempotent() {
+    let calls = Arc::new(AtomicUsize::new(0));
+    let (result, counters) = run(async {
+        let svc = ServiceBuilder::new()
+            .retry(
+                RetryPolicy::new()
+                    .op(Op::Write)
+                    .idempotent(true)
+                    .backoff(small_backoff(1, 5))
+                    .budget(large_budget()),
+            )
+            .service(resetting(2, calls.clone()));
+        svc.oneshot(()).await
+    });
+    assert_eq!(result.expect("the third call succeeds"), "written");
+    assert_eq!(calls.load(Ordering::SeqCst), 3);
+    assert_eq!(
+        counters.outcomes("WSAECONNRESET", "write"),
+        vec![("retry".to_owned(), 2)]
+    );
+}
+
+// ---------------------------------------------------------------------------------------
+// (g) would-block: retried at once, not counted as an attempt
+// ---------------------------------------------------------------------------------------
+
+/// A service that fails with would-block `blocks` times, then succeeds.
+fn blocking(
+    blocks: usize,
+    calls: Arc<AtomicUsize>,
+) -> impl Service<(), Response = usize, Error = io::Error> + Clone {
+    service_fn(move |()| {
+        let n = calls.fetch_add(1, Ordering::SeqCst);
+        async move {
+            if n < blocks {
+                Err(io::Error::from(io::ErrorKind::WouldBlock))
+            } else {
+                Ok(n)
+            }
+        }
+    })
+}
+
+#[test]
+fn would_block_is_retried_without_counting_an_attempt() {
+    let calls = Arc::new(AtomicUsize::new(0));
+    let (result, counters) = run(async {
+        let svc = ServiceBuilder::new()
+            .retry(
+                RetryPolicy::new()
+                    .op(Op::Read)
+                    .max_attempts(1)
+                    .budget(large_budget()),
+            )
+            .service(blocking(3, calls.clone()));
+        svc.oneshot(()).await
+    });
+    assert_eq!(result.expect("the fourth call succeeds"), 3);
+    assert_eq!(calls.load(Ordering::SeqCst), 4);
+    assert_eq!(
+        counters.outcomes("WSAEWOULDBLOCK", "read"),
+        vec![("retry_now".to_owned(), 3)]
+    );
+}
+
+#[test]
+fn would_block_retries_stop_at_max_immediate() {
+    let calls = Arc::new(AtomicUsize::new(0));
+    let (result, counters) = run(async {
+        let svc = ServiceBuilder::new()
+            .retry(
+                RetryPolicy::new()
+                    .op(Op::Read)
+                    .max_attempts(1)
+                    .max_immediate(2)
+                    .budget(large_budget()),
+            )
+            .service(blocking(100, calls.clone()));
+        svc.oneshot(()).await
+    });
+    let err = result.expect_err("the third would-block is one too many");
+    assert_eq!(err.kind(), io::ErrorKind::WouldBlock);
+    assert_eq!(calls.load(Ordering::SeqCst), 3);
+    assert_eq!(
+        counters.outcomes("WSAEWOULDBLOCK", "read"),
+        vec![
+            ("attempts_exhausted".to_owned(), 1),
+            ("retry_now".to_owned(), 2)
+        ]
+    );
+}
+
+// ---------------------------------------------------------------------------------------
+// (h) the policy plugs into tower's ServiceBuilder
+// ---------------------------------------------------------------------------------------
+
+fn assert_connector<S, R, E>(_: &S)
+where
+    S: Service<SocketAddr, Response = R, Error = E> + Clone,
+{
+}
+
+/// Type-checked: the policy around the wrapping connector layer, and the boxed policy around
+/// the observe-only layer over a service returning `BoxError`.
+fn build_connectors() -> usize {
+    let wrapping = ServiceBuilder::new()
+        .retry(RetryPolicy::new())
+        .layer(TraceConnectLayer::new())
+        .service(service_fn(|addr: SocketAddr| TcpStream::connect(addr)));
+    assert_connector::<_, TraceStream<TcpStream>, io::Error>(&wrapping);
+
+    let boxed = ServiceBuilder::new()
+        .retry(RetryPolicy::boxed())
+        .layer(TraceConnectLayer::observe_only())
+        .service(service_fn(|addr: SocketAddr| async move {
+            TcpStream::connect(addr).await.map_err(BoxError::from)
+        }));
+    assert_connector::<_, TcpStream, BoxError>(&boxed);
+    std::mem::size_of_val(&wrapping) + std::mem::size_of_val(&boxed)
+}
+
+#[test]
+fn policy_plugs_into_service_builder() {
+    assert!(build_connectors() > 0);
+}
+
+#[test]
+fn boxed_policy_finds_the_code_inside_a_box_error() {
+    let addr = closed_port();
+    let calls = Arc::new(AtomicUsize::new(0));
+    let counted = calls.clone();
+    let (result, counters) = run(async move {
+        let connector = ServiceBuilder::new()
+            .retry(
+                RetryPolicy::boxed()
+                    .backoff(small_backoff(1, 5))
+                    .max_attempts(2)
+                    .budget(large_budget()),
+            )
+            .layer(TraceConnectLayer::observe_only())
+            .service(service_fn(move |addr: SocketAddr| {
+                counted.fetch_add(1, Ordering::SeqCst);
+                async move { TcpStream::connect(addr).await.map_err(BoxError::from) }
+            }));
+        connector.oneshot(addr).await.map(drop)
+    });
+    let err = result.expect_err("nothing listens");
+    let io = err
+        .downcast_ref::<io::Error>()
+        .expect("the io::Error inside");
+    assert_refused(io);
+    assert_eq!(calls.load(Ordering::SeqCst), 2);
+    assert_eq!(
+        counters.outcomes("WSAECONNREFUSED", "connect"),
+        vec![
+            ("attempts_exhausted".to_owned(), 1),
+            ("retry".to_owned(), 1)
+        ]
+    );
+}
+
+// ---------------------------------------------------------------------------------------
+// (i) the helpers for one-off calls
+// ---------------------------------------------------------------------------------------
+
+#[test]
+fn run_waits_for_readiness_on_would_block() {
+    let ((n, data, elapsed), counters) = run(async {
+        let sock = UdpSocket::bind((Ipv4Addr::LOCALHOST, 0)).await.unwrap();
+        let sender = UdpSocket::bind((Ipv4Addr::LOCALHOST, 0)).await.unwrap();
+        sock.connect(sender.local_addr().unwrap()).await.unwrap();
+        let to = sock.local_addr().unwrap();
+        tokio::spawn(async move {
+            tokio::time::sleep(Duration::from_millis(50)).await;
+            sender.send_to(b"datagram", to).await.expect("send");
+        });
+        let policy = RetryPolicy::new().op(Op::Recv).max_attempts(1);
+        let mut buf = [0u8; 64];
+        let started = Instant::now();
+        let n = policy
+            .run(|| sock.readable(), || sock.try_recv(&mut buf))
+            .await
+            .expect("the datagram arrives");
+        (n, buf[..n].to_vec(), started.elapsed())
+    });
+    assert_eq!(n, 8);
+    assert_eq!(data, b"datagram");
+    assert!(elapsed >= Duration::from_millis(40), "{elapsed:?}");
+    // At least the first try would block; readiness keeps it from spinning.
+    let outcomes = counters.outcomes("WSAEWOULDBLOCK", "recv");
+    assert_eq!(outcomes.len(), 1, "{outcomes:?}");
+    assert_eq!(outcomes[0].0, "retry_now");
+    assert!((1..=3).contains(&outcomes[0].1), "{outcomes:?}");
+}
+
+#[test]
+fn run_async_retries_connect_until_the_server_listens() {
+    let addr = closed_port();
+    let calls = AtomicUsize::new(0);
+    let ((stream, server_saw), counters) = run(async {
+        let server = server_after(addr, Duration::from_millis(100));
+        let policy = RetryPolicy::new()
+            .backoff(small_backoff(20, 200))
+            .max_attempts(30);
+        let stream = policy
+            .run_async(|| {
+                calls.fetch_add(1, Ordering::SeqCst);
+                TcpStream::connect(addr)
+            })
+            .await
+            .expect("connected once the server listens");
+        (stream, server.await.expect("the server task"))
+    });
+    assert_eq!(stream.local_addr().unwrap(), server_saw);
+    let refused = calls.load(Ordering::SeqCst) as u64 - 1;
+    assert!(refused >= 1);
+    assert_eq!(
+        counters.outcomes("WSAECONNREFUSED", "connect"),
+        vec![("retry".to_owned(), refused)]
+    );
+}
+
+#[test]
+fn run_async_returns_the_last_error_when_it_gives_up() {
+    let addr = closed_port();
+    let calls = AtomicUsize::new(0);
+    let (result, counters) = run(async {
+        RetryPolicy::new()
+            .backoff(small_backoff(1, 5))
+            .max_attempts(2)
+            .budget(large_budget())
+            .metrics_prefix("oneoff")
+            .run_async(|| {
+                calls.fetch_add(1, Ordering::SeqCst);
+                TcpStream::connect(addr)
+            })
+            .await
+    });
+    assert_refused(&result.expect_err("nothing listens"));
+    assert_eq!(calls.load(Ordering::SeqCst), 2);
+    let labels = |outcome| {
+        [
+            ("code", "WSAECONNREFUSED"),
+            ("op", "connect"),
+            ("outcome", outcome),
+        ]
+    };
+    assert_eq!(counters.get("oneoff_retries_total", &labels("retry")), 1);
+    assert_eq!(
+        counters.get("oneoff_retries_total", &labels("attempts_exhausted")),
+        1
+    );
+    assert_eq!(counters.series(RETRIES), vec![]);
+}

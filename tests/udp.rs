@@ -1,0 +1,317 @@
+//! The UDP wrapper on Linux: an ICMP port-unreachable for an earlier datagram comes back as
+//! `ECONNREFUSED` on the next receive of a connected socket. `TraceUdpSocket` observes and
+//! counts it, then goes on receiving; with `skip_benign(false)` the caller gets the error.
+//! All traffic stays on 127.0.0.1.
+#![cfg(target_os = "linux")]
+
+use std::collections::BTreeMap;
+use std::fmt;
+use std::future::Future;
+use std::io;
+use std::net::{Ipv4Addr, SocketAddr};
+use std::sync::{Arc, Mutex};
+use std::time::Duration;
+
+use metrics_util::debugging::{DebugValue, DebuggingRecorder, Snapshotter};
+use tokio::net::UdpSocket;
+use tracing::field::{Field, Visit};
+use tracing::{Level, Subscriber};
+use tracing_subscriber::layer::{Context, Layer};
+use tracing_subscriber::prelude::*;
+use wsa_trace::net::TraceUdpSocket;
+use wsa_trace::Observer;
+
+const ERRORS: &str = "wsa_socket_errors_total";
+/// The longest any single wait may take.
+const WAIT: Duration = Duration::from_secs(5);
+
+// ---------------------------------------------------------------------------------------
+// Capturing counters and events on this thread
+// ---------------------------------------------------------------------------------------
+
+/// Every counter series and its value, read once at the end of a test.
+#[derive(Debug)]
+struct Counters(BTreeMap<(String, BTreeMap<String, String>), u64>);
+
+impl Counters {
+    fn read(snapshotter: &Snapshotter) -> Self {
+        let mut all = BTreeMap::new();
+        for (key, _, _, value) in snapshotter.snapshot().into_vec() {
+            if let DebugValue::Counter(n) = value {
+                let key = key.key();
+                let labels = key
+                    .labels()
+                    .map(|l| (l.key().to_owned(), l.value().to_owned()))
+                    .collect();
+                *all.entry((key.name().to_owned(), labels)).or_default() += n;
+            }
+        }
+        Counters(all)
+    }
+
+    /// `wsa_socket_errors_total{code, category, op}`; 0 if never registered.
+    fn errors(&self, code: &str, category: &str, op: &str) -> u64 {
+        let want: BTreeMap<String, String> = [("code", code), ("category", category), ("op", op)]
+            .into_iter()
+            .map(|(k, v)| (k.to_owned(), v.to_owned()))
+            .collect();
+        self.0.get(&(ERRORS.to_owned(), want)).copied().unwrap_or(0)
+    }
+
+    fn total(&self, name: &str) -> u64 {
+        self.0
+            .iter()
+            .filter(|((n, _), _)| n == name)
+            .map(|(_, v)| v)
+            .sum()
+    }
+}
+
+/// One event of target `wsa_trace`: level and fields.
+#[derive(Clone, Debug)]
+struct Event {
+    level: Level,
+    fields: BTreeMap<String, String>,
+}
+
+impl Event {
+    fn field(&self, name: &str) -> Option<&str> {
+        self.fields.get(name).map(String::as_str)
+    }
+}
+
+#[derive(Clone, Default)]
+struct Capture(Arc<Mutex<Vec<Event>>>);
+
+struct Fields<'a>(&'a mut BTreeMap<String, String>);
+
+impl Visit for Fields<'_> {
+    fn record_str(&mut self, field: &Field, value: &str) {
+        self.0.insert(field.name().to_owned(), value.to_owned());
+    }
+
+    fn record_debug(&mut self, field: &Field, value: &dyn fmt::Debug) {
+        self.0.insert(field.name().to_owned(), format!("{value:?}"));
+    }
+}
+
+impl<S: Subscriber> Layer<S> for Capture {
+    fn on_event(&self, event: &tracing::Event<'_>, _: Context<'_, S>) {
+        if event.metadata().target() != "wsa_trace" {
+            return;
+        }
+        let mut fields = BTreeMap::new();
+        event.record(&mut Fields(&mut fields));
+        self.0.lock().unwrap().push(Event {
+            level: *event.metadata().level(),
+            fields,
+        });
+    }
+}
+
+/// Runs `fut` on a current-thread runtime with a local recorder and a capturing subscriber.
+fn run<F: Future>(fut: F) -> (F::Output, Counters, Vec<Event>) {
+    let recorder = DebuggingRecorder::new();
+    let snapshotter = recorder.snapshotter();
+    let capture = Capture::default();
+    let subscriber = tracing_subscriber::registry().with(capture.clone());
+    let out = tracing::subscriber::with_default(subscriber, || {
+        metrics::with_local_recorder(&recorder, || {
+            tokio::runtime::Builder::new_current_thread()
+                .enable_all()
+                .build()
+                .expect("a current-thread runtime")
+                .block_on(async {
+                    tokio::time::timeout(Duration::from_secs(10), fut)
+                        .await
+                        .expect("the test finishes within 10 s")
+                })
+        })
+    });
+    let events = capture.0.lock().unwrap().clone();
+    (out, Counters::read(&snapshotter), events)
+}
+
+// ---------------------------------------------------------------------------------------
+// The scenario
+// ---------------------------------------------------------------------------------------
+
+/// A loopback UDP port where nothing listens: bound, then released.
+fn closed_udp_port() -> SocketAddr {
+    let socket = std::net::UdpSocket::bind((Ipv4Addr::LOCALHOST, 0)).expect("bind 127.0.0.1:0");
+    socket.local_addr().unwrap()
+}
+
+/// Connects a wrapped socket to a closed port and sends to it, so that an ICMP
+/// port-unreachable is queued on the socket; then listens on that port again and sends a
+/// datagram from it. Returns the wrapped socket and the peer address.
+async fn refused_then_answered(skip_benign: bool) -> (TraceUdpSocket, SocketAddr) {
+    let peer = closed_udp_port();
+    let socket = UdpSocket::bind((Ipv4Addr::LOCALHOST, 0)).await.unwrap();
+    let mut socket = TraceUdpSocket::new(socket, Observer::new()).skip_benign(skip_benign);
+    socket
+        .connect(peer)
+        .await
+        .expect("connect to the closed port");
+    assert_eq!(socket.inner().peer_addr().unwrap(), peer);
+    socket
+        .send(b"ping")
+        .await
+        .expect("the send itself succeeds");
+    // The ICMP error is delivered on loopback within the send; leave it a moment anyway.
+    tokio::time::sleep(Duration::from_millis(50)).await;
+    let reopened = UdpSocket::bind(peer)
+        .await
+        .unwrap_or_else(|e| panic!("bind {peer} again: {e}"));
+    reopened
+        .send_to(b"pong", socket.inner().local_addr().unwrap())
+        .await
+        .expect("send the answer");
+    (socket, peer)
+}
+
+fn assert_refused_event(events: &[Event], op: &str, peer: SocketAddr) {
+    let found: Vec<&Event> = events
+        .iter()
+        .filter(|e| e.field("message") == Some("socket operation failed"))
+        .collect();
+    assert_eq!(found.len(), 1, "{events:#?}");
+    let e = found[0];
+    assert_eq!(
+        e.level,
+        Level::DEBUG,
+        "the would-block class logs at DEBUG: {e:?}"
+    );
+    assert_eq!(e.field("wsa.symbol"), Some("WSAECONNREFUSED"), "{e:?}");
+    assert_eq!(e.field("wsa.op"), Some(op), "{e:?}");
+    assert_eq!(e.field("wsa.category"), Some("transient"), "{e:?}");
+    assert_eq!(e.field("wsa.retry"), Some("immediately"), "{e:?}");
+    assert_eq!(e.field("wsa.os_name"), Some("ECONNREFUSED"), "{e:?}");
+    assert_eq!(e.field("network.transport"), Some("udp"), "{e:?}");
+    assert_eq!(
+        e.field("network.peer.port"),
+        Some(peer.port().to_string().as_str()),
+        "{e:?}"
+    );
+}
+
+#[test]
+fn recv_goes_on_past_an_icmp_port_unreachable() {
+    let ((n, data, peer), counters, events) = run(async {
+        let (socket, peer) = refused_then_answered(true).await;
+        let mut buf = [0u8; 64];
+        let n = tokio::time::timeout(WAIT, socket.recv(&mut buf))
+            .await
+            .expect("a datagram within 5 s")
+            .expect("the refused error is skipped");
+        (n, buf[..n].to_vec(), peer)
+    });
+    assert_eq!(data, b"pong");
+    assert_eq!(n, 4);
+    assert_eq!(counters.errors("WSAECONNREFUSED", "transient", "recv"), 1);
+    assert_eq!(counters.total(ERRORS), 1);
+    assert_refused_event(&events, "recv", peer);
+}
+
+#[test]
+fn recv_from_goes_on_past_an_icmp_port_unreachable() {
+    let ((n, from, data, peer), counters, events) = run(async {
+        let (socket, peer) = refused_then_answered(true).await;
+        let mut buf = [0u8; 64];
+        let (n, from) = tokio::time::timeout(WAIT, socket.recv_from(&mut buf))
+            .await
+            .expect("a datagram within 5 s")
+            .expect("the refused error is skipped");
+        (n, from, buf[..n].to_vec(), peer)
+    });
+    assert_eq!(&data[..n], b"pong");
+    assert_eq!(from, peer);
+    assert_eq!(
+        counters.errors("WSAECONNREFUSED", "transient", "recv_from"),
+        1
+    );
+    assert_eq!(counters.total(ERRORS), 1);
+    assert_refused_event(&events, "recv_from", peer);
+}
+
+#[test]
+fn without_skip_benign_recv_returns_the_original_error() {
+    let ((err, next), counters, events) = run(async {
+        let (socket, _) = refused_then_answered(false).await;
+        let mut buf = [0u8; 64];
+        let err = tokio::time::timeout(WAIT, socket.recv(&mut buf))
+            .await
+            .expect("a result within 5 s")
+            .expect_err("the refused error is returned");
+        // The error was consumed: the next receive gets the datagram.
+        let n = tokio::time::timeout(WAIT, socket.recv(&mut buf))
+            .await
+            .expect("a datagram within 5 s")
+            .expect("the datagram");
+        (err, buf[..n].to_vec())
+    });
+    assert_eq!(err.raw_os_error(), Some(libc::ECONNREFUSED), "{err:?}");
+    assert_eq!(err.kind(), io::ErrorKind::ConnectionRefused);
+    assert_eq!(next, b"pong");
+    assert_eq!(counters.errors("WSAECONNREFUSED", "transient", "recv"), 1);
+    assert_eq!(counters.total(ERRORS), 1);
+    assert_eq!(events.len(), 1, "{events:#?}");
+}
+
+#[test]
+fn send_to_port_zero_is_observed() {
+    let (err, counters, events) = run(async {
+        let socket = TraceUdpSocket::new(
+            UdpSocket::bind((Ipv4Addr::LOCALHOST, 0)).await.unwrap(),
+            Observer::new(),
+        );
+        let target = SocketAddr::from((Ipv4Addr::LOCALHOST, 0));
+        tokio::time::timeout(WAIT, socket.send_to(b"x", target))
+            .await
+            .expect("a result within 5 s")
+            .expect_err("nothing can be sent to port 0")
+    });
+    // Linux rejects a zero destination port with EINVAL.
+    assert_eq!(err.raw_os_error(), Some(libc::EINVAL), "{err:?}");
+    assert_eq!(counters.errors("WSAEINVAL", "fatal", "send_to"), 1);
+    assert_eq!(counters.total(ERRORS), 1);
+    assert_eq!(events.len(), 1, "{events:#?}");
+    let e = &events[0];
+    assert_eq!(e.level, Level::ERROR);
+    assert_eq!(e.field("wsa.op"), Some("send_to"));
+    assert_eq!(e.field("network.peer.address"), Some("127.0.0.1"));
+    assert_eq!(e.field("network.peer.port"), Some("0"));
+    assert_eq!(e.field("network.transport"), Some("udp"));
+}
+
+#[test]
+fn a_send_after_the_icmp_error_reports_it_with_op_send() {
+    let ((err, next), counters, events) = run(async {
+        let peer = closed_udp_port();
+        let socket = UdpSocket::bind((Ipv4Addr::LOCALHOST, 0)).await.unwrap();
+        let mut socket = TraceUdpSocket::new(socket, Observer::new());
+        socket
+            .connect(peer)
+            .await
+            .expect("connect to the closed port");
+        socket.send(b"one").await.expect("the first send succeeds");
+        tokio::time::sleep(Duration::from_millis(50)).await;
+        // Linux hands the pending socket error to whichever call comes next, a send too.
+        let err = tokio::time::timeout(WAIT, socket.send(b"two"))
+            .await
+            .expect("a result within 5 s")
+            .expect_err("the queued ICMP error");
+        let next = tokio::time::timeout(WAIT, socket.send(b"three"))
+            .await
+            .expect("a result within 5 s");
+        (err, next.map_err(|e| e.kind()))
+    });
+    assert_eq!(err.raw_os_error(), Some(libc::ECONNREFUSED), "{err:?}");
+    // The error was consumed by the send that reported it.
+    assert_eq!(next, Ok(5));
+    assert_eq!(counters.errors("WSAECONNREFUSED", "transient", "send"), 1);
+    assert_eq!(counters.total(ERRORS), 1);
+    assert_eq!(events.len(), 1, "{events:#?}");
+    assert_eq!(events[0].level, Level::WARN);
+    assert_eq!(events[0].field("wsa.retry"), Some("backoff"));
+}
