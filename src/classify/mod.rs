@@ -150,6 +150,7 @@ where
 
 /// The built-in class of `code` for `op`: the catalog's default, adjusted by the rules that
 /// depend on the operation. Unknown and unmapped codes are [`Classification::FATAL`].
+#[inline]
 pub fn classify(code: Option<WsaCode>, op: Op) -> Classification {
     rules::classify(code, op)
 }

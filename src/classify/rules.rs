@@ -2,16 +2,41 @@
 //! two in step.
 
 use super::{Category, Classification, Op, Retry};
-use crate::code::{table_class, WsaCode};
+use crate::code::{at, position, table_class, WsaCode, COUNT};
 
 const TRANSIENT_NOW: Classification = Classification::new(Category::Transient, Retry::Immediately);
 const TRANSIENT_LATER: Classification = Classification::new(Category::Transient, Retry::Backoff);
 const RECONNECT: Classification = Classification::new(Category::Transient, Retry::Reconnect);
 
+/// The built-in class of every (catalog code, operation), worked out at compile time from
+/// the catalog and [`rule`]: classifying is then one lookup.
+static CLASSES: [[Classification; Op::ALL.len()]; COUNT] = {
+    let mut table = [[Classification::FATAL; Op::ALL.len()]; COUNT];
+    let mut i = 0;
+    while i < COUNT {
+        let mut j = 0;
+        while j < Op::ALL.len() {
+            table[i][j] = rule(at(i), Op::ALL[j]);
+            j += 1;
+        }
+        i += 1;
+    }
+    table
+};
+
+#[inline]
 pub(super) fn classify(code: Option<WsaCode>, op: Op) -> Classification {
-    let Some(code) = code else {
-        return Classification::FATAL;
-    };
+    match code {
+        Some(code) => match position(code) {
+            Some(i) => CLASSES[i][op as usize],
+            None => Classification::FATAL,
+        },
+        None => Classification::FATAL,
+    }
+}
+
+/// The catalog's class for `code`, adjusted for `op`.
+const fn rule(code: WsaCode, op: Op) -> Classification {
     let Some((category, retry)) = table_class(code) else {
         return Classification::FATAL;
     };
@@ -29,5 +54,19 @@ pub(super) fn classify(code: Option<WsaCode>, op: Op) -> Classification {
         (WsaCode::WSAETIMEDOUT, Op::Read | Op::Write | Op::Flush) => RECONNECT,
         (_, Op::Connect) if matches!(retry, Retry::Reconnect) => TRANSIENT_LATER,
         _ => Classification { category, retry },
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn the_table_is_the_rules() {
+        for code in crate::WsaCode::all() {
+            for op in Op::ALL {
+                assert_eq!(classify(Some(code), op), rule(code, op), "{code:?} {op:?}");
+            }
+        }
     }
 }

@@ -178,6 +178,20 @@ impl From<i32> for WsaCode {
     }
 }
 
+/// How many codes the catalog has.
+pub(crate) const COUNT: usize = table::NUMBERS.len();
+
+/// The code at a catalog position (`position < COUNT`).
+pub(crate) const fn at(position: usize) -> WsaCode {
+    WsaCode(table::NUMBERS[position])
+}
+
+/// A code's catalog position.
+#[inline]
+pub(crate) const fn position(code: WsaCode) -> Option<usize> {
+    table::position(code.0)
+}
+
 /// The catalog's default class for a code, straight from the table.
 pub(crate) const fn table_class(code: WsaCode) -> Option<(Category, Retry)> {
     table::class(code.0)
@@ -187,9 +201,7 @@ pub(crate) const fn table_class(code: WsaCode) -> Option<(Category, Retry)> {
 impl WsaCode {
     /// The code's position in the catalog, for tables indexed by code.
     pub(crate) fn index(self) -> Option<usize> {
-        table::ROWS
-            .binary_search_by_key(&self.0, |row| row.code.raw())
-            .ok()
+        position(self)
     }
 }
 

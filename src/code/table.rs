@@ -40,6 +40,9 @@ macro_rules! catalog {
             )+
         }
 
+        /// Every number, in table order.
+        pub(crate) const NUMBERS: &[i32] = &[$($num),+];
+
         /// Every row, in numerical order.
         pub(super) static ROWS: &[Info] = &[
             $(
@@ -57,6 +60,22 @@ macro_rules! catalog {
                 },
             )+
         ];
+
+        /// Row positions, in table order.
+        #[allow(non_camel_case_types, clippy::upper_case_acronyms, dead_code)]
+        enum Position {
+            $($name,)+
+        }
+
+        /// The row of a number, `None` for an unknown one. A `match`, not a search: the
+        /// compiler turns the dense runs of numbers into jump tables.
+        #[inline]
+        pub(super) const fn position(raw: i32) -> Option<usize> {
+            match raw {
+                $($num => Some(Position::$name as usize),)+
+                _ => None,
+            }
+        }
 
         /// The default class of a catalog code, `None` for an unknown one.
         pub(crate) const fn class(raw: i32) -> Option<(Category, Retry)> {
@@ -80,6 +99,7 @@ macro_rules! catalog {
                     assert_eq!(WsaCode::from_name(stringify!($name)), Some(code));
                     assert_eq!(stringify!($num).parse::<WsaCode>(), Ok(code));
                     assert_eq!(class($num), Some((code.category(), code.retry())));
+                    assert_eq!(ROWS[position($num).unwrap()].name, stringify!($name));
                 )+
             }
         }
@@ -88,9 +108,7 @@ macro_rules! catalog {
 
 /// Looks a number up in the catalog.
 pub(super) fn info(raw: i32) -> Option<&'static Info> {
-    ROWS.binary_search_by_key(&raw, |row| row.code.raw())
-        .ok()
-        .map(|i| &ROWS[i])
+    position(raw).map(|i| &ROWS[i])
 }
 
 /// Other symbols Microsoft defines for a catalog code.

@@ -12,6 +12,7 @@ macro_rules! errno_table {
     ($( $(#[$cfg:meta])* $errno:ident => $code:ident $(: $reason:literal)? ;)+) => {
         /// Maps this platform's errno to its Windows Sockets code.
         #[allow(unreachable_patterns)] // aliases such as EAGAIN == EWOULDBLOCK on Linux
+        #[inline]
         pub(crate) const fn from_errno(errno: i32) -> Option<WsaCode> {
             match errno {
                 $( $(#[$cfg])* libc::$errno => Some(WsaCode::$code), )+

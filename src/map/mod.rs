@@ -134,13 +134,19 @@ impl Via {
 pub struct Mapping {
     code: Option<WsaCode>,
     os_code: Option<i32>,
-    kind: io::ErrorKind,
+    /// `None` when it follows from `os_code`.
+    kind: Option<io::ErrorKind>,
     via: Via,
 }
 
 impl Mapping {
     /// Maps one `io::Error`, looking inside it if it wraps another error.
+    #[inline]
     pub fn from_io_error(err: &io::Error) -> Mapping {
+        // An error with no payload (every OS error, every bare kind) has nothing inside it.
+        if err.get_ref().is_none() {
+            return Mapping::single(err);
+        }
         chain::map_chain(err).unwrap_or_else(|| Mapping::single(err))
     }
 
@@ -175,33 +181,34 @@ impl Mapping {
 
     /// The mapping of an error with no `io::Error` inside: no code, kind `Other`.
     pub fn unmapped() -> Mapping {
-        Mapping::new(None, None, io::ErrorKind::Other, Via::Unmapped)
+        Mapping::new(None, None, Some(io::ErrorKind::Other), Via::Unmapped)
     }
 
     /// Maps exactly this `io::Error`, without looking inside it.
+    #[inline]
     pub(crate) fn single(err: &io::Error) -> Mapping {
-        let kind = err.kind();
-        if let Some(raw) = err.raw_os_error() {
-            if let Some(code) = from_raw_os_error(raw) {
-                return Mapping::new(Some(code), Some(raw), kind, Via::Os);
-            }
-        }
         let os_code = err.raw_os_error();
-        if os_code.is_none() {
+        if let Some(code) = os_code.and_then(from_raw_os_error) {
+            // The kind of an OS error follows from its code: worked out when asked for.
+            return Mapping::new(Some(code), os_code, None, Via::Os);
+        }
+        let kind = err.kind();
+        // Resolver text can only be in a payload: skip the formatting for bare kinds.
+        if os_code.is_none() && err.get_ref().is_some() {
             if let Some(code) = kind::from_resolver_text(err) {
-                return Mapping::new(Some(code), None, kind, Via::Resolver);
+                return Mapping::new(Some(code), None, Some(kind), Via::Resolver);
             }
         }
         match from_kind(kind) {
-            Some(code) => Mapping::new(Some(code), os_code, kind, Via::Kind),
-            None => Mapping::new(None, os_code, kind, Via::Unmapped),
+            Some(code) => Mapping::new(Some(code), os_code, Some(kind), Via::Kind),
+            None => Mapping::new(None, os_code, Some(kind), Via::Unmapped),
         }
     }
 
     const fn new(
         code: Option<WsaCode>,
         os_code: Option<i32>,
-        kind: io::ErrorKind,
+        kind: Option<io::ErrorKind>,
         via: Via,
     ) -> Self {
         Mapping {
@@ -213,6 +220,7 @@ impl Mapping {
     }
 
     /// The portable Windows Sockets code, if any could be found.
+    #[inline]
     pub fn code(&self) -> Option<WsaCode> {
         self.code
     }
@@ -236,7 +244,11 @@ impl Mapping {
 
     /// The error's `io::ErrorKind`.
     pub fn kind(&self) -> io::ErrorKind {
-        self.kind
+        match (self.kind, self.os_code) {
+            (Some(kind), _) => kind,
+            (None, Some(raw)) => io::Error::from_raw_os_error(raw).kind(),
+            (None, None) => io::ErrorKind::Other,
+        }
     }
 
     /// How the code was found.
@@ -247,6 +259,7 @@ impl Mapping {
 
 /// Maps a `raw_os_error()` value of the platform this was built for: [`from_windows`] on
 /// Windows, [`from_errno`] elsewhere.
+#[inline]
 pub fn from_raw_os_error(raw: i32) -> Option<WsaCode> {
     #[cfg(windows)]
     {
@@ -278,6 +291,7 @@ pub fn os_code_name(raw: i32) -> Option<&'static str> {
 /// assert_eq!(from_errno(libc::EPIPE), Some(WsaCode::WSAESHUTDOWN));
 /// assert_eq!(from_errno(-1), None);
 /// ```
+#[inline]
 pub fn from_errno(errno: i32) -> Option<WsaCode> {
     errno::from_errno(errno)
 }
