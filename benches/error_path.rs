@@ -1,0 +1,208 @@
+//! The error path: what observing one failed read costs, against what users write by hand.
+//!
+//! - `map_classify`: `Mapping::from_io_error` + `classify(code, Op::Read)` alone, for an errno
+//!   error (`ECONNRESET`) and for a kind-only error (`ErrorKind::ConnectionReset`, no OS code).
+//! - `observe`: `Observer::observe_io` (map, classify, count) with the Prometheus recorder
+//!   installed globally, once with `.emit_event(false)` and once with the default observer
+//!   (no tracing subscriber is installed, so its events are disabled and cost one level check).
+//! - `by_hand`: the usual hand-written code, the error formatted for a log line plus
+//!   `counter!("socket_errors_total", "error" => err.to_string(), "kind" => ...)`, with the same
+//!   recorder: the key is built and hashed on every call.
+//!
+//! After criterion's groups, the same variants run again in interleaved rounds and the
+//! medians give the printed figures: ns per map+classify (target < 10 ns) and the ratio
+//! by_hand / observe (target >= 10x). The figures pass runs only under `cargo bench`.
+
+use std::hint::black_box;
+use std::io;
+use std::sync::OnceLock;
+use std::time::{Duration, Instant};
+
+use criterion::{criterion_group, criterion_main, Criterion};
+use metrics_exporter_prometheus::{PrometheusBuilder, PrometheusHandle};
+use wsa_trace::observe::{Observer, Peer};
+use wsa_trace::{classify, Classification, Mapping, Op, WsaCode};
+
+/// Interleaved rounds of the figures pass.
+const ROUNDS: usize = 20;
+/// Calls per variant per round for map+classify alone.
+const FAST_CALLS: u32 = 1_000_000;
+/// Calls per variant per round for observe and by_hand.
+const SLOW_CALLS: u32 = 100_000;
+
+/// The Prometheus recorder, installed globally once, before any observer exists (observers
+/// register their counter handles with the recorder present at the first error).
+fn recorder() -> &'static PrometheusHandle {
+    static HANDLE: OnceLock<PrometheusHandle> = OnceLock::new();
+    HANDLE.get_or_init(|| {
+        PrometheusBuilder::new()
+            .install_recorder()
+            .expect("install the Prometheus recorder")
+    })
+}
+
+fn errno_error() -> io::Error {
+    io::Error::from_raw_os_error(libc::ECONNRESET)
+}
+
+fn kind_error() -> io::Error {
+    io::Error::from(io::ErrorKind::ConnectionReset)
+}
+
+#[inline(always)]
+fn map_classify(err: &io::Error) -> Classification {
+    let mapping = Mapping::from_io_error(black_box(err));
+    black_box(classify(mapping.code(), Op::Read))
+}
+
+#[inline(always)]
+fn observe(observer: &Observer, err: &io::Error, peer: &Peer) {
+    black_box(observer.observe_io(black_box(err), Op::Read, peer));
+}
+
+/// What an application does today without this crate.
+#[inline(always)]
+fn by_hand(err: &io::Error) {
+    let err = black_box(err);
+    let line = format!("{err}");
+    metrics::counter!(
+        "socket_errors_total",
+        "error" => err.to_string(),
+        "kind" => format!("{:?}", err.kind())
+    )
+    .increment(1);
+    black_box(line);
+}
+
+/// Observers created after the recorder, each warmed up once so that its (code, op) handle
+/// is registered before measuring.
+fn observers(err: &io::Error, peer: &Peer) -> (Observer, Observer) {
+    recorder();
+    let quiet = Observer::new().emit_event(false);
+    let default = Observer::new();
+    for o in [&quiet, &default] {
+        let seen = o.observe_io(err, Op::Read, peer);
+        assert_eq!(seen.code(), Some(WsaCode::WSAECONNRESET));
+    }
+    (quiet, default)
+}
+
+fn bench_map_classify(c: &mut Criterion) {
+    let errno = errno_error();
+    let kind = kind_error();
+    assert_eq!(map_classify(&errno), map_classify(&kind));
+
+    let mut group = c.benchmark_group("map_classify");
+    group
+        .sample_size(30)
+        .warm_up_time(Duration::from_millis(500))
+        .measurement_time(Duration::from_secs(2));
+    group.bench_function("errno", |b| b.iter(|| map_classify(&errno)));
+    group.bench_function("kind_only", |b| b.iter(|| map_classify(&kind)));
+    group.finish();
+}
+
+fn bench_observe(c: &mut Criterion) {
+    let err = errno_error();
+    let peer = Peer::from(std::net::SocketAddr::from(([127, 0, 0, 1], 8080)));
+    let (quiet, default) = observers(&err, &peer);
+
+    let mut group = c.benchmark_group("observe");
+    group
+        .sample_size(30)
+        .warm_up_time(Duration::from_millis(500))
+        .measurement_time(Duration::from_secs(2));
+    group.bench_function("emit_event_false", |b| {
+        b.iter(|| observe(&quiet, &err, &peer))
+    });
+    group.bench_function("default_no_subscriber", |b| {
+        b.iter(|| observe(&default, &err, &peer))
+    });
+    group.bench_function("by_hand", |b| b.iter(|| by_hand(&err)));
+    group.finish();
+}
+
+fn median(v: &mut [f64]) -> f64 {
+    v.sort_by(f64::total_cmp);
+    let mid = v.len() / 2;
+    if v.len() % 2 == 1 {
+        v[mid]
+    } else {
+        (v[mid - 1] + v[mid]) / 2.0
+    }
+}
+
+/// Median ns per call of each variant, run in `ROUNDS` interleaved rounds of `calls` calls,
+/// the order rotating every round.
+fn interleaved<const N: usize>(calls: u32, variants: &mut [&mut dyn FnMut(); N]) -> [f64; N] {
+    let mut samples: [Vec<f64>; N] = std::array::from_fn(|_| Vec::with_capacity(ROUNDS));
+    for round in 0..ROUNDS {
+        for k in 0..N {
+            let i = (round + k) % N;
+            let f = &mut variants[i];
+            let start = Instant::now();
+            for _ in 0..calls {
+                f();
+            }
+            samples[i].push(start.elapsed().as_secs_f64() * 1e9 / f64::from(calls));
+        }
+    }
+    samples.map(|mut s| median(&mut s))
+}
+
+fn figures(_: &mut Criterion) {
+    if !std::env::args().any(|a| a == "--bench") {
+        println!("error_path: figures pass skipped (not run by `cargo bench`)");
+        return;
+    }
+    let errno = errno_error();
+    let kind = kind_error();
+    let [ns_errno, ns_kind] = interleaved(
+        FAST_CALLS,
+        &mut [
+            &mut || {
+                map_classify(&errno);
+            },
+            &mut || {
+                map_classify(&kind);
+            },
+        ],
+    );
+    println!("error_path map+classify [ECONNRESET errno]: {ns_errno:.2} ns (target < 10 ns)");
+    println!("error_path map+classify [ErrorKind only]: {ns_kind:.2} ns (target < 10 ns)");
+
+    let peer = Peer::from(std::net::SocketAddr::from(([127, 0, 0, 1], 8080)));
+    let (quiet, default) = observers(&errno, &peer);
+    let [ns_quiet, ns_default, ns_hand] = interleaved(
+        SLOW_CALLS,
+        &mut [
+            &mut || observe(&quiet, &errno, &peer),
+            &mut || observe(&default, &errno, &peer),
+            &mut || by_hand(&errno),
+        ],
+    );
+    println!(
+        "error_path ratio (by_hand/observe) [emit_event(false)]: {:.1}x  (by_hand {ns_hand:.1} ns, observe {ns_quiet:.1} ns; target >= 10x)",
+        ns_hand / ns_quiet
+    );
+    println!(
+        "error_path ratio (by_hand/observe) [default, no subscriber]: {:.1}x  (by_hand {ns_hand:.1} ns, observe {ns_default:.1} ns; target >= 10x)",
+        ns_hand / ns_default
+    );
+
+    // Both kinds of counter reached the recorder.
+    let text = recorder().render();
+    let ours = text
+        .lines()
+        .find(|l| l.starts_with("wsa_socket_errors_total{") && l.contains("WSAECONNRESET"))
+        .expect("the observer's counter is exported");
+    assert!(ours.contains("op=\"read\""), "{ours}");
+    assert!(
+        text.lines().any(|l| l.starts_with("socket_errors_total{")),
+        "the hand-written counter is exported"
+    );
+    println!("error_path exported: {ours}");
+}
+
+criterion_group!(benches, bench_map_classify, bench_observe, figures);
+criterion_main!(benches);
