@@ -39,6 +39,10 @@ impl Default for TraceConnectLayer<Wrap> {
 impl TraceConnectLayer<ObserveOnly> {
     /// Observes connect failures of a service returning `Box<dyn Error + Send + Sync>` and
     /// leaves its connections as they are, for reqwest's `connector_layer`.
+    ///
+    /// Errors of the connection after it is made are not seen (reqwest's connection type
+    /// cannot be wrapped), and the peer is unknown (reqwest's request type is sealed): events
+    /// carry no `network.peer.*` fields.
     pub fn observe_only() -> Self {
         TraceConnectLayer::with_mode()
     }

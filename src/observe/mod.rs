@@ -36,7 +36,7 @@
 //! | `network.peer.address` | `127.0.0.1` | the peer's IP address, where known |
 //! | `network.peer.port` | `8080` | the peer's port, where known |
 //! | `network.transport` | `tcp` | `tcp`, `udp` or `unix` |
-//! | `error` | `Connection reset by peer (os error 104)` | the error's own text |
+//! | `error` | `Connection reset by peer (os error 104)` | the error's own text, with its sources after `: ` |
 //!
 //! Events have the target `wsa_trace` and the message `socket operation failed`. Their level
 //! follows the class: `DEBUG` for the would-block class (nothing failed), `WARN` for other
@@ -296,7 +296,7 @@ impl Observer {
     pub fn observe_error(&self, err: &(dyn Error + 'static), op: Op, peer: &Peer) -> Observation {
         let mapping = Mapping::from_error(err).unwrap_or_else(Mapping::unmapped);
         let obs = self.classify(mapping, op);
-        self.emit(&obs, peer, err);
+        self.emit(&obs, peer, &Chain(err));
         obs
     }
 
@@ -343,6 +343,22 @@ impl Observer {
             (_, crate::Category::Transient) => self.levels.transient,
             (_, crate::Category::Fatal) => self.levels.fatal,
         }
+    }
+}
+
+/// An error and its sources, `outer: inner: innermost`, formatted only when recorded.
+struct Chain<'a>(&'a (dyn Error + 'static));
+
+impl fmt::Display for Chain<'_> {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "{}", self.0)?;
+        let mut next = self.0.source();
+        for _ in 0..32 {
+            let Some(err) = next else { break };
+            write!(f, ": {err}")?;
+            next = err.source();
+        }
+        Ok(())
     }
 }
 
