@@ -104,85 +104,10 @@ impl<S: AsyncRead> AsyncRead for TraceStream<S> {
     }
 }
 
-impl<S: AsyncWrite> AsyncWrite for TraceStream<S> {
-    #[inline]
-    fn poll_write(
-        self: Pin<&mut Self>,
-        cx: &mut Context<'_>,
-        buf: &[u8],
-    ) -> Poll<io::Result<usize>> {
-        let this = self.project();
-        seen(
-            this.inner.poll_write(cx, buf),
-            this.observer,
-            Op::Write,
-            this.peer,
-        )
-    }
-
-    #[inline]
-    fn poll_write_vectored(
-        self: Pin<&mut Self>,
-        cx: &mut Context<'_>,
-        bufs: &[IoSlice<'_>],
-    ) -> Poll<io::Result<usize>> {
-        let this = self.project();
-        let poll = this.inner.poll_write_vectored(cx, bufs);
-        seen(poll, this.observer, Op::Write, this.peer)
-    }
-
-    #[inline]
-    fn is_write_vectored(&self) -> bool {
-        self.inner.is_write_vectored()
-    }
-
-    #[inline]
-    fn poll_flush(self: Pin<&mut Self>, cx: &mut Context<'_>) -> Poll<io::Result<()>> {
-        let this = self.project();
-        seen(
-            this.inner.poll_flush(cx),
-            this.observer,
-            Op::Flush,
-            this.peer,
-        )
-    }
-
-    #[inline]
-    fn poll_shutdown(self: Pin<&mut Self>, cx: &mut Context<'_>) -> Poll<io::Result<()>> {
-        let this = self.project();
-        seen(
-            this.inner.poll_shutdown(cx),
-            this.observer,
-            Op::Shutdown,
-            this.peer,
-        )
-    }
-}
-
-#[cfg(feature = "hyper")]
-mod hyper_io {
-    use super::*;
-    use hyper::rt::{Read, ReadBufCursor, Write};
-    use hyper_util::client::legacy::connect::{Connected, Connection};
-
-    impl<S: Read> Read for TraceStream<S> {
-        #[inline]
-        fn poll_read(
-            self: Pin<&mut Self>,
-            cx: &mut Context<'_>,
-            buf: ReadBufCursor<'_>,
-        ) -> Poll<io::Result<()>> {
-            let this = self.project();
-            seen(
-                this.inner.poll_read(cx, buf),
-                this.observer,
-                Op::Read,
-                this.peer,
-            )
-        }
-    }
-
-    impl<S: Write> Write for TraceStream<S> {
+/// The write half, the same for tokio's `AsyncWrite` and hyper's `rt::Write`: every method
+/// forwards, and errors are observed on their way out.
+macro_rules! forward_write {
+    () => {
         #[inline]
         fn poll_write(
             self: Pin<&mut Self>,
@@ -235,6 +160,38 @@ mod hyper_io {
                 this.peer,
             )
         }
+    };
+}
+
+impl<S: AsyncWrite> AsyncWrite for TraceStream<S> {
+    forward_write!();
+}
+
+#[cfg(feature = "hyper")]
+mod hyper_io {
+    use super::*;
+    use hyper::rt::{Read, ReadBufCursor, Write};
+    use hyper_util::client::legacy::connect::{Connected, Connection};
+
+    impl<S: Read> Read for TraceStream<S> {
+        #[inline]
+        fn poll_read(
+            self: Pin<&mut Self>,
+            cx: &mut Context<'_>,
+            buf: ReadBufCursor<'_>,
+        ) -> Poll<io::Result<()>> {
+            let this = self.project();
+            seen(
+                this.inner.poll_read(cx, buf),
+                this.observer,
+                Op::Read,
+                this.peer,
+            )
+        }
+    }
+
+    impl<S: Write> Write for TraceStream<S> {
+        forward_write!();
     }
 
     /// Forwards the wrapped stream's connection info (ALPN, proxy, extra such as `HttpInfo`).
