@@ -26,8 +26,18 @@
 //!
 //! The tour checks what it shows: it exits non-zero with a message if a scenario did not map
 //! to its expected code or was not counted.
+//!
+//! With `--serve [ADDR]` (default `127.0.0.1:9898`, loopback only; `127.0.0.1:0` picks a free
+//! port) the tour then keeps going: it serves `/metrics` for Prometheus and `/report` with its
+//! own counts, and runs the scenarios again every 500 ms, until killed or until
+//! `--for SECONDS` is up. See `serve.rs`.
+//!
+//! ```text
+//! cargo run --example tour -- --serve 127.0.0.1:0 --for 60
+//! ```
 
 mod scenarios;
+mod serve;
 mod servers;
 
 use std::future::Future;
@@ -45,7 +55,21 @@ use scenarios::Failure;
 
 #[tokio::main(flavor = "current_thread")]
 async fn main() -> ExitCode {
-    match tour().await {
+    let serve = match serve::Options::from_args() {
+        Ok(serve) => serve,
+        Err(err) => {
+            eprintln!("tour: {err}");
+            return ExitCode::from(2);
+        }
+    };
+    let run = async {
+        let (prometheus, counter, seen) = tour().await?;
+        match serve {
+            Some(options) => serve::run(options, prometheus, &counter, &seen).await,
+            None => Ok(()),
+        }
+    };
+    match run.await {
         Ok(()) => ExitCode::SUCCESS,
         Err(failure) => {
             eprintln!("\ntour FAILED: {failure}");
@@ -54,7 +78,9 @@ async fn main() -> ExitCode {
     }
 }
 
-async fn tour() -> Result<(), Failure> {
+/// Runs every scenario once. Returns the recorder's handle, the error counter's name and
+/// what each scenario made fail.
+async fn tour() -> Result<(PrometheusHandle, String, [(WsaCode, Op); 6]), Failure> {
     let prometheus = install_telemetry()?;
     let observer = Observer::new();
 
@@ -119,7 +145,7 @@ async fn tour() -> Result<(), Failure> {
     for (code, op) in seen {
         expect_counted(&text, name, code, op)?;
     }
-    Ok(())
+    Ok((prometheus, name.to_owned(), seen))
 }
 
 /// Prints `wsa_trace` events (DEBUG and above) to stdout, plain text with the target, and

@@ -1,0 +1,476 @@
+//! `dashboards/wsa-trace.json`, the Grafana dashboard: its shape, the counters its queries
+//! name, and its table of codes, which is generated from the catalog.
+//!
+//! After a change to the catalog or the dashboard, run
+//! `WSA_TRACE_BLESS=1 cargo test --test dashboard` to rewrite the table (and the file in
+//! canonical form: sorted keys, two-space indent), and review the diff.
+//! `scripts/prometheus-check.sh` runs the same queries against a live Prometheus.
+
+#![cfg(all(
+    feature = "tracing",
+    feature = "metrics",
+    feature = "retry",
+    feature = "net"
+))]
+
+use std::collections::{BTreeMap, BTreeSet};
+use std::fmt::Write as _;
+use std::io;
+use std::task::{Context, Poll};
+use std::time::Duration;
+use std::{env, fs};
+
+use metrics_util::debugging::DebuggingRecorder;
+use serde_json::Value;
+use wsa_trace::net::{Accept, GuardedListener};
+use wsa_trace::observe::Peer;
+use wsa_trace::retry::RetryPolicy;
+use wsa_trace::{Observer, Op, WsaCode};
+
+const PATH: &str = concat!(env!("CARGO_MANIFEST_DIR"), "/dashboards/wsa-trace.json");
+
+/// The text panel that holds the table of codes.
+const TABLE_TITLE: &str = "What the codes mean";
+
+/// The datasource every query goes through: the dashboard's variable.
+const DATASOURCE_UID: &str = "${DS_PROMETHEUS}";
+
+/// Grafana's grid is 24 columns wide.
+const GRID_WIDTH: u64 = 24;
+
+fn load() -> Value {
+    let text = fs::read_to_string(PATH).expect("read dashboards/wsa-trace.json");
+    serde_json::from_str(&text).expect("dashboards/wsa-trace.json is JSON")
+}
+
+fn panels(dashboard: &Value) -> &[Value] {
+    dashboard["panels"]
+        .as_array()
+        .expect("panels is an array")
+        .as_slice()
+}
+
+/// Every `expr` of every panel, with the panel's title.
+fn exprs(dashboard: &Value) -> Vec<(String, String)> {
+    let mut out = Vec::new();
+    for panel in panels(dashboard) {
+        for target in panel["targets"].as_array().into_iter().flatten() {
+            out.push((
+                panel["title"].as_str().unwrap_or("?").to_owned(),
+                target["expr"]
+                    .as_str()
+                    .expect("a target has an expr")
+                    .to_owned(),
+            ));
+        }
+    }
+    out
+}
+
+/// The identifiers `wsa_[a-z_]+` in a query.
+fn metric_names(expr: &str) -> BTreeSet<String> {
+    let bytes = expr.as_bytes();
+    let mut names = BTreeSet::new();
+    let mut i = 0;
+    while let Some(at) = expr[i..].find("wsa_") {
+        let start = i + at;
+        let starts_word = start == 0 || !is_ident(bytes[start - 1]);
+        let mut end = start + "wsa_".len();
+        while end < bytes.len() && (bytes[end].is_ascii_lowercase() || bytes[end] == b'_') {
+            end += 1;
+        }
+        if starts_word && end > start + "wsa_".len() {
+            names.insert(expr[start..end].to_owned());
+        }
+        i = end;
+    }
+    names
+}
+
+fn is_ident(b: u8) -> bool {
+    b.is_ascii_alphanumeric() || b == b'_'
+}
+
+/// The labels of every `by (...)` clause in a query.
+fn grouping_labels(expr: &str) -> BTreeSet<String> {
+    let mut labels = BTreeSet::new();
+    let mut rest = expr;
+    while let Some(at) = rest.find("by (") {
+        let inner = &rest[at + "by (".len()..];
+        let close = inner.find(')').expect("a by clause is closed");
+        labels.extend(
+            inner[..close]
+                .split(',')
+                .map(|l| l.trim().to_owned())
+                .filter(|l| !l.is_empty()),
+        );
+        rest = &inner[close..];
+    }
+    labels
+}
+
+// ---------------------------------------------------------------------------------------
+// The table of codes
+// ---------------------------------------------------------------------------------------
+
+/// Makes a table cell of catalog text.
+fn cell(text: &str) -> String {
+    assert!(
+        !text.contains(['\n', '\r']),
+        "a table cell cannot hold a line break: {text:?}"
+    );
+    text.replace('|', "\\|")
+        .replace('<', "&lt;")
+        .replace('>', "&gt;")
+}
+
+/// The codes people meet most (those with a hint), what they mean and what to check.
+fn render_table() -> String {
+    let mut out = String::from(
+        "The codes people meet most, with what they mean and what to check. \
+         Category and retry are the defaults when the operation is not known; \
+         `wsa --list` (the crate's lookup tool) and the crate's catalog page list every code.\n\n\
+         | symbol | code | Berkeley | category | retry | what happened | what to check |\n\
+         |---|---:|---|---|---|---|---|\n",
+    );
+    for code in WsaCode::all() {
+        let Some(hint) = code.hint() else { continue };
+        let berkeley = code
+            .berkeley()
+            .map_or_else(|| "-".to_owned(), |b| format!("`{b}`"));
+        writeln!(
+            out,
+            "| `{}` | {} | {} | {} | {} | {} | {} |",
+            code.name().expect("catalog codes have a name"),
+            code.raw(),
+            berkeley,
+            code.category(),
+            code.retry(),
+            cell(
+                code.description()
+                    .expect("catalog codes have a description")
+            ),
+            cell(hint),
+        )
+        .unwrap();
+    }
+    out
+}
+
+/// The dashboard with the table as it should be, in canonical form.
+fn blessed(mut dashboard: Value) -> String {
+    let table = dashboard["panels"]
+        .as_array_mut()
+        .expect("panels is an array")
+        .iter_mut()
+        .find(|p| p["title"] == TABLE_TITLE)
+        .unwrap_or_else(|| panic!("no panel titled {TABLE_TITLE:?}"));
+    table["options"]["content"] = Value::String(render_table());
+    let mut text = serde_json::to_string_pretty(&dashboard).unwrap();
+    text.push('\n');
+    text
+}
+
+#[test]
+fn code_table_is_up_to_date() {
+    let rendered = blessed(load());
+    if env::var_os("WSA_TRACE_BLESS").is_some_and(|v| v == "1") {
+        // Written aside and renamed: the other tests read the file meanwhile.
+        let aside = format!("{PATH}.blessing");
+        fs::write(&aside, &rendered).expect("write dashboards/wsa-trace.json.blessing");
+        fs::rename(&aside, PATH).expect("rename onto dashboards/wsa-trace.json");
+        return;
+    }
+    let on_disk = fs::read_to_string(PATH).unwrap().replace("\r\n", "\n");
+    if on_disk != rendered {
+        let line = on_disk
+            .lines()
+            .zip(rendered.lines())
+            .position(|(a, b)| a != b)
+            .unwrap_or_else(|| on_disk.lines().count().min(rendered.lines().count()));
+        panic!(
+            "dashboards/wsa-trace.json is out of date (first difference on line {}); \
+             run `WSA_TRACE_BLESS=1 cargo test --test dashboard` and review the diff",
+            line + 1
+        );
+    }
+}
+
+#[test]
+fn code_table_has_a_row_per_code_with_a_hint() {
+    let table = render_table();
+    let rows: Vec<&str> = table.lines().filter(|l| l.starts_with("| `")).collect();
+    let with_hint: Vec<WsaCode> = WsaCode::all().filter(|c| c.hint().is_some()).collect();
+    assert!(
+        with_hint.len() >= 10,
+        "{} codes have a hint",
+        with_hint.len()
+    );
+    assert_eq!(rows.len(), with_hint.len());
+    for code in &with_hint {
+        let start = format!("| `{}` | {} |", code.name().unwrap(), code.raw());
+        assert_eq!(
+            rows.iter().filter(|r| r.starts_with(&start)).count(),
+            1,
+            "{code:?}"
+        );
+    }
+    // Every row has the header's seven columns: no cell text broke the table.
+    for row in rows {
+        let cells = row.replace("\\|", "").matches('|').count() - 1;
+        assert_eq!(cells, 7, "{row}");
+    }
+    // The usual suspects are there.
+    for code in [
+        WsaCode::WSAECONNRESET,
+        WsaCode::WSAECONNREFUSED,
+        WsaCode::WSAETIMEDOUT,
+    ] {
+        assert!(
+            table.contains(&format!("`{}`", code.name().unwrap())),
+            "{code:?}"
+        );
+    }
+}
+
+// ---------------------------------------------------------------------------------------
+// The shape Grafana expects
+// ---------------------------------------------------------------------------------------
+
+#[test]
+fn dashboard_has_the_grafana_shape() {
+    let dashboard = load();
+    for key in [
+        "title",
+        "uid",
+        "panels",
+        "schemaVersion",
+        "templating",
+        "time",
+    ] {
+        assert!(dashboard.get(key).is_some(), "no top-level {key:?}");
+    }
+    assert!(
+        dashboard.get("__inputs").is_none(),
+        "an import-only dashboard"
+    );
+    assert_eq!(dashboard["uid"], "wsa-trace");
+    let schema = dashboard["schemaVersion"].as_u64().expect("a number");
+    assert!((36..=41).contains(&schema), "schemaVersion {schema}");
+
+    let variables = dashboard["templating"]["list"].as_array().expect("a list");
+    let datasource = variables
+        .iter()
+        .find(|v| v["type"] == "datasource")
+        .expect("a datasource variable");
+    assert_eq!(datasource["query"], "prometheus");
+    assert_eq!(
+        format!("${{{}}}", datasource["name"].as_str().unwrap()),
+        DATASOURCE_UID
+    );
+    for variable in variables.iter().filter(|v| v["type"] == "query") {
+        assert_eq!(variable["datasource"]["uid"], DATASOURCE_UID, "{variable}");
+    }
+
+    let mut ids = BTreeSet::new();
+    let mut cells: BTreeMap<(u64, u64), u64> = BTreeMap::new();
+    for panel in panels(&dashboard) {
+        let id = panel["id"].as_u64().expect("a numeric panel id");
+        assert!(ids.insert(id), "panel id {id} used twice");
+        let kind = panel["type"].as_str().expect("a panel type");
+        let title = panel["title"].as_str().expect("a panel title");
+        assert!(!title.is_empty(), "panel {id} has no title");
+        let grid = &panel["gridPos"];
+        let [h, w, x, y] = ["h", "w", "x", "y"].map(|k| {
+            grid[k]
+                .as_u64()
+                .unwrap_or_else(|| panic!("{title}: gridPos.{k}"))
+        });
+        assert!(h > 0 && w > 0 && x + w <= GRID_WIDTH, "{title}: {grid}");
+        for row in y..y + h {
+            for col in x..x + w {
+                if let Some(other) = cells.insert((row, col), id) {
+                    panic!("panels {other} and {id} overlap at row {row}, column {col}");
+                }
+            }
+        }
+        if kind == "text" {
+            assert_eq!(panel["options"]["mode"], "markdown", "{title}");
+            continue;
+        }
+        assert!(
+            ["timeseries", "bargauge", "table", "stat"].contains(&kind),
+            "{title}: {kind}"
+        );
+        assert_eq!(panel["datasource"]["uid"], DATASOURCE_UID, "{title}");
+        let targets = panel["targets"]
+            .as_array()
+            .unwrap_or_else(|| panic!("{title}: no targets"));
+        assert!(!targets.is_empty(), "{title}: no targets");
+        let mut refs = BTreeSet::new();
+        for target in targets {
+            assert_eq!(target["datasource"]["uid"], DATASOURCE_UID, "{title}");
+            let expr = target["expr"].as_str().expect("an expr");
+            assert!(!expr.trim().is_empty(), "{title}: empty expr");
+            assert_eq!(
+                expr.matches('(').count(),
+                expr.matches(')').count(),
+                "{title}: {expr}"
+            );
+            assert!(
+                refs.insert(target["refId"].as_str().expect("a refId")),
+                "{title}: refId twice"
+            );
+        }
+    }
+    assert!(ids.len() >= 8, "{} panels", ids.len());
+}
+
+// ---------------------------------------------------------------------------------------
+// The counters the queries name are the ones the crate exports
+// ---------------------------------------------------------------------------------------
+
+/// A listener whose script of results is played in order, then stays pending.
+struct Scripted(Vec<io::Result<u8>>);
+
+impl Accept for Scripted {
+    type Conn = u8;
+    type Addr = ();
+
+    fn poll_accept(&mut self, _: &mut Context<'_>) -> Poll<io::Result<(u8, ())>> {
+        if self.0.is_empty() {
+            Poll::Pending
+        } else {
+            Poll::Ready(self.0.remove(0).map(|conn| (conn, ())))
+        }
+    }
+}
+
+/// Makes each counter of the crate count once, with its default names, and returns every
+/// counter name it registered with the labels each carries.
+fn exported_counters() -> BTreeMap<String, BTreeSet<String>> {
+    let recorder = DebuggingRecorder::new();
+    let snapshotter = recorder.snapshotter();
+    metrics::with_local_recorder(&recorder, || {
+        tokio::runtime::Builder::new_current_thread()
+            .enable_time()
+            .build()
+            .expect("a current-thread runtime")
+            .block_on(async {
+                let refused = || io::Error::from(io::ErrorKind::ConnectionRefused);
+
+                // The error counter, and the rate limit's: the second event of the same code
+                // within the hour is dropped.
+                let observer = Observer::new().rate_limit(1, Duration::from_secs(3600));
+                for _ in 0..2 {
+                    observer.observe_io(&refused(), Op::Connect, &Peer::unknown());
+                }
+
+                // The retry counter: one attempt only, so one give-up decision.
+                let result: io::Result<()> = RetryPolicy::new()
+                    .max_attempts(1)
+                    .run_async(|| async { Err(refused()) })
+                    .await;
+                assert!(result.is_err());
+
+                // The accept-loop backoff counter: a resource error, a pause, a connection.
+                let emfile = io::Error::from_raw_os_error(libc::EMFILE);
+                let mut listener = GuardedListener::new(Scripted(vec![Err(emfile), Ok(7)]))
+                    .backoff(Duration::from_millis(1), Duration::from_millis(1));
+                let accepted = tokio::time::timeout(Duration::from_secs(5), listener.accept())
+                    .await
+                    .expect("the accept ends after one pause");
+                assert_eq!(accepted.unwrap().0, 7);
+            });
+    });
+    let mut counters: BTreeMap<String, BTreeSet<String>> = BTreeMap::new();
+    for (key, _, _, _) in snapshotter.snapshot().into_vec() {
+        let labels = key.key().labels().map(|l| l.key().to_owned());
+        counters
+            .entry(key.key().name().to_owned())
+            .or_default()
+            .extend(labels);
+    }
+    counters
+}
+
+#[test]
+fn exported_counters_are_the_documented_ones() {
+    let counters = exported_counters();
+    let expected: BTreeMap<String, BTreeSet<String>> = [
+        ("wsa_socket_errors_total", &["category", "code", "op"][..]),
+        ("wsa_suppressed_events_total", &["code"]),
+        ("wsa_retries_total", &["code", "op", "outcome"]),
+        ("wsa_accept_backoffs_total", &["code"]),
+    ]
+    .into_iter()
+    .map(|(name, labels)| {
+        (
+            name.to_owned(),
+            labels.iter().map(|l| (*l).to_owned()).collect(),
+        )
+    })
+    .collect();
+    assert_eq!(counters, expected);
+}
+
+#[test]
+fn queries_name_only_exported_counters_and_their_labels() {
+    let counters = exported_counters();
+    let dashboard = load();
+    let exprs = exprs(&dashboard);
+    assert!(!exprs.is_empty());
+    for (title, expr) in &exprs {
+        let names = metric_names(expr);
+        assert!(!names.is_empty(), "{title}: no wsa_ metric in {expr}");
+        for name in &names {
+            assert!(
+                counters.contains_key(name),
+                "{title}: {name} is not a counter the crate exports ({:?})",
+                counters.keys().collect::<Vec<_>>()
+            );
+        }
+        for label in grouping_labels(expr) {
+            assert!(
+                names.iter().any(|name| counters[name].contains(&label)),
+                "{title}: no counter of {names:?} has the label {label:?}: {expr}"
+            );
+        }
+    }
+    // The variables query the counters too.
+    for variable in dashboard["templating"]["list"].as_array().unwrap() {
+        for name in metric_names(variable["definition"].as_str().unwrap_or("")) {
+            assert!(counters.contains_key(&name), "variable: {name}");
+        }
+    }
+}
+
+#[test]
+fn every_exported_counter_has_a_panel() {
+    let counters = exported_counters();
+    let queried: BTreeSet<String> = exprs(&load())
+        .iter()
+        .flat_map(|(_, expr)| metric_names(expr))
+        .collect();
+    for name in counters.keys() {
+        assert!(queried.contains(name), "no panel queries {name}");
+    }
+}
+
+#[test]
+fn the_extractors_find_what_they_should() {
+    assert_eq!(
+        metric_names("sum by (code) (rate(wsa_retries_total[1m])) / xwsa_y + wsa_a_total"),
+        ["wsa_a_total", "wsa_retries_total"]
+            .map(str::to_owned)
+            .into_iter()
+            .collect()
+    );
+    assert_eq!(
+        grouping_labels("sum by (code, op) (x) + sum by (outcome) (y)"),
+        ["code", "op", "outcome"]
+            .map(str::to_owned)
+            .into_iter()
+            .collect()
+    );
+}
