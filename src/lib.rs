@@ -92,6 +92,11 @@ pub mod observe;
 #[cfg(feature = "retry")]
 pub mod retry;
 
+/// How the fields and labels map onto OpenTelemetry's semantic conventions.
+pub mod opentelemetry_mapping {
+    #![doc = include_str!("../docs/opentelemetry.md")]
+}
+
 /// Every Windows Sockets code with its default class.
 pub mod catalog {
     #![doc = include_str!("../docs/catalog.md")]

@@ -282,7 +282,6 @@ fn the_application_sets_the_status() {
 /// which tracing passes on as a `u64`, and tracing-opentelemetry's span visitor turns a `u64`
 /// into its decimal text. Recording it as an `i64` would make it an int.
 #[test]
-#[ignore = "the port is recorded as u64 (src/observe/event.rs), which arrives as a string"]
 fn port_is_an_int_attribute() {
     let (addr, spans) = exported(|| connect_in_socket_span("port", Peer::from));
     let span = only_span(&spans);

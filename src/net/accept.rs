@@ -111,6 +111,12 @@ impl<L: Accept> GuardedListener<L> {
         self
     }
 
+    /// The full name of the backoff counter.
+    #[cfg(feature = "metrics")]
+    pub fn counter_name(&self) -> &str {
+        self.backoffs.0.name()
+    }
+
     /// The next connection. Per-connection errors and resource exhaustion are handled here;
     /// only errors that concern the listener itself are returned.
     pub async fn accept(&mut self) -> io::Result<(L::Conn, L::Addr)> {

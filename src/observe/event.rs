@@ -41,7 +41,7 @@ pub(super) fn event(level: Level, obs: &Observation, peer: &Peer, error: &dyn st
         error.type = otel::error_type(code),
         server.address = peer.name(),
         network.peer.address = peer.ip().map(tracing::field::display),
-        network.peer.port = peer.port(),
+        network.peer.port = peer.port().map(i64::from),
         network.transport = peer.transport().map(|t| t.as_str()),
         error = %error,
         "socket operation failed"
@@ -81,6 +81,6 @@ pub(super) fn record(span: &Span, obs: &Observation, peer: &Peer) {
         "network.peer.address",
         peer.ip().map(tracing::field::display),
     );
-    span.record("network.peer.port", peer.port());
+    span.record("network.peer.port", peer.port().map(i64::from));
     span.record("network.transport", peer.transport().map(|t| t.as_str()));
 }
