@@ -1,0 +1,164 @@
+//! The rate limit: what an error whose event is emitted costs, against one whose event the
+//! limit suppresses.
+//!
+//! A `tracing_subscriber::fmt` subscriber writing to `io::sink()` is installed globally, so
+//! that an emitted event is formatted in full, as it would be in production. No metrics
+//! recorder is installed: the counter is the same no-op in every variant.
+//!
+//! - `emitted`: `Observer::new()`, no limit: every call formats and writes an event.
+//! - `emitted_under_limit`: a limit that is never reached (`u32::MAX` per hour): the limiter's
+//!   bookkeeping on top of `emitted`.
+//! - `suppressed`: a limit of 1 per hour, spent before measuring: every call is dropped and
+//!   counted.
+//! - `no_event`: `emit_event(false)`: map, classify and count only, the floor under
+//!   `suppressed`.
+//!
+//! After criterion's groups, the same variants run again in interleaved rounds and the
+//! medians give the printed figures, among them the ratio emitted / suppressed. The figures
+//! pass runs only under `cargo bench`.
+
+use std::hint::black_box;
+use std::io;
+use std::sync::Once;
+use std::time::{Duration, Instant};
+
+use criterion::{criterion_group, criterion_main, Criterion};
+use wsa_trace::observe::{Observer, Peer};
+use wsa_trace::Op;
+
+/// Interleaved rounds of the figures pass.
+const ROUNDS: usize = 20;
+/// Calls per variant per round.
+const CALLS: u32 = 20_000;
+/// Calls before the limited observers are measured.
+const WARM_UP: u32 = 10;
+
+/// Installs the formatting subscriber, writing to a sink, once.
+fn subscriber() {
+    static INSTALL: Once = Once::new();
+    INSTALL.call_once(|| {
+        let subscriber = tracing_subscriber::fmt()
+            .with_writer(io::sink)
+            .with_max_level(tracing::Level::TRACE)
+            .finish();
+        tracing::subscriber::set_global_default(subscriber).expect("the only subscriber");
+    });
+}
+
+fn error() -> io::Error {
+    io::Error::from_raw_os_error(libc::ECONNRESET)
+}
+
+/// The observers, each used a few times so that its counter handle exists and the limited
+/// one's budget is spent.
+fn observers(err: &io::Error, peer: &Peer) -> [Observer; 4] {
+    subscriber();
+    let emitted = Observer::new();
+    let under_limit = Observer::new().rate_limit(u32::MAX, Duration::from_secs(3600));
+    let suppressed = Observer::new().rate_limit(1, Duration::from_secs(3600));
+    let no_event = Observer::new().emit_event(false);
+    for o in [&emitted, &under_limit, &suppressed, &no_event] {
+        for _ in 0..WARM_UP {
+            o.observe_io(err, Op::Read, peer);
+        }
+    }
+    [emitted, under_limit, suppressed, no_event]
+}
+
+#[inline(always)]
+fn observe(observer: &Observer, err: &io::Error, peer: &Peer) {
+    black_box(observer.observe_io(black_box(err), Op::Read, peer));
+}
+
+fn bench_events(c: &mut Criterion) {
+    let err = error();
+    let peer = Peer::from(std::net::SocketAddr::from(([127, 0, 0, 1], 8080)));
+    let [emitted, under_limit, suppressed, no_event] = observers(&err, &peer);
+
+    let mut group = c.benchmark_group("rate_limit");
+    group
+        .sample_size(30)
+        .warm_up_time(Duration::from_millis(500))
+        .measurement_time(Duration::from_secs(2));
+    group.bench_function("emitted", |b| b.iter(|| observe(&emitted, &err, &peer)));
+    group.bench_function("emitted_under_limit", |b| {
+        b.iter(|| observe(&under_limit, &err, &peer))
+    });
+    group.bench_function("suppressed", |b| {
+        b.iter(|| observe(&suppressed, &err, &peer))
+    });
+    group.bench_function("no_event", |b| b.iter(|| observe(&no_event, &err, &peer)));
+    group.finish();
+}
+
+fn median(v: &mut [f64]) -> f64 {
+    v.sort_by(f64::total_cmp);
+    let mid = v.len() / 2;
+    if v.len() % 2 == 1 {
+        v[mid]
+    } else {
+        (v[mid - 1] + v[mid]) / 2.0
+    }
+}
+
+/// Median ns per call of each variant, run in `ROUNDS` interleaved rounds of `calls` calls,
+/// the order rotating every round.
+fn interleaved<const N: usize>(calls: u32, variants: &mut [&mut dyn FnMut(); N]) -> [f64; N] {
+    let mut samples: [Vec<f64>; N] = std::array::from_fn(|_| Vec::with_capacity(ROUNDS));
+    for round in 0..ROUNDS {
+        for k in 0..N {
+            let i = (round + k) % N;
+            let f = &mut variants[i];
+            let start = Instant::now();
+            for _ in 0..calls {
+                f();
+            }
+            samples[i].push(start.elapsed().as_secs_f64() * 1e9 / f64::from(calls));
+        }
+    }
+    samples.map(|mut s| median(&mut s))
+}
+
+fn figures(_: &mut Criterion) {
+    if !std::env::args().any(|a| a == "--bench") {
+        println!("rate_limit: figures pass skipped (not run by `cargo bench`)");
+        return;
+    }
+    let err = error();
+    let peer = Peer::from(std::net::SocketAddr::from(([127, 0, 0, 1], 8080)));
+    let [emitted, under_limit, suppressed, no_event] = observers(&err, &peer);
+    // Everything the suppressed variant drops must be reported at the end.
+    let before = suppressed.flush_suppressed();
+    assert_eq!(before, u64::from(WARM_UP) - 1);
+
+    let [ns_emitted, ns_under, ns_suppressed, ns_none] = interleaved(
+        CALLS,
+        &mut [
+            &mut || observe(&emitted, &err, &peer),
+            &mut || observe(&under_limit, &err, &peer),
+            &mut || observe(&suppressed, &err, &peer),
+            &mut || observe(&no_event, &err, &peer),
+        ],
+    );
+    let dropped = suppressed.flush_suppressed();
+    assert_eq!(dropped, CALLS as u64 * ROUNDS as u64);
+    assert_eq!(under_limit.flush_suppressed(), 0);
+    println!(
+        "rate_limit ratio (emitted/suppressed): {:.1}x  (emitted {ns_emitted:.1} ns, \
+         suppressed {ns_suppressed:.1} ns)",
+        ns_emitted / ns_suppressed
+    );
+    println!(
+        "rate_limit limiter overhead on an emitted event: {:+.1} ns  (under the limit \
+         {ns_under:.1} ns, no limit {ns_emitted:.1} ns)",
+        ns_under - ns_emitted
+    );
+    println!(
+        "rate_limit cost of suppressing: {:+.1} ns  (suppressed {ns_suppressed:.1} ns, \
+         no event at all {ns_none:.1} ns)",
+        ns_suppressed - ns_none
+    );
+}
+
+criterion_group!(benches, bench_events, figures);
+criterion_main!(benches);
