@@ -48,6 +48,17 @@ pub(super) fn event(level: Level, obs: &Observation, peer: &Peer, error: &dyn st
     );
 }
 
+/// Whether any subscriber wants events of this crate at `level`.
+pub(super) fn enabled(level: Level) -> bool {
+    match level {
+        Level::ERROR => tracing::enabled!(target: TARGET, Level::ERROR),
+        Level::WARN => tracing::enabled!(target: TARGET, Level::WARN),
+        Level::INFO => tracing::enabled!(target: TARGET, Level::INFO),
+        Level::DEBUG => tracing::enabled!(target: TARGET, Level::DEBUG),
+        _ => tracing::enabled!(target: TARGET, Level::TRACE),
+    }
+}
+
 pub(super) fn suppressed(level: Level, code: Option<WsaCode>, n: u64, interval: Duration) {
     emit_at!(
         level,

@@ -63,12 +63,14 @@ impl RateLimit {
             slot.count.store(0, Ordering::Relaxed);
             suppressed = slot.suppressed.swap(0, Ordering::AcqRel);
         }
-        if slot.count.fetch_add(1, Ordering::Relaxed) < self.per {
+        // Past the limit the count is left alone, so that a long storm cannot wrap it round;
+        // only racing threads can take it a little past `per`.
+        if slot.count.load(Ordering::Relaxed) < self.per
+            && slot.count.fetch_add(1, Ordering::Relaxed) < self.per
+        {
             Admit::Emit { suppressed }
         } else {
             slot.suppressed.fetch_add(1, Ordering::Relaxed);
-            // Keep the count from wrapping round to "under the limit" in a long storm.
-            slot.count.store(self.per, Ordering::Relaxed);
             Admit::Suppress
         }
     }

@@ -227,8 +227,10 @@ impl Observer {
     }
 
     /// Emits at most `per` events for each code in each `interval`; the rest are dropped and
-    /// counted, and a summary event (`wsa.suppressed`) reports them when that code's next
-    /// event is let through, or on [`flush_suppressed`](Observer::flush_suppressed).
+    /// counted, and a summary event (`wsa.suppressed`, at the transient level) reports them
+    /// when that code's next event is let through, or on
+    /// [`flush_suppressed`](Observer::flush_suppressed). Events no subscriber would record do
+    /// not count against the limit.
     /// Counters stay exact whatever is dropped. Defaults to no limit.
     ///
     /// ```
@@ -320,11 +322,15 @@ impl Observer {
     fn event(&self, obs: &Observation, peer: &Peer, err: &dyn fmt::Display) {
         let level = self.level(obs);
         if let Some(limit) = &self.limit {
+            // An event nobody would record is not held against the limit.
+            if !event::enabled(level) {
+                return;
+            }
             let code = obs.mapping.code();
             match limit.admit(code) {
                 limit::Admit::Emit { suppressed: 0 } => {}
                 limit::Admit::Emit { suppressed } => {
-                    event::suppressed(level, code, suppressed, limit.interval())
+                    event::suppressed(self.levels.transient, code, suppressed, limit.interval())
                 }
                 limit::Admit::Suppress => {
                     #[cfg(feature = "metrics")]

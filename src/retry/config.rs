@@ -121,18 +121,27 @@ impl Attempts {
     }
 
     /// Decides what to do after a failure of class `class`.
+    ///
+    /// The would-block class is not a failure: it neither counts as an attempt nor starts the
+    /// deadline, which runs from the first real failure.
     pub(super) fn decide(&mut self, config: &mut Config, class: Classification) -> Decision {
-        let now = Instant::now();
-        let first = *self.first_failure.get_or_insert(now);
-        let out_of_time = now.duration_since(first) >= config.deadline;
         let reconnect_allowed = config.idempotent || !sends_data(config.op);
         match class.retry {
-            Retry::Never => Decision::GiveUp(Outcome::Fatal),
-            Retry::Reconnect if !reconnect_allowed => Decision::GiveUp(Outcome::NotIdempotent),
-            _ if out_of_time => Decision::GiveUp(Outcome::Deadline),
+            Retry::Never => return Decision::GiveUp(Outcome::Fatal),
+            Retry::Reconnect if !reconnect_allowed => {
+                return Decision::GiveUp(Outcome::NotIdempotent)
+            }
             Retry::Immediately if self.immediate < config.max_immediate => {
                 self.immediate += 1;
-                Decision::Now
+                return Decision::Now;
+            }
+            _ => {}
+        }
+        let now = Instant::now();
+        let first = *self.first_failure.get_or_insert(now);
+        match class.retry {
+            _ if now.duration_since(first) >= config.deadline => {
+                Decision::GiveUp(Outcome::Deadline)
             }
             _ => {
                 self.failures += 1;
@@ -171,5 +180,51 @@ impl Config {
         let decision = attempts.decide(self, class);
         super::report::report(self, code, &decision, attempts.failures());
         decision
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::classify::Category;
+
+    fn class(retry: Retry) -> Classification {
+        Classification::new(Category::Transient, retry)
+    }
+
+    #[tokio::test]
+    async fn would_block_neither_counts_nor_starts_the_deadline() {
+        let mut config = Config {
+            deadline: Duration::ZERO,
+            max_attempts: 1,
+            ..Config::default()
+        };
+        let mut attempts = Attempts::new();
+        for _ in 0..3 {
+            let decision = attempts.decide(&mut config, class(Retry::Immediately));
+            assert!(matches!(decision, Decision::Now), "{decision:?}");
+        }
+        assert_eq!(attempts.failures(), 0);
+        assert!(attempts.first_failure.is_none());
+        // The first real failure starts the clock, and a zero deadline has passed at once.
+        let decision = attempts.decide(&mut config, class(Retry::Backoff));
+        assert_eq!(decision.outcome(), Outcome::Deadline);
+    }
+
+    #[tokio::test]
+    async fn would_block_past_the_cap_counts_as_an_attempt() {
+        let mut config = Config {
+            max_immediate: 1,
+            max_attempts: 2,
+            ..Config::default()
+        };
+        let mut attempts = Attempts::new();
+        assert!(matches!(
+            attempts.decide(&mut config, class(Retry::Immediately)),
+            Decision::Now
+        ));
+        let decision = attempts.decide(&mut config, class(Retry::Immediately));
+        assert_eq!(decision.outcome(), Outcome::Retry);
+        assert_eq!(attempts.failures(), 1);
     }
 }
