@@ -13,18 +13,20 @@
 //! medians give the printed figures: ns per map+classify (target < 10 ns) and the ratio
 //! by_hand / observe (target >= 10x). The figures pass runs only under `cargo bench`.
 
+mod common;
+
 use std::hint::black_box;
 use std::io;
 use std::sync::OnceLock;
-use std::time::{Duration, Instant};
+use std::time::Duration;
 
 use criterion::{criterion_group, criterion_main, Criterion};
 use metrics_exporter_prometheus::{PrometheusBuilder, PrometheusHandle};
 use wsa_trace::observe::{Observer, Peer};
 use wsa_trace::{classify, Classification, Mapping, Op, WsaCode};
 
-/// Interleaved rounds of the figures pass.
-const ROUNDS: usize = 20;
+use common::{interleaved, run_by_cargo_bench};
+
 /// Calls per variant per round for map+classify alone.
 const FAST_CALLS: u32 = 1_000_000;
 /// Calls per variant per round for observe and by_hand.
@@ -122,36 +124,8 @@ fn bench_observe(c: &mut Criterion) {
     group.finish();
 }
 
-fn median(v: &mut [f64]) -> f64 {
-    v.sort_by(f64::total_cmp);
-    let mid = v.len() / 2;
-    if v.len() % 2 == 1 {
-        v[mid]
-    } else {
-        (v[mid - 1] + v[mid]) / 2.0
-    }
-}
-
-/// Median ns per call of each variant, run in `ROUNDS` interleaved rounds of `calls` calls,
-/// the order rotating every round.
-fn interleaved<const N: usize>(calls: u32, variants: &mut [&mut dyn FnMut(); N]) -> [f64; N] {
-    let mut samples: [Vec<f64>; N] = std::array::from_fn(|_| Vec::with_capacity(ROUNDS));
-    for round in 0..ROUNDS {
-        for k in 0..N {
-            let i = (round + k) % N;
-            let f = &mut variants[i];
-            let start = Instant::now();
-            for _ in 0..calls {
-                f();
-            }
-            samples[i].push(start.elapsed().as_secs_f64() * 1e9 / f64::from(calls));
-        }
-    }
-    samples.map(|mut s| median(&mut s))
-}
-
 fn figures(_: &mut Criterion) {
-    if !std::env::args().any(|a| a == "--bench") {
+    if !run_by_cargo_bench() {
         println!("error_path: figures pass skipped (not run by `cargo bench`)");
         return;
     }

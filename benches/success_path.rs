@@ -12,6 +12,8 @@
 //! the printed ratio `wrapped/bare throughput` (1.00x means no measurable cost).
 //! The ratio pass runs only under `cargo bench` (when the binary gets `--bench`).
 
+mod common;
+
 use std::hint::black_box;
 use std::io;
 use std::pin::Pin;
@@ -26,14 +28,14 @@ use tokio::runtime::Runtime;
 use wsa_trace::observe::{Observer, Peer};
 use wsa_trace::TraceStream;
 
+use common::{interleaved_pair, run_by_cargo_bench};
+
 /// Bytes moved per loopback iteration.
 const TRANSFER: usize = 8 << 20;
 /// Bytes per write call in the loopback transfer.
 const CHUNK: usize = 64 << 10;
 /// Bytes per `poll_read` / `poll_write` on the in-memory stream.
 const POLL_BYTES: usize = 64;
-/// Interleaved rounds of the ratio pass.
-const ROUNDS: usize = 20;
 /// Polls per side per round in the ratio pass.
 const POLLS_PER_ROUND: u32 = 4_000_000;
 /// Transfers per side per round in the ratio pass.
@@ -236,34 +238,6 @@ fn bench_loopback(c: &mut Criterion) {
     group.finish();
 }
 
-fn median(v: &mut [f64]) -> f64 {
-    v.sort_by(f64::total_cmp);
-    let mid = v.len() / 2;
-    if v.len() % 2 == 1 {
-        v[mid]
-    } else {
-        (v[mid - 1] + v[mid]) / 2.0
-    }
-}
-
-/// Runs `bare` and `traced` alternately for `ROUNDS` rounds (swapping which goes first every
-/// round); each returns the seconds it took for the same amount of work. Returns the medians
-/// (bare, wrapped) in seconds.
-fn interleaved(mut bare: impl FnMut() -> f64, mut traced: impl FnMut() -> f64) -> (f64, f64) {
-    let mut b = Vec::with_capacity(ROUNDS);
-    let mut t = Vec::with_capacity(ROUNDS);
-    for round in 0..ROUNDS {
-        if round % 2 == 0 {
-            b.push(bare());
-            t.push(traced());
-        } else {
-            t.push(traced());
-            b.push(bare());
-        }
-    }
-    (median(&mut b), median(&mut t))
-}
-
 fn time(f: impl FnOnce()) -> f64 {
     let start = Instant::now();
     f();
@@ -296,7 +270,7 @@ fn writes<S: AsyncWrite + Unpin>(stream: &mut S, waker: &Waker, data: &[u8]) {
 }
 
 fn ratios(_: &mut Criterion) {
-    if !std::env::args().any(|a| a == "--bench") {
+    if !run_by_cargo_bench() {
         println!("success_path: ratio pass skipped (not run by `cargo bench`)");
         return;
     }
@@ -306,14 +280,14 @@ fn ratios(_: &mut Criterion) {
     let mut traced = wrapped(Ready);
     let polls = f64::from(POLLS_PER_ROUND);
 
-    let (b, t) = interleaved(
+    let (b, t) = interleaved_pair(
         || time(|| reads(&mut bare, &waker)),
         || time(|| reads(&mut traced, &waker)),
     );
     let per_poll = |secs: f64| format!("{:.2} ns/poll", secs * 1e9 / polls);
     print_ratio("poll_read", b, t, per_poll);
 
-    let (b, t) = interleaved(
+    let (b, t) = interleaved_pair(
         || time(|| writes(&mut bare, &waker, &data)),
         || time(|| writes(&mut traced, &waker, &data)),
     );
@@ -321,7 +295,7 @@ fn ratios(_: &mut Criterion) {
 
     let lo = std::cell::RefCell::new(Loopback::new());
     let bytes = (TRANSFER * TRANSFERS_PER_ROUND) as f64;
-    let (b, t) = interleaved(
+    let (b, t) = interleaved_pair(
         || {
             time(|| {
                 for _ in 0..TRANSFERS_PER_ROUND {

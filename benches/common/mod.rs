@@ -1,0 +1,64 @@
+//! Helpers shared by the benchmarks: the interleaved rounds of their figures passes.
+//!
+//! Each benchmark uses a part of this module only.
+#![allow(dead_code)]
+
+use std::time::Instant;
+
+/// Interleaved rounds of a figures pass.
+pub const ROUNDS: usize = 20;
+
+/// Whether `cargo bench` runs this binary: it passes `--bench`, `cargo test --benches` does
+/// not. The figures passes run only then.
+pub fn run_by_cargo_bench() -> bool {
+    std::env::args().any(|a| a == "--bench")
+}
+
+fn median(v: &mut [f64]) -> f64 {
+    v.sort_by(f64::total_cmp);
+    let mid = v.len() / 2;
+    if v.len() % 2 == 1 {
+        v[mid]
+    } else {
+        (v[mid - 1] + v[mid]) / 2.0
+    }
+}
+
+/// Median ns per call of each variant, run in `ROUNDS` interleaved rounds of `calls` calls,
+/// the order rotating every round.
+pub fn interleaved<const N: usize>(calls: u32, variants: &mut [&mut dyn FnMut(); N]) -> [f64; N] {
+    let mut samples: [Vec<f64>; N] = std::array::from_fn(|_| Vec::with_capacity(ROUNDS));
+    for round in 0..ROUNDS {
+        for k in 0..N {
+            let i = (round + k) % N;
+            let f = &mut variants[i];
+            let start = Instant::now();
+            for _ in 0..calls {
+                f();
+            }
+            samples[i].push(start.elapsed().as_secs_f64() * 1e9 / f64::from(calls));
+        }
+    }
+    samples.map(|mut s| median(&mut s))
+}
+
+/// Runs `bare` and `traced` alternately for `ROUNDS` rounds (swapping which goes first every
+/// round); each returns the seconds it took for the same amount of work. Returns the medians
+/// (bare, wrapped) in seconds.
+pub fn interleaved_pair(
+    mut bare: impl FnMut() -> f64,
+    mut traced: impl FnMut() -> f64,
+) -> (f64, f64) {
+    let mut b = Vec::with_capacity(ROUNDS);
+    let mut t = Vec::with_capacity(ROUNDS);
+    for round in 0..ROUNDS {
+        if round % 2 == 0 {
+            b.push(bare());
+            t.push(traced());
+        } else {
+            t.push(traced());
+            b.push(bare());
+        }
+    }
+    (median(&mut b), median(&mut t))
+}
