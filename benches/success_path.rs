@@ -15,10 +15,8 @@
 mod common;
 
 use std::hint::black_box;
-use std::io;
 use std::pin::Pin;
-use std::sync::Arc;
-use std::task::{Context, Poll, Wake, Waker};
+use std::task::{Context, Poll, Waker};
 use std::time::{Duration, Instant};
 
 use criterion::{criterion_group, criterion_main, Criterion, Throughput};
@@ -28,6 +26,7 @@ use tokio::runtime::Runtime;
 use wsa_trace::observe::{Observer, Peer};
 use wsa_trace::TraceStream;
 
+use common::ready::{noop_waker, Ready};
 use common::{interleaved_pair, run_by_cargo_bench};
 
 /// Bytes moved per loopback iteration.
@@ -40,53 +39,6 @@ const POLL_BYTES: usize = 64;
 const POLLS_PER_ROUND: u32 = 4_000_000;
 /// Transfers per side per round in the ratio pass.
 const TRANSFERS_PER_ROUND: usize = 16;
-
-/// Always ready: reads fill the buffer with zeros, writes accept every byte.
-#[derive(Debug, Default)]
-struct Ready;
-
-impl AsyncRead for Ready {
-    fn poll_read(
-        self: Pin<&mut Self>,
-        _: &mut Context<'_>,
-        buf: &mut ReadBuf<'_>,
-    ) -> Poll<io::Result<()>> {
-        let dst = buf.initialize_unfilled();
-        dst.fill(0);
-        let n = dst.len();
-        buf.advance(n);
-        Poll::Ready(Ok(()))
-    }
-}
-
-impl AsyncWrite for Ready {
-    fn poll_write(
-        self: Pin<&mut Self>,
-        _: &mut Context<'_>,
-        buf: &[u8],
-    ) -> Poll<io::Result<usize>> {
-        Poll::Ready(Ok(buf.len()))
-    }
-
-    fn poll_flush(self: Pin<&mut Self>, _: &mut Context<'_>) -> Poll<io::Result<()>> {
-        Poll::Ready(Ok(()))
-    }
-
-    fn poll_shutdown(self: Pin<&mut Self>, _: &mut Context<'_>) -> Poll<io::Result<()>> {
-        Poll::Ready(Ok(()))
-    }
-}
-
-/// A waker that does nothing (`Waker::noop()` needs Rust 1.85; the crate's MSRV is lower).
-struct Noop;
-
-impl Wake for Noop {
-    fn wake(self: Arc<Self>) {}
-}
-
-fn noop_waker() -> Waker {
-    Waker::from(Arc::new(Noop))
-}
 
 fn wrapped<S>(inner: S) -> TraceStream<S> {
     TraceStream::new(inner, Observer::new(), Peer::unknown())

@@ -10,16 +10,19 @@
 //! on the harness's threads do not see each other's allocations.
 #![cfg(all(feature = "tokio", feature = "tracing", feature = "metrics"))]
 
+mod support;
+
 use std::alloc::{GlobalAlloc, Layout, System};
 use std::cell::Cell;
 use std::io;
 use std::pin::Pin;
-use std::sync::Arc;
-use std::task::{Context, Poll, Wake, Waker};
+use std::task::{Context, Poll};
 
 use tokio::io::{AsyncRead, AsyncWrite, ReadBuf};
 use wsa_trace::observe::{Observer, Peer};
 use wsa_trace::{Op, TraceStream, WsaCode};
+
+use support::ready::{noop_waker, Ready};
 
 /// `System`, counting each allocation (alloc, alloc_zeroed, realloc) on the calling thread.
 struct Counting;
@@ -75,41 +78,6 @@ fn allocations<R>(f: impl FnOnce() -> R) -> (usize, R) {
 
 const CALLS: usize = 10_000;
 
-/// Reads fill the buffer with zeros; writes accept every byte.
-struct Ready;
-
-impl AsyncRead for Ready {
-    fn poll_read(
-        self: Pin<&mut Self>,
-        _: &mut Context<'_>,
-        buf: &mut ReadBuf<'_>,
-    ) -> Poll<io::Result<()>> {
-        let dst = buf.initialize_unfilled();
-        dst.fill(0);
-        let n = dst.len();
-        buf.advance(n);
-        Poll::Ready(Ok(()))
-    }
-}
-
-impl AsyncWrite for Ready {
-    fn poll_write(
-        self: Pin<&mut Self>,
-        _: &mut Context<'_>,
-        buf: &[u8],
-    ) -> Poll<io::Result<usize>> {
-        Poll::Ready(Ok(buf.len()))
-    }
-
-    fn poll_flush(self: Pin<&mut Self>, _: &mut Context<'_>) -> Poll<io::Result<()>> {
-        Poll::Ready(Ok(()))
-    }
-
-    fn poll_shutdown(self: Pin<&mut Self>, _: &mut Context<'_>) -> Poll<io::Result<()>> {
-        Poll::Ready(Ok(()))
-    }
-}
-
 /// Every operation fails with `io::Error::from_raw_os_error(code)`, which does not allocate.
 struct Failing(i32);
 
@@ -135,18 +103,6 @@ impl AsyncWrite for Failing {
     fn poll_shutdown(self: Pin<&mut Self>, _: &mut Context<'_>) -> Poll<io::Result<()>> {
         Poll::Ready(Err(io::Error::from_raw_os_error(self.0)))
     }
-}
-
-struct Noop;
-
-impl Wake for Noop {
-    fn wake(self: Arc<Self>) {}
-}
-
-/// A no-op waker (`Waker::noop()` needs Rust 1.85, above the crate's MSRV). Building it
-/// allocates once; cloning and dropping it do not.
-fn noop_waker() -> Waker {
-    Waker::from(Arc::new(Noop))
 }
 
 fn peer() -> Peer {

@@ -1,9 +1,14 @@
-//! Helpers shared by the benchmarks: the interleaved rounds of their figures passes.
+//! Helpers shared by the benchmarks: the interleaved rounds of their figures passes, and (in
+//! [`ready`], shared with the allocation tests) the always-ready in-memory stream and the
+//! no-op waker that the success-path benchmark polls by hand.
 //!
 //! Each benchmark uses a part of this module only.
 #![allow(dead_code)]
 
 use std::time::Instant;
+
+#[path = "../../tests/support/ready.rs"]
+pub mod ready;
 
 /// Interleaved rounds of a figures pass.
 pub const ROUNDS: usize = 20;

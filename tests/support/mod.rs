@@ -1,9 +1,12 @@
 //! Helpers shared by the socket tests: capturing the counters and events an observer
-//! produces, loopback servers that fail in known ways, and running this test binary again as
-//! a child process.
+//! produces, loopback servers that fail in known ways, running this test binary again as a
+//! child process, and (in [`ready`]) an always-ready stream and a no-op waker for polling by
+//! hand.
 //!
 //! Each test binary uses a part of this module only.
 #![allow(dead_code)]
+
+pub mod ready;
 
 use std::collections::BTreeMap;
 use std::fmt;
