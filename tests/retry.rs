@@ -5,21 +5,23 @@
 //! the policy's and the observer's counters register with that test's own recorder.
 #![cfg(unix)]
 
-use std::collections::BTreeMap;
+mod support;
+
 use std::future::Future;
 use std::io;
 use std::net::{Ipv4Addr, SocketAddr};
 use std::sync::atomic::{AtomicUsize, Ordering};
-use std::sync::{Arc, Mutex};
+use std::sync::Arc;
 use std::time::{Duration, Instant};
 
-use metrics_util::debugging::{DebugValue, DebuggingRecorder, Snapshotter};
 use tokio::net::{TcpListener, TcpStream, UdpSocket};
 use tower::retry::backoff::ExponentialBackoffMaker;
 use tower::util::rng::HasherRng;
 use tower::{service_fn, BoxError, Service, ServiceBuilder, ServiceExt};
 use wsa_trace::retry::{Outcome, RetryPolicy, TpsBudget};
 use wsa_trace::{Classification, DefaultClassifier, Op, TraceConnectLayer, TraceStream, WsaCode};
+
+use support::{closed_port, Counters};
 
 const RETRIES: &str = "wsa_retries_total";
 const ERRORS: &str = "wsa_socket_errors_total";
@@ -30,104 +32,33 @@ const LIMIT: Duration = Duration::from_secs(10);
 // Helpers
 // ---------------------------------------------------------------------------------------
 
-/// A counter series: its name and labels.
-type SeriesKey = (String, BTreeMap<String, String>);
-
-/// Totals of a `DebuggingRecorder`'s counters (a snapshot resets them, so reads add up).
-#[derive(Clone)]
-struct Counters {
-    snapshotter: Snapshotter,
-    totals: Arc<Mutex<BTreeMap<SeriesKey, u64>>>,
-}
-
-impl Counters {
-    /// The total of counter `name` with exactly these labels; 0 if never registered.
-    fn get(&self, name: &str, labels: &[(&str, &str)]) -> u64 {
-        let want: BTreeMap<String, String> = labels
-            .iter()
-            .map(|(k, v)| ((*k).to_owned(), (*v).to_owned()))
-            .collect();
-        self.all()
-            .into_iter()
-            .filter(|((n, l), _)| n == name && *l == want)
-            .map(|(_, v)| v)
-            .sum()
-    }
-
-    /// Every series of counter `name`: (labels, total).
-    fn series(&self, name: &str) -> Vec<(BTreeMap<String, String>, u64)> {
-        self.all()
-            .into_iter()
-            .filter(|((n, _), _)| n == name)
-            .map(|((_, l), v)| (l, v))
-            .collect()
-    }
-
-    fn all(&self) -> Vec<(SeriesKey, u64)> {
-        let mut totals = self.totals.lock().unwrap();
-        for (key, _, _, value) in self.snapshotter.snapshot().into_vec() {
-            if let DebugValue::Counter(n) = value {
-                let key = key.key();
-                let labels = key
-                    .labels()
-                    .map(|l| (l.key().to_owned(), l.value().to_owned()))
-                    .collect();
-                *totals.entry((key.name().to_owned(), labels)).or_default() += n;
-            }
-        }
-        totals.iter().map(|(k, v)| (k.clone(), *v)).collect()
-    }
-
-    /// `wsa_retries_total{code, op, outcome}`.
-    fn retries(&self, code: &str, op: &str, outcome: Outcome) -> u64 {
-        self.get(
-            RETRIES,
-            &[("code", code), ("op", op), ("outcome", outcome.as_str())],
-        )
-    }
-
-    /// Every outcome counted for (`code`, `op`) with a non-zero total, sorted by name.
-    fn outcomes(&self, code: &str, op: &str) -> Vec<(String, u64)> {
-        let mut found: Vec<(String, u64)> = self
-            .series(RETRIES)
-            .into_iter()
-            .filter(|(l, v)| {
-                *v > 0
-                    && l.get("code").map(String::as_str) == Some(code)
-                    && l.get("op").map(String::as_str) == Some(op)
-            })
-            .map(|(l, v)| (l["outcome"].clone(), v))
-            .collect();
-        found.sort();
-        found
-    }
-}
-
 /// Runs `fut` on a current-thread runtime with a fresh local recorder, within [`LIMIT`].
 fn run<F: Future>(fut: F) -> (F::Output, Counters) {
-    let recorder = DebuggingRecorder::new();
-    let counters = Counters {
-        snapshotter: recorder.snapshotter(),
-        totals: Arc::default(),
-    };
-    let out = metrics::with_local_recorder(&recorder, || {
-        tokio::runtime::Builder::new_current_thread()
-            .enable_all()
-            .build()
-            .expect("a current-thread runtime")
-            .block_on(async {
-                tokio::time::timeout(LIMIT, fut)
-                    .await
-                    .unwrap_or_else(|_| panic!("the test did not finish within {LIMIT:?}"))
-            })
-    });
-    (out, counters)
+    support::count_async(LIMIT, fut)
 }
 
-/// A loopback port where nothing listens: bound, then released.
-fn closed_port() -> SocketAddr {
-    let listener = std::net::TcpListener::bind((Ipv4Addr::LOCALHOST, 0)).expect("bind 127.0.0.1:0");
-    listener.local_addr().unwrap()
+/// `wsa_retries_total{code, op, outcome}`.
+fn retries(counters: &Counters, code: &str, op: &str, outcome: Outcome) -> u64 {
+    counters.get(
+        RETRIES,
+        &[("code", code), ("op", op), ("outcome", outcome.as_str())],
+    )
+}
+
+/// Every outcome counted for (`code`, `op`) with a non-zero total, sorted by name.
+fn outcomes(counters: &Counters, code: &str, op: &str) -> Vec<(String, u64)> {
+    let mut found: Vec<(String, u64)> = counters
+        .named(RETRIES)
+        .into_iter()
+        .filter(|s| {
+            s.value > 0
+                && s.labels.get("code").map(String::as_str) == Some(code)
+                && s.labels.get("op").map(String::as_str) == Some(op)
+        })
+        .map(|s| (s.labels["outcome"].clone(), s.value))
+        .collect();
+    found.sort();
+    found
 }
 
 /// A short backoff so that the tests stay fast.
@@ -219,11 +150,11 @@ fn connector_retries_refused_until_the_server_listens() {
     );
     // Every refused attempt was retried, and observed by the connector layer.
     assert_eq!(
-        counters.retries("WSAECONNREFUSED", "connect", Outcome::Retry),
+        retries(&counters, "WSAECONNREFUSED", "connect", Outcome::Retry),
         refused
     );
     assert_eq!(
-        counters.outcomes("WSAECONNREFUSED", "connect"),
+        outcomes(&counters, "WSAECONNREFUSED", "connect"),
         vec![("retry".to_owned(), refused)]
     );
     assert_eq!(
@@ -265,7 +196,7 @@ fn fatal_connect_error_is_returned_at_once() {
     assert_eq!(err.raw_os_error(), Some(libc::EAFNOSUPPORT), "{err:?}");
     assert_eq!(calls.load(Ordering::SeqCst), 1);
     assert_eq!(
-        counters.outcomes("WSAEAFNOSUPPORT", "connect"),
+        outcomes(&counters, "WSAEAFNOSUPPORT", "connect"),
         vec![("fatal".to_owned(), 1)]
     );
     assert_eq!(
@@ -298,7 +229,7 @@ fn classifier_override_makes_refused_fatal() {
     assert_refused(&result.expect_err("nothing listens"));
     assert_eq!(calls.load(Ordering::SeqCst), 1);
     assert_eq!(
-        counters.outcomes("WSAECONNREFUSED", "connect"),
+        outcomes(&counters, "WSAECONNREFUSED", "connect"),
         vec![("fatal".to_owned(), 1)]
     );
 }
@@ -341,10 +272,19 @@ fn budget_bounds_retries_when_everything_fails() {
         assert_refused(result.as_ref().expect_err("nothing listens"));
     }
     let calls = calls.load(Ordering::SeqCst) as u64;
-    let retried = counters.retries("WSAECONNREFUSED", "connect", Outcome::Retry);
-    let out_of_budget = counters.retries("WSAECONNREFUSED", "connect", Outcome::BudgetExhausted);
-    let out_of_attempts =
-        counters.retries("WSAECONNREFUSED", "connect", Outcome::AttemptsExhausted);
+    let retried = retries(&counters, "WSAECONNREFUSED", "connect", Outcome::Retry);
+    let out_of_budget = retries(
+        &counters,
+        "WSAECONNREFUSED",
+        "connect",
+        Outcome::BudgetExhausted,
+    );
+    let out_of_attempts = retries(
+        &counters,
+        "WSAECONNREFUSED",
+        "connect",
+        Outcome::AttemptsExhausted,
+    );
     println!(
         "budget: {REQUESTS} requests, {calls} calls, {retried} retries, \
          {out_of_budget} budget_exhausted, {out_of_attempts} attempts_exhausted"
@@ -360,8 +300,7 @@ fn budget_bounds_retries_when_everything_fails() {
     // Every request ended in exactly one give-up.
     assert_eq!(out_of_budget + out_of_attempts, REQUESTS as u64);
     assert_eq!(
-        counters
-            .outcomes("WSAECONNREFUSED", "connect")
+        outcomes(&counters, "WSAECONNREFUSED", "connect")
             .iter()
             .map(|(_, n)| n)
             .sum::<u64>(),
@@ -393,7 +332,7 @@ fn max_attempts_calls_then_gives_up() {
     assert_refused(&result.expect_err("nothing listens"));
     assert_eq!(calls.load(Ordering::SeqCst), 3);
     assert_eq!(
-        counters.outcomes("WSAECONNREFUSED", "connect"),
+        outcomes(&counters, "WSAECONNREFUSED", "connect"),
         vec![
             ("attempts_exhausted".to_owned(), 1),
             ("retry".to_owned(), 2)
@@ -424,7 +363,7 @@ fn zero_deadline_means_no_retry() {
     assert_refused(&result.expect_err("nothing listens"));
     assert_eq!(calls.load(Ordering::SeqCst), 1);
     assert_eq!(
-        counters.outcomes("WSAECONNREFUSED", "connect"),
+        outcomes(&counters, "WSAECONNREFUSED", "connect"),
         vec![("deadline".to_owned(), 1)]
     );
 }
@@ -454,7 +393,7 @@ fn deadline_stops_retries_after_it_passes() {
     // 150 ms of 20 ms (+10% jitter) pauses: at most 8 retries.
     assert!((2..=9).contains(&calls), "{calls} calls");
     assert_eq!(
-        counters.outcomes("WSAECONNREFUSED", "connect"),
+        outcomes(&counters, "WSAECONNREFUSED", "connect"),
         vec![("deadline".to_owned(), 1), ("retry".to_owned(), calls - 1)]
     );
 }
@@ -498,7 +437,7 @@ fn reset_on_write_is_not_retried_unless_idempotent() {
     assert_eq!(err.raw_os_error(), Some(libc::ECONNRESET));
     assert_eq!(calls.load(Ordering::SeqCst), 1);
     assert_eq!(
-        counters.outcomes("WSAECONNRESET", "write"),
+        outcomes(&counters, "WSAECONNRESET", "write"),
         vec![("not_idempotent".to_owned(), 1)]
     );
 }
@@ -521,7 +460,7 @@ fn reset_on_write_is_retried_when_idempotent() {
     assert_eq!(result.expect("the third call succeeds"), "written");
     assert_eq!(calls.load(Ordering::SeqCst), 3);
     assert_eq!(
-        counters.outcomes("WSAECONNRESET", "write"),
+        outcomes(&counters, "WSAECONNRESET", "write"),
         vec![("retry".to_owned(), 2)]
     );
 }
@@ -564,7 +503,7 @@ fn would_block_is_retried_without_counting_an_attempt() {
     assert_eq!(result.expect("the fourth call succeeds"), 3);
     assert_eq!(calls.load(Ordering::SeqCst), 4);
     assert_eq!(
-        counters.outcomes("WSAEWOULDBLOCK", "read"),
+        outcomes(&counters, "WSAEWOULDBLOCK", "read"),
         vec![("retry_now".to_owned(), 3)]
     );
 }
@@ -588,7 +527,7 @@ fn would_block_retries_stop_at_max_immediate() {
     assert_eq!(err.kind(), io::ErrorKind::WouldBlock);
     assert_eq!(calls.load(Ordering::SeqCst), 3);
     assert_eq!(
-        counters.outcomes("WSAEWOULDBLOCK", "read"),
+        outcomes(&counters, "WSAEWOULDBLOCK", "read"),
         vec![
             ("attempts_exhausted".to_owned(), 1),
             ("retry_now".to_owned(), 2)
@@ -657,7 +596,7 @@ fn boxed_policy_finds_the_code_inside_a_box_error() {
     assert_refused(io);
     assert_eq!(calls.load(Ordering::SeqCst), 2);
     assert_eq!(
-        counters.outcomes("WSAECONNREFUSED", "connect"),
+        outcomes(&counters, "WSAECONNREFUSED", "connect"),
         vec![
             ("attempts_exhausted".to_owned(), 1),
             ("retry".to_owned(), 1)
@@ -693,7 +632,7 @@ fn run_waits_for_readiness_on_would_block() {
     assert_eq!(data, b"datagram");
     assert!(elapsed >= Duration::from_millis(40), "{elapsed:?}");
     // At least the first try would block; readiness keeps it from spinning.
-    let outcomes = counters.outcomes("WSAEWOULDBLOCK", "recv");
+    let outcomes = outcomes(&counters, "WSAEWOULDBLOCK", "recv");
     assert_eq!(outcomes.len(), 1, "{outcomes:?}");
     assert_eq!(outcomes[0].0, "retry_now");
     assert!((1..=3).contains(&outcomes[0].1), "{outcomes:?}");
@@ -721,7 +660,7 @@ fn run_async_retries_connect_until_the_server_listens() {
     let refused = calls.load(Ordering::SeqCst) as u64 - 1;
     assert!(refused >= 1);
     assert_eq!(
-        counters.outcomes("WSAECONNREFUSED", "connect"),
+        outcomes(&counters, "WSAECONNREFUSED", "connect"),
         vec![("retry".to_owned(), refused)]
     );
 }
@@ -756,5 +695,5 @@ fn run_async_returns_the_last_error_when_it_gives_up() {
         counters.get("oneoff_retries_total", &labels("attempts_exhausted")),
         1
     );
-    assert_eq!(counters.series(RETRIES), vec![]);
+    assert_eq!(counters.named(RETRIES), vec![]);
 }

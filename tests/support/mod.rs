@@ -96,9 +96,15 @@ impl Counters {
     /// The series of counter `name` labelled exactly `code`, `category` and `op`: 0 if it was
     /// never registered.
     pub fn value(&self, name: &str, code: &str, category: &str, op: &str) -> u64 {
-        let want: BTreeMap<String, String> = [("code", code), ("category", category), ("op", op)]
-            .into_iter()
-            .map(|(k, v)| (k.to_owned(), v.to_owned()))
+        self.get(name, &[("code", code), ("category", category), ("op", op)])
+    }
+
+    /// The series of counter `name` labelled exactly `labels` (no more, no fewer): 0 if it
+    /// was never registered.
+    pub fn get(&self, name: &str, labels: &[(&str, &str)]) -> u64 {
+        let want: BTreeMap<String, String> = labels
+            .iter()
+            .map(|(k, v)| ((*k).to_owned(), (*v).to_owned()))
             .collect();
         self.series()
             .into_iter()
@@ -107,13 +113,17 @@ impl Counters {
             .sum()
     }
 
-    /// The sum of every series of counter `name`.
-    pub fn total(&self, name: &str) -> u64 {
+    /// Every series of counter `name`.
+    pub fn named(&self, name: &str) -> Vec<Series> {
         self.series()
             .into_iter()
             .filter(|s| s.name == name)
-            .map(|s| s.value)
-            .sum()
+            .collect()
+    }
+
+    /// The sum of every series of counter `name`.
+    pub fn total(&self, name: &str) -> u64 {
+        self.named(name).into_iter().map(|s| s.value).sum()
     }
 }
 
@@ -231,14 +241,19 @@ impl Captured {
 /// counters on this thread: create them inside `f`, and run async code with [`block_on`]
 /// (a current-thread runtime) inside `f`.
 pub fn capture<T>(f: impl FnOnce() -> T) -> (T, Captured) {
-    let recorder = DebuggingRecorder::new();
-    let counters = Counters::new(recorder.snapshotter());
     let events = Events::default();
     let subscriber = tracing_subscriber::registry().with(CaptureLayer(events.clone()));
-    let out = tracing::subscriber::with_default(subscriber, || {
-        metrics::with_local_recorder(&recorder, f)
-    });
+    let (out, counters) = tracing::subscriber::with_default(subscriber, || count(f));
     (out, Captured { counters, events })
+}
+
+/// Runs `f` with a fresh [`DebuggingRecorder`] as this thread's metrics recorder, and no
+/// tracing subscriber. The same rules as for [`capture`] apply.
+pub fn count<T>(f: impl FnOnce() -> T) -> (T, Counters) {
+    let recorder = DebuggingRecorder::new();
+    let counters = Counters::new(recorder.snapshotter());
+    let out = metrics::with_local_recorder(&recorder, f);
+    (out, counters)
 }
 
 /// Runs `fut` to completion on a current-thread runtime, on this thread.
@@ -253,13 +268,20 @@ pub fn block_on<F: Future>(fut: F) -> F::Output {
 /// Runs `fut` on a current-thread runtime inside [`capture`], failing if it takes longer than
 /// `limit`.
 pub fn capture_async<F: Future>(limit: Duration, fut: F) -> (F::Output, Captured) {
-    capture(|| {
-        block_on(async {
-            tokio::time::timeout(limit, fut)
-                .await
-                .unwrap_or_else(|_| panic!("the test did not finish within {limit:?}"))
-        })
-    })
+    capture(|| block_on(within(limit, fut)))
+}
+
+/// Runs `fut` on a current-thread runtime inside [`count`], failing if it takes longer than
+/// `limit`.
+pub fn count_async<F: Future>(limit: Duration, fut: F) -> (F::Output, Counters) {
+    count(|| block_on(within(limit, fut)))
+}
+
+/// Awaits `fut`, failing if it takes longer than `limit`.
+async fn within<F: Future>(limit: Duration, fut: F) -> F::Output {
+    tokio::time::timeout(limit, fut)
+        .await
+        .unwrap_or_else(|_| panic!("the test did not finish within {limit:?}"))
 }
 
 // ---------------------------------------------------------------------------------------
