@@ -3,19 +3,23 @@
 //! listeners show per-connection errors skipped at once and fatal errors returned.
 #![cfg(target_os = "linux")]
 
+mod support;
+
 use std::collections::{BTreeMap, VecDeque};
 use std::future::Future;
 use std::io;
 use std::net::{Ipv4Addr, SocketAddr};
-use std::process::{Command, Stdio};
+use std::process::Command;
 use std::sync::atomic::{AtomicU64, Ordering};
-use std::sync::{Arc, Mutex};
+use std::sync::Arc;
 use std::task::{Context, Poll};
 use std::time::{Duration, Instant};
 
-use metrics_util::debugging::{DebugValue, DebuggingRecorder, Snapshotter};
+use metrics_util::debugging::DebuggingRecorder;
 use tokio::net::{TcpListener, TcpStream};
 use wsa_trace::net::{Accept, GuardedListener};
+
+use support::Counters;
 
 const ERRORS: &str = "wsa_socket_errors_total";
 const BACKOFFS: &str = "wsa_accept_backoffs_total";
@@ -33,89 +37,14 @@ const CPU_LIMIT_MS: u64 = 300;
 // Helpers
 // ---------------------------------------------------------------------------------------
 
-/// A counter series: its name and labels.
-type SeriesKey = (String, BTreeMap<String, String>);
-
-/// Totals of a `DebuggingRecorder`'s counters (a snapshot resets them, so reads add up).
-#[derive(Clone)]
-struct Counters {
-    snapshotter: Snapshotter,
-    totals: Arc<Mutex<BTreeMap<SeriesKey, u64>>>,
-}
-
-impl Counters {
-    fn new(snapshotter: Snapshotter) -> Self {
-        Counters {
-            snapshotter,
-            totals: Arc::default(),
-        }
-    }
-
-    /// The total of counter `name` with exactly these labels; 0 if never registered.
-    fn get(&self, name: &str, labels: &[(&str, &str)]) -> u64 {
-        let want: BTreeMap<String, String> = labels
-            .iter()
-            .map(|(k, v)| ((*k).to_owned(), (*v).to_owned()))
-            .collect();
-        self.all()
-            .into_iter()
-            .filter(|((n, l), _)| n == name && *l == want)
-            .map(|(_, v)| v)
-            .sum()
-    }
-
-    /// The sum of every series of counter `name`.
-    fn total(&self, name: &str) -> u64 {
-        self.all()
-            .into_iter()
-            .filter(|((n, _), _)| n == name)
-            .map(|(_, v)| v)
-            .sum()
-    }
-
-    fn all(&self) -> Vec<(SeriesKey, u64)> {
-        let mut totals = self.totals.lock().unwrap();
-        for (key, _, _, value) in self.snapshotter.snapshot().into_vec() {
-            if let DebugValue::Counter(n) = value {
-                let key = key.key();
-                let labels = key
-                    .labels()
-                    .map(|l| (l.key().to_owned(), l.value().to_owned()))
-                    .collect();
-                *totals.entry((key.name().to_owned(), labels)).or_default() += n;
-            }
-        }
-        totals.iter().map(|(k, v)| (k.clone(), *v)).collect()
-    }
-
-    /// `wsa_socket_errors_total{code, category, op="accept"}`.
-    fn accept_errors(&self, code: &str, category: &str) -> u64 {
-        self.get(
-            ERRORS,
-            &[("code", code), ("category", category), ("op", "accept")],
-        )
-    }
-}
-
-fn current_thread() -> tokio::runtime::Runtime {
-    tokio::runtime::Builder::new_current_thread()
-        .enable_all()
-        .build()
-        .expect("a current-thread runtime")
+/// `wsa_socket_errors_total{code, category, op="accept"}`.
+fn accept_errors(counters: &Counters, code: &str, category: &str) -> u64 {
+    counters.value(ERRORS, code, category, "accept")
 }
 
 /// Runs `fut` on a current-thread runtime with a fresh local recorder, within 5 s.
 fn run_local<F: Future>(fut: F) -> (F::Output, Counters) {
-    let recorder = DebuggingRecorder::new();
-    let counters = Counters::new(recorder.snapshotter());
-    let out = metrics::with_local_recorder(&recorder, || {
-        current_thread().block_on(async {
-            tokio::time::timeout(Duration::from_secs(5), fut)
-                .await
-                .expect("the test finishes within 5 s")
-        })
-    });
-    (out, counters)
+    support::count_async(Duration::from_secs(5), fut)
 }
 
 /// A listener that counts the errors its inner listener returns, so that the test knows how
@@ -175,35 +104,19 @@ impl CpuClock {
 
 #[test]
 fn accept_loop_pauses_on_emfile_and_recovers() {
-    let exe = std::env::current_exe().expect("the path of the test binary");
     let mut cmd = Command::new("sh");
     cmd.arg("-c")
         .arg(format!("ulimit -n {CHILD_NOFILE} && exec \"$0\" \"$@\""))
-        .arg(&exe)
-        .args([
-            "--exact",
-            "emfile_child",
-            "--ignored",
-            "--nocapture",
-            "--test-threads=1",
-        ])
-        .env(CHILD_ENV, "1")
-        .stdin(Stdio::null())
-        .stdout(Stdio::piped())
-        .stderr(Stdio::piped());
-    let child = cmd.spawn().expect("spawn the child");
-    let out = wait_with_timeout(child, Duration::from_secs(30));
-    let stdout = String::from_utf8_lossy(&out.stdout);
-    let stderr = String::from_utf8_lossy(&out.stderr);
-    let report = format!(
-        "status: {}\n--- stdout ---\n{stdout}\n--- stderr ---\n{stderr}",
-        out.status
-    );
-    assert!(out.status.success(), "{report}");
-    let line = stdout
+        .arg(support::this_test_binary())
+        .args(support::run_one_ignored_test("emfile_child"))
+        .env(CHILD_ENV, "1");
+    let out = support::run_child(cmd, Duration::from_secs(30)).expect("run the child");
+    assert!(out.status.success(), "{out}");
+    let line = out
+        .stdout
         .lines()
         .find_map(|l| l.find(MARKER).map(|at| &l[at + MARKER.len()..]))
-        .unwrap_or_else(|| panic!("no marker line\n{report}"));
+        .unwrap_or_else(|| panic!("no marker line\n{out}"));
     println!("{MARKER}{line}");
     let figures: BTreeMap<&str, u64> = line
         .split_whitespace()
@@ -219,41 +132,6 @@ fn accept_loop_pauses_on_emfile_and_recovers() {
     assert!(get("cpu_ms") < CPU_LIMIT_MS, "{line}");
     assert!(get("window_ms") >= 1000, "{line}");
     assert!(get("reaccept_ms") < 3000, "{line}");
-}
-
-/// Waits for `child` (stdout and stderr piped), killing it after `limit`.
-fn wait_with_timeout(mut child: std::process::Child, limit: Duration) -> std::process::Output {
-    let read = |pipe: Option<Box<dyn std::io::Read + Send>>| {
-        std::thread::spawn(move || {
-            let mut bytes = Vec::new();
-            if let Some(mut pipe) = pipe {
-                let _ = pipe.read_to_end(&mut bytes);
-            }
-            bytes
-        })
-    };
-    let stdout = read(child.stdout.take().map(|p| Box::new(p) as _));
-    let stderr = read(child.stderr.take().map(|p| Box::new(p) as _));
-    let started = Instant::now();
-    let status = loop {
-        if let Some(status) = child.try_wait().expect("wait for the child") {
-            break status;
-        }
-        if started.elapsed() > limit {
-            let _ = child.kill();
-            let _ = child.wait();
-            panic!(
-                "the child ran longer than {limit:?}; killed it\n--- stderr ---\n{}",
-                String::from_utf8_lossy(&stderr.join().unwrap_or_default())
-            );
-        }
-        std::thread::sleep(Duration::from_millis(10));
-    };
-    std::process::Output {
-        status,
-        stdout: stdout.join().unwrap_or_default(),
-        stderr: stderr.join().unwrap_or_default(),
-    }
 }
 
 /// Run by [`accept_loop_pauses_on_emfile_and_recovers`] in a child process whose descriptor
@@ -275,7 +153,7 @@ fn emfile_child() {
         .find(|l| l.starts_with("Max open files"))
         .and_then(|l| l.split_whitespace().nth(3).map(str::to_owned))
         .expect("the descriptor limit");
-    current_thread().block_on(async {
+    support::block_on(async {
         tokio::time::timeout(Duration::from_secs(20), emfile_scenario(&counters, &nofile))
             .await
             .expect("the scenario finishes within 20 s")
@@ -408,7 +286,7 @@ async fn emfile_scenario(counters: &Counters, nofile: &str) {
 
     let inner_errors = inner_errors.load(Ordering::SeqCst);
     let emfile = emfile.load(Ordering::SeqCst);
-    let counted = counters.accept_errors("WSAEMFILE", "transient");
+    let counted = accept_errors(counters, "WSAEMFILE", "transient");
     let backoffs = counters.get(BACKOFFS, &[("code", "WSAEMFILE")]);
     println!(
         "{MARKER} nofile={nofile} emfile={emfile} inner_errors={inner_errors} counted={counted} \
@@ -500,8 +378,8 @@ fn per_connection_errors_are_skipped_at_once() {
     });
     assert_eq!(first, (7, "scripted"));
     assert_eq!(second, (8, "scripted"));
-    assert_eq!(counters.accept_errors("WSAECONNABORTED", "transient"), 2);
-    assert_eq!(counters.accept_errors("WSAECONNRESET", "transient"), 1);
+    assert_eq!(accept_errors(&counters, "WSAECONNABORTED", "transient"), 2);
+    assert_eq!(accept_errors(&counters, "WSAECONNRESET", "transient"), 1);
     assert_eq!(counters.total(ERRORS), 3);
     assert_eq!(counters.total(BACKOFFS), 0);
 }
@@ -528,10 +406,10 @@ fn resource_errors_pause_and_are_counted() {
     // 10, 20, 40 and 80 ms.
     assert!(elapsed >= Duration::from_millis(150), "{elapsed:?}");
     // ENFILE (the system-wide limit) folds into WSAEMFILE.
-    assert_eq!(counters.accept_errors("WSAEMFILE", "transient"), 2);
-    assert_eq!(counters.accept_errors("WSAENOBUFS", "transient"), 1);
+    assert_eq!(accept_errors(&counters, "WSAEMFILE", "transient"), 2);
+    assert_eq!(accept_errors(&counters, "WSAENOBUFS", "transient"), 1);
     assert_eq!(
-        counters.accept_errors("WSA_NOT_ENOUGH_MEMORY", "transient"),
+        accept_errors(&counters, "WSA_NOT_ENOUGH_MEMORY", "transient"),
         1
     );
     assert_eq!(counters.get(BACKOFFS, &[("code", "WSAEMFILE")]), 2);
@@ -590,9 +468,9 @@ fn fatal_errors_are_returned_to_the_caller() {
     assert_eq!(bad_fd.raw_os_error(), Some(libc::EBADF));
     assert_eq!(invalid.raw_os_error(), Some(libc::EINVAL));
     assert_eq!(next, (3, "scripted"));
-    assert_eq!(counters.accept_errors("WSAEBADF", "fatal"), 1);
-    assert_eq!(counters.accept_errors("WSAEINVAL", "fatal"), 1);
-    assert_eq!(counters.accept_errors("WSAECONNABORTED", "transient"), 1);
+    assert_eq!(accept_errors(&counters, "WSAEBADF", "fatal"), 1);
+    assert_eq!(accept_errors(&counters, "WSAEINVAL", "fatal"), 1);
+    assert_eq!(accept_errors(&counters, "WSAECONNABORTED", "transient"), 1);
     assert_eq!(counters.total(ERRORS), 3);
     assert_eq!(counters.total(BACKOFFS), 0);
 }
