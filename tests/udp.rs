@@ -4,132 +4,30 @@
 //! All traffic stays on 127.0.0.1.
 #![cfg(target_os = "linux")]
 
-use std::collections::BTreeMap;
-use std::fmt;
+mod support;
+
 use std::future::Future;
 use std::io;
 use std::net::{Ipv4Addr, SocketAddr};
-use std::sync::{Arc, Mutex};
 use std::time::Duration;
 
-use metrics_util::debugging::{DebugValue, DebuggingRecorder, Snapshotter};
 use tokio::net::UdpSocket;
-use tracing::field::{Field, Visit};
-use tracing::{Level, Subscriber};
-use tracing_subscriber::layer::{Context, Layer};
-use tracing_subscriber::prelude::*;
+use tracing::Level;
 use wsa_trace::net::TraceUdpSocket;
 use wsa_trace::Observer;
+
+use support::{Counters, Event};
 
 const ERRORS: &str = "wsa_socket_errors_total";
 /// The longest any single wait may take.
 const WAIT: Duration = Duration::from_secs(5);
 
-// ---------------------------------------------------------------------------------------
-// Capturing counters and events on this thread
-// ---------------------------------------------------------------------------------------
-
-/// Every counter series and its value, read once at the end of a test.
-#[derive(Debug)]
-struct Counters(BTreeMap<(String, BTreeMap<String, String>), u64>);
-
-impl Counters {
-    fn read(snapshotter: &Snapshotter) -> Self {
-        let mut all = BTreeMap::new();
-        for (key, _, _, value) in snapshotter.snapshot().into_vec() {
-            if let DebugValue::Counter(n) = value {
-                let key = key.key();
-                let labels = key
-                    .labels()
-                    .map(|l| (l.key().to_owned(), l.value().to_owned()))
-                    .collect();
-                *all.entry((key.name().to_owned(), labels)).or_default() += n;
-            }
-        }
-        Counters(all)
-    }
-
-    /// `wsa_socket_errors_total{code, category, op}`; 0 if never registered.
-    fn errors(&self, code: &str, category: &str, op: &str) -> u64 {
-        let want: BTreeMap<String, String> = [("code", code), ("category", category), ("op", op)]
-            .into_iter()
-            .map(|(k, v)| (k.to_owned(), v.to_owned()))
-            .collect();
-        self.0.get(&(ERRORS.to_owned(), want)).copied().unwrap_or(0)
-    }
-
-    fn total(&self, name: &str) -> u64 {
-        self.0
-            .iter()
-            .filter(|((n, _), _)| n == name)
-            .map(|(_, v)| v)
-            .sum()
-    }
-}
-
-/// One event of target `wsa_trace`: level and fields.
-#[derive(Clone, Debug)]
-struct Event {
-    level: Level,
-    fields: BTreeMap<String, String>,
-}
-
-impl Event {
-    fn field(&self, name: &str) -> Option<&str> {
-        self.fields.get(name).map(String::as_str)
-    }
-}
-
-#[derive(Clone, Default)]
-struct Capture(Arc<Mutex<Vec<Event>>>);
-
-struct Fields<'a>(&'a mut BTreeMap<String, String>);
-
-impl Visit for Fields<'_> {
-    fn record_str(&mut self, field: &Field, value: &str) {
-        self.0.insert(field.name().to_owned(), value.to_owned());
-    }
-
-    fn record_debug(&mut self, field: &Field, value: &dyn fmt::Debug) {
-        self.0.insert(field.name().to_owned(), format!("{value:?}"));
-    }
-}
-
-impl<S: Subscriber> Layer<S> for Capture {
-    fn on_event(&self, event: &tracing::Event<'_>, _: Context<'_, S>) {
-        if event.metadata().target() != "wsa_trace" {
-            return;
-        }
-        let mut fields = BTreeMap::new();
-        event.record(&mut Fields(&mut fields));
-        self.0.lock().unwrap().push(Event {
-            level: *event.metadata().level(),
-            fields,
-        });
-    }
-}
-
-/// Runs `fut` on a current-thread runtime with a local recorder and a capturing subscriber.
+/// Runs `fut` on a current-thread runtime with a local recorder and a capturing subscriber,
+/// within 10 s; returns the crate's events.
 fn run<F: Future>(fut: F) -> (F::Output, Counters, Vec<Event>) {
-    let recorder = DebuggingRecorder::new();
-    let snapshotter = recorder.snapshotter();
-    let capture = Capture::default();
-    let subscriber = tracing_subscriber::registry().with(capture.clone());
-    let out = tracing::subscriber::with_default(subscriber, || {
-        metrics::with_local_recorder(&recorder, || {
-            tokio::runtime::Builder::new_current_thread()
-                .enable_all()
-                .build()
-                .expect("a current-thread runtime")
-                .block_on(async {
-                    tokio::time::timeout(Duration::from_secs(10), fut)
-                        .await
-                        .expect("the test finishes within 10 s")
-                })
-        })
-    });
-    let events = capture.0.lock().unwrap().clone();
-    (out, Counters::read(&snapshotter), events)
+    let (out, captured) = support::capture_async(Duration::from_secs(10), fut);
+    let events = captured.events.wsa();
+    (out, captured.counters, events)
 }
 
 // ---------------------------------------------------------------------------------------
@@ -208,7 +106,10 @@ fn recv_goes_on_past_an_icmp_port_unreachable() {
     });
     assert_eq!(data, b"pong");
     assert_eq!(n, 4);
-    assert_eq!(counters.errors("WSAECONNREFUSED", "transient", "recv"), 1);
+    assert_eq!(
+        counters.value(ERRORS, "WSAECONNREFUSED", "transient", "recv"),
+        1
+    );
     assert_eq!(counters.total(ERRORS), 1);
     assert_refused_event(&events, "recv", peer);
 }
@@ -227,7 +128,7 @@ fn recv_from_goes_on_past_an_icmp_port_unreachable() {
     assert_eq!(&data[..n], b"pong");
     assert_eq!(from, peer);
     assert_eq!(
-        counters.errors("WSAECONNREFUSED", "transient", "recv_from"),
+        counters.value(ERRORS, "WSAECONNREFUSED", "transient", "recv_from"),
         1
     );
     assert_eq!(counters.total(ERRORS), 1);
@@ -253,7 +154,10 @@ fn without_skip_benign_recv_returns_the_original_error() {
     assert_eq!(err.raw_os_error(), Some(libc::ECONNREFUSED), "{err:?}");
     assert_eq!(err.kind(), io::ErrorKind::ConnectionRefused);
     assert_eq!(next, b"pong");
-    assert_eq!(counters.errors("WSAECONNREFUSED", "transient", "recv"), 1);
+    assert_eq!(
+        counters.value(ERRORS, "WSAECONNREFUSED", "transient", "recv"),
+        1
+    );
     assert_eq!(counters.total(ERRORS), 1);
     assert_eq!(events.len(), 1, "{events:#?}");
 }
@@ -273,7 +177,7 @@ fn send_to_port_zero_is_observed() {
     });
     // Linux rejects a zero destination port with EINVAL.
     assert_eq!(err.raw_os_error(), Some(libc::EINVAL), "{err:?}");
-    assert_eq!(counters.errors("WSAEINVAL", "fatal", "send_to"), 1);
+    assert_eq!(counters.value(ERRORS, "WSAEINVAL", "fatal", "send_to"), 1);
     assert_eq!(counters.total(ERRORS), 1);
     assert_eq!(events.len(), 1, "{events:#?}");
     let e = &events[0];
@@ -309,7 +213,10 @@ fn a_send_after_the_icmp_error_reports_it_with_op_send() {
     assert_eq!(err.raw_os_error(), Some(libc::ECONNREFUSED), "{err:?}");
     // The error was consumed by the send that reported it.
     assert_eq!(next, Ok(5));
-    assert_eq!(counters.errors("WSAECONNREFUSED", "transient", "send"), 1);
+    assert_eq!(
+        counters.value(ERRORS, "WSAECONNREFUSED", "transient", "send"),
+        1
+    );
     assert_eq!(counters.total(ERRORS), 1);
     assert_eq!(events.len(), 1, "{events:#?}");
     assert_eq!(events[0].level, Level::WARN);
