@@ -1,19 +1,23 @@
 //! The per-code event rate limit under a storm: one million errors, a handful of log lines,
 //! exact counters, and summaries that account for every dropped event.
 
+mod support;
+
 use std::collections::BTreeMap;
 use std::fmt;
 use std::io;
 use std::sync::{Arc, Mutex};
 use std::time::{Duration, Instant};
 
-use metrics_util::debugging::{DebugValue, DebuggingRecorder, Snapshotter};
+use metrics_util::debugging::DebuggingRecorder;
 use tracing::field::{Field, Visit};
 use tracing::Subscriber;
 use tracing_subscriber::layer::{Context, Layer};
 use tracing_subscriber::prelude::*;
 use wsa_trace::observe::{Observer, Peer};
 use wsa_trace::Op;
+
+use support::{capture_with, Counters, Series};
 
 const STORM: u64 = 1_000_000;
 const PER: u32 = 10;
@@ -84,58 +88,33 @@ impl<S: Subscriber> Layer<S> for Capture {
 }
 
 /// The value of counter `name` labelled `code` (and nothing else, or also `category`/`op`).
-fn counter(snapshot: &[(String, BTreeMap<String, String>, u64)], name: &str, code: &str) -> u64 {
+fn counter(snapshot: &[Series], name: &str, code: &str) -> u64 {
     snapshot
         .iter()
-        .filter(|(n, labels, _)| n == name && labels.get("code").map(String::as_str) == Some(code))
-        .map(|(_, _, v)| v)
+        .filter(|s| s.name == name && s.labels.get("code").map(String::as_str) == Some(code))
+        .map(|s| s.value)
         .sum()
-}
-
-fn read(snapshotter: &Snapshotter) -> Vec<(String, BTreeMap<String, String>, u64)> {
-    snapshotter
-        .snapshot()
-        .into_vec()
-        .into_iter()
-        .filter_map(|(key, _, _, value)| match value {
-            DebugValue::Counter(n) => {
-                let key = key.key();
-                let labels = key
-                    .labels()
-                    .map(|l| (l.key().to_owned(), l.value().to_owned()))
-                    .collect();
-                Some((key.name().to_owned(), labels, n))
-            }
-            _ => None,
-        })
-        .collect()
 }
 
 #[test]
 fn a_million_errors_log_a_handful_of_lines_and_count_exactly() {
-    let recorder = DebuggingRecorder::new();
-    let snapshotter = recorder.snapshotter();
     let capture = Capture::default();
-    let subscriber = tracing_subscriber::registry().with(capture.clone());
-
-    let (elapsed, flushed, summaries_before_flush) =
-        tracing::subscriber::with_default(subscriber, || {
-            metrics::with_local_recorder(&recorder, || {
-                let observer = Observer::new().rate_limit(PER, Duration::from_secs(1));
-                let err = io::Error::from(io::ErrorKind::ConnectionReset);
-                let peer = Peer::unknown();
-                let started = Instant::now();
-                for _ in 0..STORM {
-                    observer.observe_io(&err, Op::Read, &peer);
-                }
-                let elapsed = started.elapsed();
-                let summaries_before_flush = capture.0.lock().unwrap().summaries;
-                (elapsed, observer.flush_suppressed(), summaries_before_flush)
-            })
+    let ((elapsed, flushed, summaries_before_flush), counters) =
+        capture_with(capture.clone(), || {
+            let observer = Observer::new().rate_limit(PER, Duration::from_secs(1));
+            let err = io::Error::from(io::ErrorKind::ConnectionReset);
+            let peer = Peer::unknown();
+            let started = Instant::now();
+            for _ in 0..STORM {
+                observer.observe_io(&err, Op::Read, &peer);
+            }
+            let elapsed = started.elapsed();
+            let summaries_before_flush = capture.0.lock().unwrap().summaries;
+            (elapsed, observer.flush_suppressed(), summaries_before_flush)
         });
 
     let tally = std::mem::take(&mut *capture.0.lock().unwrap());
-    let snapshot = read(&snapshotter);
+    let snapshot = counters.series();
     let errors = counter(&snapshot, "wsa_socket_errors_total", "WSAECONNRESET");
     let suppressed = counter(&snapshot, "wsa_suppressed_events_total", "WSAECONNRESET");
     let emitted = tally.failed.get("WSAECONNRESET").copied().unwrap_or(0);
@@ -168,7 +147,7 @@ fn a_million_errors_log_a_handful_of_lines_and_count_exactly() {
     assert_eq!(
         snapshot
             .iter()
-            .filter(|(n, ..)| n == "wsa_socket_errors_total")
+            .filter(|s| s.name == "wsa_socket_errors_total")
             .count(),
         1
     );
@@ -190,27 +169,22 @@ fn a_million_errors_log_a_handful_of_lines_and_count_exactly() {
 
 #[test]
 fn each_code_has_its_own_budget() {
-    let recorder = DebuggingRecorder::new();
-    let snapshotter = recorder.snapshotter();
     let capture = Capture::default();
-    let subscriber = tracing_subscriber::registry().with(capture.clone());
-    let flushed = tracing::subscriber::with_default(subscriber, || {
-        metrics::with_local_recorder(&recorder, || {
-            let observer = Observer::new().rate_limit(3, Duration::from_secs(3600));
-            let reset = io::Error::from(io::ErrorKind::ConnectionReset);
-            let refused = io::Error::from(io::ErrorKind::ConnectionRefused);
-            for _ in 0..100 {
-                observer.observe_io(&reset, Op::Read, &Peer::unknown());
-                observer.observe_io(&refused, Op::Connect, &Peer::unknown());
-            }
-            let flushed = observer.flush_suppressed();
-            // Nothing left to flush.
-            assert_eq!(observer.flush_suppressed(), 0);
-            flushed
-        })
+    let (flushed, counters) = capture_with(capture.clone(), || {
+        let observer = Observer::new().rate_limit(3, Duration::from_secs(3600));
+        let reset = io::Error::from(io::ErrorKind::ConnectionReset);
+        let refused = io::Error::from(io::ErrorKind::ConnectionRefused);
+        for _ in 0..100 {
+            observer.observe_io(&reset, Op::Read, &Peer::unknown());
+            observer.observe_io(&refused, Op::Connect, &Peer::unknown());
+        }
+        let flushed = observer.flush_suppressed();
+        // Nothing left to flush.
+        assert_eq!(observer.flush_suppressed(), 0);
+        flushed
     });
     let tally = std::mem::take(&mut *capture.0.lock().unwrap());
-    let snapshot = read(&snapshotter);
+    let snapshot = counters.series();
     assert_eq!(flushed, 2 * 97);
     for code in ["WSAECONNRESET", "WSAECONNREFUSED"] {
         assert_eq!(tally.failed.get(code), Some(&3), "{tally:?}");
@@ -226,28 +200,23 @@ fn summaries_at_each_new_window_account_for_every_dropped_event() {
     const PER: u32 = 5;
     const INTERVAL: Duration = Duration::from_millis(50);
     const RUN: Duration = Duration::from_millis(400);
-    let recorder = DebuggingRecorder::new();
-    let snapshotter = recorder.snapshotter();
     let capture = Capture::default();
-    let subscriber = tracing_subscriber::registry().with(capture.clone());
-    let (calls, elapsed, summaries_before_flush, flushed) =
-        tracing::subscriber::with_default(subscriber, || {
-            metrics::with_local_recorder(&recorder, || {
-                let observer = Observer::new().rate_limit(PER, INTERVAL);
-                let err = io::Error::from(io::ErrorKind::TimedOut);
-                let started = Instant::now();
-                let mut calls = 0u64;
-                while started.elapsed() < RUN && calls < 50_000_000 {
-                    observer.observe_io(&err, Op::Connect, &Peer::unknown());
-                    calls += 1;
-                }
-                let elapsed = started.elapsed();
-                let before = capture.0.lock().unwrap().summaries;
-                (calls, elapsed, before, observer.flush_suppressed())
-            })
+    let ((calls, elapsed, summaries_before_flush, flushed), counters) =
+        capture_with(capture.clone(), || {
+            let observer = Observer::new().rate_limit(PER, INTERVAL);
+            let err = io::Error::from(io::ErrorKind::TimedOut);
+            let started = Instant::now();
+            let mut calls = 0u64;
+            while started.elapsed() < RUN && calls < 50_000_000 {
+                observer.observe_io(&err, Op::Connect, &Peer::unknown());
+                calls += 1;
+            }
+            let elapsed = started.elapsed();
+            let before = capture.0.lock().unwrap().summaries;
+            (calls, elapsed, before, observer.flush_suppressed())
         });
     let tally = std::mem::take(&mut *capture.0.lock().unwrap());
-    let snapshot = read(&snapshotter);
+    let snapshot = counters.series();
     let errors = counter(&snapshot, "wsa_socket_errors_total", "WSAETIMEDOUT");
     let suppressed = counter(&snapshot, "wsa_suppressed_events_total", "WSAETIMEDOUT");
     let emitted = tally.failed.get("WSAETIMEDOUT").copied().unwrap_or(0);
@@ -285,7 +254,7 @@ fn threads_sharing_one_observer_lose_no_count() {
     const THREADS: u64 = 4;
     const EACH: u64 = STORM / THREADS;
     let recorder = DebuggingRecorder::new();
-    let snapshotter = recorder.snapshotter();
+    let counters = Counters::new(recorder.snapshotter());
     let capture = Capture::default();
     let dispatch = tracing::Dispatch::new(tracing_subscriber::registry().with(capture.clone()));
     let observer = Observer::new().rate_limit(PER, Duration::from_millis(100));
@@ -307,7 +276,7 @@ fn threads_sharing_one_observer_lose_no_count() {
     let elapsed = started.elapsed();
     let flushed = tracing::dispatcher::with_default(&dispatch, || observer.flush_suppressed());
     let tally = std::mem::take(&mut *capture.0.lock().unwrap());
-    let snapshot = read(&snapshotter);
+    let snapshot = counters.series();
     let errors = counter(&snapshot, "wsa_socket_errors_total", "WSAECONNRESET");
     let suppressed = counter(&snapshot, "wsa_suppressed_events_total", "WSAECONNRESET");
     let emitted = tally.failed.get("WSAECONNRESET").copied().unwrap_or(0);

@@ -25,6 +25,7 @@ use tracing::field::{Field, Visit};
 use tracing::{Level, Subscriber};
 use tracing_subscriber::layer::{Context, Layer};
 use tracing_subscriber::prelude::*;
+use tracing_subscriber::Registry;
 
 /// The name of the error counter with the default prefix.
 pub const COUNTER: &str = "wsa_socket_errors_total";
@@ -242,9 +243,18 @@ impl Captured {
 /// (a current-thread runtime) inside `f`.
 pub fn capture<T>(f: impl FnOnce() -> T) -> (T, Captured) {
     let events = Events::default();
-    let subscriber = tracing_subscriber::registry().with(CaptureLayer(events.clone()));
-    let (out, counters) = tracing::subscriber::with_default(subscriber, || count(f));
+    let (out, counters) = capture_with(CaptureLayer(events.clone()), f);
     (out, Captured { counters, events })
+}
+
+/// [`count`] with `layer` (over a registry) as this thread's tracing subscriber, for tests
+/// that capture events their own way.
+pub fn capture_with<L, T>(layer: L, f: impl FnOnce() -> T) -> (T, Counters)
+where
+    L: Layer<Registry> + Send + Sync + 'static,
+{
+    let subscriber = tracing_subscriber::registry().with(layer);
+    tracing::subscriber::with_default(subscriber, || count(f))
 }
 
 /// Runs `f` with a fresh [`DebuggingRecorder`] as this thread's metrics recorder, and no
