@@ -10,10 +10,11 @@
 //! The fmt subscriber prints one structured event per failure; the Prometheus recorder
 //! prints the counters at the end.
 
+mod common;
+
 use std::convert::Infallible;
 use std::error::Error;
 use std::net::SocketAddr;
-use std::time::Duration;
 
 use http_body_util::{BodyExt, Empty, Full};
 use hyper::body::{Bytes, Incoming};
@@ -24,17 +25,11 @@ use hyper_util::client::legacy::connect::{HttpConnector, HttpInfo};
 use hyper_util::client::legacy::Client;
 use hyper_util::rt::{TokioExecutor, TokioIo};
 use metrics_exporter_prometheus::PrometheusBuilder;
-use tokio::io::AsyncReadExt;
-use tokio::net::{TcpListener, TcpSocket};
 use tokio::time::timeout;
 use tower::Layer;
-use wsa_trace::map::find_io_error;
-use wsa_trace::{Mapping, TraceConnectLayer};
+use wsa_trace::TraceConnectLayer;
 
-/// Bounds every wait of the example.
-const WAIT: Duration = Duration::from_secs(5);
-/// How many connections each loopback server accepts before it stops.
-const MAX_CONNECTIONS: usize = 4;
+use common::{print_error, refusing_port, spawn_reset_server, spawn_server, WAIT};
 
 #[tokio::main]
 async fn main() -> Result<(), Box<dyn Error + Send + Sync>> {
@@ -74,79 +69,23 @@ async fn main() -> Result<(), Box<dyn Error + Send + Sync>> {
     Ok(())
 }
 
-/// Prints the error, its chain, and what the `io::Error` inside maps to.
-fn print_error(err: &(dyn Error + 'static)) {
-    println!("error: {err}");
-    let mut source = err.source();
-    while let Some(cause) = source {
-        println!("  caused by: {cause}");
-        source = cause.source();
-    }
-    if let Some(io) = find_io_error(err) {
-        let mapping = Mapping::from_io_error(io);
-        println!(
-            "  io::Error {:?} (os {:?}) -> {}",
-            io.kind(),
-            io.raw_os_error(),
-            mapping.label()
-        );
-    }
-}
-
 /// A hyper server answering `200 hello` on `/` and `404` elsewhere.
 async fn spawn_hello_server() -> std::io::Result<SocketAddr> {
-    let listener = TcpListener::bind("127.0.0.1:0").await?;
-    let addr = listener.local_addr()?;
-    tokio::spawn(async move {
-        for _ in 0..MAX_CONNECTIONS {
-            let Ok(Ok((stream, _))) = timeout(WAIT, listener.accept()).await else {
-                return;
-            };
-            tokio::spawn(async move {
-                let service = service_fn(|req: Request<Incoming>| async move {
-                    let res = if req.uri().path() == "/" {
-                        Response::new(Full::new(Bytes::from_static(b"hello")))
-                    } else {
-                        let mut res = Response::new(Full::default());
-                        *res.status_mut() = StatusCode::NOT_FOUND;
-                        res
-                    };
-                    Ok::<_, Infallible>(res)
-                });
-                let conn = http1::Builder::new().serve_connection(TokioIo::new(stream), service);
-                let _ = timeout(WAIT, conn).await;
+    spawn_server(|stream| async move {
+        tokio::spawn(async move {
+            let service = service_fn(|req: Request<Incoming>| async move {
+                let res = if req.uri().path() == "/" {
+                    Response::new(Full::new(Bytes::from_static(b"hello")))
+                } else {
+                    let mut res = Response::new(Full::default());
+                    *res.status_mut() = StatusCode::NOT_FOUND;
+                    res
+                };
+                Ok::<_, Infallible>(res)
             });
-        }
-    });
-    Ok(addr)
-}
-
-/// A raw listener that reads the request, then aborts the connection: `SO_LINGER` 0 makes the
-/// close send a RST, so the client's read fails with a reset.
-async fn spawn_reset_server() -> std::io::Result<SocketAddr> {
-    let listener = TcpListener::bind("127.0.0.1:0").await?;
-    let addr = listener.local_addr()?;
-    tokio::spawn(async move {
-        for _ in 0..MAX_CONNECTIONS {
-            let Ok(Ok((mut stream, _))) = timeout(WAIT, listener.accept()).await else {
-                return;
-            };
-            let mut buf = [0u8; 1024];
-            let _ = timeout(WAIT, stream.read(&mut buf)).await;
-            // A zero linger does not block on drop: the kernel discards the socket at once.
-            #[allow(deprecated)]
-            let _ = stream.set_linger(Some(Duration::ZERO));
-            drop(stream);
-        }
-    });
-    Ok(addr)
-}
-
-/// A loopback port that refuses connections: bound but not listening. The port stays
-/// refused, and nobody else's, while the socket lives.
-fn refusing_port() -> std::io::Result<(TcpSocket, SocketAddr)> {
-    let socket = TcpSocket::new_v4()?;
-    socket.bind(SocketAddr::from(([127, 0, 0, 1], 0)))?;
-    let addr = socket.local_addr()?;
-    Ok((socket, addr))
+            let conn = http1::Builder::new().serve_connection(TokioIo::new(stream), service);
+            let _ = timeout(WAIT, conn).await;
+        });
+    })
+    .await
 }
