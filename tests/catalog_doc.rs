@@ -29,16 +29,9 @@ connect, for example): those rules are listed in
 This page is generated from the catalog by `tests/catalog_doc.rs`.
 ";
 
-/// Makes a table cell of catalog text.
-fn cell(text: &str) -> String {
-    assert!(
-        !text.contains(['\n', '\r']),
-        "a table cell cannot hold a line break: {text:?}"
-    );
-    text.replace('|', "\\|")
-        .replace('<', "&lt;")
-        .replace('>', "&gt;")
-}
+#[path = "support/markdown.rs"]
+mod markdown;
+use markdown::cell;
 
 fn render() -> String {
     let mut out = String::from(INTRO);

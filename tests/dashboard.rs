@@ -113,16 +113,9 @@ fn grouping_labels(expr: &str) -> BTreeSet<String> {
 // The table of codes
 // ---------------------------------------------------------------------------------------
 
-/// Makes a table cell of catalog text.
-fn cell(text: &str) -> String {
-    assert!(
-        !text.contains(['\n', '\r']),
-        "a table cell cannot hold a line break: {text:?}"
-    );
-    text.replace('|', "\\|")
-        .replace('<', "&lt;")
-        .replace('>', "&gt;")
-}
+#[path = "support/markdown.rs"]
+mod markdown;
+use markdown::cell;
 
 /// The codes people meet most (those with a hint), what they mean and what to check.
 fn render_table() -> String {
