@@ -25,8 +25,8 @@ impl RetryCounters {
     }
 
     pub(crate) fn increment(&self, code: Option<WsaCode>, op: Op, outcome: Outcome) {
-        let outcome_index = Outcome::ALL.iter().position(|o| *o == outcome).unwrap_or(0);
-        let index = (slot(code) * Op::ALL.len() + op as usize) * Outcome::ALL.len() + outcome_index;
+        let index =
+            (slot(code) * Op::ALL.len() + op as usize) * Outcome::ALL.len() + outcome as usize;
         self.0.increment(index, || {
             [
                 code_label(code),
@@ -34,5 +34,17 @@ impl RetryCounters {
                 Label::from_static_parts("outcome", outcome.as_str()),
             ]
         });
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn outcome_discriminants_index_outcome_all() {
+        for (i, outcome) in Outcome::ALL.into_iter().enumerate() {
+            assert_eq!(outcome as usize, i, "{outcome:?}");
+        }
     }
 }
