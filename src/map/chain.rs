@@ -3,7 +3,7 @@
 use std::error::Error;
 use std::io;
 
-use super::{Mapping, Via};
+use super::Mapping;
 
 /// How many errors the walk looks at, the outermost included, so that a cyclic chain cannot
 /// hang it.
@@ -50,13 +50,18 @@ pub fn find_io_error<'a>(err: &'a (dyn Error + 'static)) -> Option<&'a io::Error
 
 /// Maps a chain: an OS code anywhere wins, then the first `io::Error` whose kind or text gives
 /// a code, then the first `io::Error` with no code.
+///
+/// The first pass reads only `raw_os_error()`, so an OS error wrapped in another `io::Error`
+/// (`io::Error::new(kind, os_error)`) is found without formatting anything: the resolver-text
+/// probe of the second pass formats an error's message, which for an OS error means strerror
+/// into a `String`.
 pub(super) fn map_chain(err: &(dyn Error + 'static)) -> Option<Mapping> {
+    if let Some(m) = io_errors(err).find_map(Mapping::from_os) {
+        return Some(m);
+    }
     let mut best: Option<Mapping> = None;
     for io in io_errors(err) {
         let m = Mapping::single(io);
-        if m.via == Via::Os {
-            return Some(m);
-        }
         let better = match &best {
             None => true,
             Some(b) => b.code.is_none() && m.code.is_some(),

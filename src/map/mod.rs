@@ -144,8 +144,12 @@ impl Mapping {
     #[inline]
     pub fn from_io_error(err: &io::Error) -> Mapping {
         // An error with no payload (every OS error, every bare kind) has nothing inside it.
-        if err.get_ref().is_none() {
+        let Some(inner) = err.get_ref() else {
             return Mapping::single(err);
+        };
+        // The usual wrapper, `io::Error::new(kind, os_error)`: one downcast finds the code.
+        if let Some(m) = inner.downcast_ref::<io::Error>().and_then(Mapping::from_os) {
+            return m;
         }
         chain::map_chain(err).unwrap_or_else(|| Mapping::single(err))
     }
@@ -187,11 +191,10 @@ impl Mapping {
     /// Maps exactly this `io::Error`, without looking inside it.
     #[inline]
     pub(crate) fn single(err: &io::Error) -> Mapping {
-        let os_code = err.raw_os_error();
-        if let Some(code) = os_code.and_then(from_raw_os_error) {
-            // The kind of an OS error follows from its code: worked out when asked for.
-            return Mapping::new(Some(code), os_code, None, Via::Os);
+        if let Some(m) = Mapping::from_os(err) {
+            return m;
         }
+        let os_code = err.raw_os_error();
         let kind = err.kind();
         // Resolver text can only be in a payload: skip the formatting for bare kinds.
         if os_code.is_none() && err.get_ref().is_some() {
@@ -203,6 +206,15 @@ impl Mapping {
             Some(code) => Mapping::new(Some(code), os_code, Some(kind), Via::Kind),
             None => Mapping::new(None, os_code, Some(kind), Via::Unmapped),
         }
+    }
+
+    /// Maps exactly this `io::Error` by its OS code, if it has one that maps: no formatting.
+    #[inline]
+    fn from_os(err: &io::Error) -> Option<Mapping> {
+        let os_code = err.raw_os_error()?;
+        // The kind of an OS error follows from its code: worked out when asked for.
+        from_raw_os_error(os_code)
+            .map(|code| Mapping::new(Some(code), Some(os_code), None, Via::Os))
     }
 
     const fn new(
