@@ -53,7 +53,7 @@ fn kind_error() -> io::Error {
 
 /// An OS error wrapped in another `io::Error`, as libraries that add context build them.
 fn wrapped_error() -> io::Error {
-    io::Error::new(io::ErrorKind::Other, errno_error())
+    io::Error::new(io::ErrorKind::ConnectionReset, errno_error())
 }
 
 #[inline(always)]

@@ -197,13 +197,13 @@ fn an_os_code_inside_a_custom_error_inside_an_io_error_is_found() {
 fn an_os_error_wrapped_in_an_io_error_keeps_its_os_code() {
     // What libraries that add context build: io::Error::new(kind, os_error).
     let inner = io::Error::from_raw_os_error(libc::ECONNRESET);
-    let outer = io::Error::new(ErrorKind::Other, inner);
+    let outer = io::Error::new(ErrorKind::ConnectionReset, inner);
     let m = Mapping::from_io_error(&outer);
     assert_eq!(m.code(), Some(WsaCode::WSAECONNRESET));
     assert_eq!(m.via(), Via::Os);
     assert_eq!(m.os_code(), Some(libc::ECONNRESET));
     // Twice wrapped: the chain walk finds it too.
-    let twice = io::Error::new(ErrorKind::Other, outer);
+    let twice = io::Error::other(outer);
     assert_eq!(Mapping::from_io_error(&twice), m);
 }
 
