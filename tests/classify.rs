@@ -45,6 +45,52 @@ fn a_pending_connection_dying_on_accept_is_skipped() {
     }
 }
 
+/// Linux's accept(2) reports these for the pending connection, not the listener: treat them
+/// like `EAGAIN`.
+const NETWORK_ERRORS_OF_A_PENDING_CONNECTION: [WsaCode; 6] = [
+    WsaCode::WSAENETDOWN,
+    WsaCode::WSAENETUNREACH,
+    WsaCode::WSAEHOSTDOWN,
+    WsaCode::WSAEHOSTUNREACH,
+    WsaCode::WSAENOPROTOOPT,
+    WsaCode::WSAEOPNOTSUPP,
+];
+
+#[test]
+fn a_network_error_of_the_pending_connection_is_skipped() {
+    for code in NETWORK_ERRORS_OF_A_PENDING_CONNECTION {
+        assert_eq!(
+            class(code, Op::Accept),
+            (Transient, Immediately),
+            "{code:?}"
+        );
+        assert_eq!(class(code, Op::Other), default_class(code), "{code:?}");
+    }
+}
+
+#[test]
+fn a_firewall_refusing_one_connection_on_accept_is_skipped() {
+    assert_eq!(
+        class(WsaCode::WSAEACCES, Op::Accept),
+        (Transient, Immediately)
+    );
+    assert_eq!(class(WsaCode::WSAEACCES, Op::Bind), (Fatal, Never));
+    assert_eq!(class(WsaCode::WSAEACCES, Op::Connect), (Fatal, Never));
+}
+
+#[test]
+fn no_code_at_all_on_accept_is_one_connections() {
+    assert_eq!(
+        classify(None, Op::Accept),
+        Classification::new(Transient, Immediately)
+    );
+    // A code outside the catalog is still not understood.
+    assert_eq!(
+        classify(Some(WsaCode::from_raw(12345)), Op::Accept),
+        Classification::FATAL
+    );
+}
+
 #[test]
 fn running_out_of_resources_on_accept_backs_off() {
     for code in [
@@ -124,9 +170,13 @@ fn codes_without_a_rule_keep_their_default_on_every_operation() {
         WsaCode::WSAENETRESET,
         WsaCode::WSAECONNREFUSED,
         WsaCode::WSAETIMEDOUT,
+        WsaCode::WSAEACCES,
     ];
     for code in WsaCode::all() {
-        if ruled.contains(&code) || code.retry() == Reconnect {
+        if ruled.contains(&code)
+            || NETWORK_ERRORS_OF_A_PENDING_CONNECTION.contains(&code)
+            || code.retry() == Reconnect
+        {
             continue;
         }
         for op in Op::ALL {
@@ -138,7 +188,9 @@ fn codes_without_a_rule_keep_their_default_on_every_operation() {
 #[test]
 fn nothing_understood_is_fatal() {
     for op in Op::ALL {
-        assert_eq!(classify(None, op), Classification::FATAL, "{op}");
+        if op != Op::Accept {
+            assert_eq!(classify(None, op), Classification::FATAL, "{op}");
+        }
         for raw in [0, 2, 12345, -1, i32::MAX] {
             assert_eq!(
                 classify(Some(WsaCode::from_raw(raw)), op),

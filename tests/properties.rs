@@ -153,7 +153,10 @@ proptest! {
         for code in [None, Some(WsaCode::from_raw(n))] {
             let c = classify(code, op);
             prop_assert_eq!(c.category == Category::Fatal, c.retry == Retry::Never);
-            if !code.is_some_and(WsaCode::is_known) {
+            // Not understood is fatal; only no code at all on accept concerns one connection.
+            if code.is_none() && op == Op::Accept {
+                prop_assert_eq!((c.category, c.retry), (Category::Transient, Retry::Immediately));
+            } else if !code.is_some_and(WsaCode::is_known) {
                 prop_assert_eq!((c.category, c.retry), (Category::Fatal, Retry::Never));
             }
         }

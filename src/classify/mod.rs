@@ -21,7 +21,10 @@
 //! | code | operation | class | why |
 //! |---|---|---|---|
 //! | `WSAEADDRINUSE`, `WSAEADDRNOTAVAIL` | connect | transient, backoff | no ephemeral port was free; ports come back as connections close |
-//! | `WSAECONNRESET`, `WSAECONNABORTED` | accept | transient, immediately | one pending connection died before it was accepted; the listener is fine |
+//! | `WSAECONNRESET`, `WSAECONNABORTED` (also Linux's `EPROTO`) | accept | transient, immediately | one pending connection died before it was accepted, or its client gave up; the listener is fine |
+//! | `WSAENETDOWN`, `WSAENETUNREACH`, `WSAEHOSTDOWN`, `WSAEHOSTUNREACH` (also `ENONET`), `WSAENOPROTOOPT`, `WSAEOPNOTSUPP` | accept | transient, immediately | Linux reports a network error of the pending connection on accept (accept(2): treat it like `EAGAIN`) |
+//! | `WSAEACCES` (Linux's `EPERM`) | accept | transient, immediately | a firewall rule refused that one connection |
+//! | no code at all | accept | transient, immediately | an error the mapping does not know (a custom listener's handshake, say) concerns one connection |
 //! | `WSAEMFILE`, `WSAENOBUFS`, `WSA_NOT_ENOUGH_MEMORY` | accept | transient, backoff | out of resources: pause the accept loop, it recovers when they return |
 //! | `WSAECONNRESET`, `WSAENETRESET`, `WSAECONNREFUSED` | recv, recv_from | transient, immediately | an ICMP error for an earlier datagram; the UDP socket still works |
 //! | any code advised `reconnect` | connect | transient, backoff | a failed connect has no connection to lose: retry the connect itself |
@@ -149,7 +152,8 @@ where
 }
 
 /// The built-in class of `code` for `op`: the catalog's default, adjusted by the rules that
-/// depend on the operation. Unknown and unmapped codes are [`Classification::FATAL`].
+/// depend on the operation. Unknown codes are [`Classification::FATAL`]; so is no code at all,
+/// except on [`Op::Accept`], where it concerns one connection (transient, immediately).
 #[inline]
 pub fn classify(code: Option<WsaCode>, op: Op) -> Classification {
     rules::classify(code, op)

@@ -31,6 +31,9 @@ pub(super) fn classify(code: Option<WsaCode>, op: Op) -> Classification {
             Some(i) => CLASSES[i][op as usize],
             None => Classification::FATAL,
         },
+        // What took no code at all on accept (a custom listener's handshake failure, say)
+        // concerns the one connection that failed: the listener is no worse for it.
+        None if matches!(op, Op::Accept) => TRANSIENT_NOW,
         None => Classification::FATAL,
     }
 }
@@ -42,7 +45,18 @@ const fn rule(code: WsaCode, op: Op) -> Classification {
     };
     match (code, op) {
         (WsaCode::WSAEADDRINUSE | WsaCode::WSAEADDRNOTAVAIL, Op::Connect) => TRANSIENT_LATER,
-        (WsaCode::WSAECONNRESET | WsaCode::WSAECONNABORTED, Op::Accept) => TRANSIENT_NOW,
+        (
+            WsaCode::WSAECONNRESET
+            | WsaCode::WSAECONNABORTED
+            | WsaCode::WSAEACCES
+            | WsaCode::WSAENETDOWN
+            | WsaCode::WSAENETUNREACH
+            | WsaCode::WSAEHOSTDOWN
+            | WsaCode::WSAEHOSTUNREACH
+            | WsaCode::WSAENOPROTOOPT
+            | WsaCode::WSAEOPNOTSUPP,
+            Op::Accept,
+        ) => TRANSIENT_NOW,
         (WsaCode::WSAEMFILE | WsaCode::WSAENOBUFS | WsaCode::WSA_NOT_ENOUGH_MEMORY, Op::Accept) => {
             TRANSIENT_LATER
         }
@@ -67,6 +81,14 @@ mod tests {
             for op in Op::ALL {
                 assert_eq!(classify(Some(code), op), rule(code, op), "{code:?} {op:?}");
             }
+        }
+        for op in Op::ALL {
+            let expected = if op == Op::Accept {
+                TRANSIENT_NOW
+            } else {
+                Classification::FATAL
+            };
+            assert_eq!(classify(None, op), expected, "{op:?}");
         }
     }
 }
