@@ -114,6 +114,8 @@ const EXTRAS: &[(&str, WsaCode)] = &[
     ("ECANCELED", WsaCode::WSA_OPERATION_ABORTED),
     ("EPERM", WsaCode::WSAEACCES),
     #[cfg(unix)]
+    ("ENOENT", WsaCode::WSAECONNREFUSED),
+    #[cfg(unix)]
     ("EPROTO", WsaCode::WSAECONNABORTED),
     #[cfg(any(target_os = "linux", target_os = "android"))]
     ("ENONET", WsaCode::WSAEHOSTUNREACH),
@@ -253,9 +255,12 @@ fn errno_extras() {
     assert_eq!(errno_name(libc::EAGAIN), Some("EAGAIN"));
     assert_eq!(errno_name(libc::EPIPE), Some("EPIPE"));
     assert_eq!(os_code_name(libc::ECONNRESET), Some("ECONNRESET"));
+    // A Unix socket's missing file: nothing listens at that address.
+    assert_eq!(from_errno(libc::ENOENT), Some(WsaCode::WSAECONNREFUSED));
+    assert_eq!(errno_name(libc::ENOENT), Some("ENOENT"));
     // Errors that are not about sockets have no code.
-    assert_eq!(from_errno(libc::ENOENT), None);
-    assert_eq!(errno_name(libc::ENOENT), None);
+    assert_eq!(from_errno(libc::EEXIST), None);
+    assert_eq!(errno_name(libc::EEXIST), None);
     assert_eq!(from_errno(0), None);
     assert_eq!(from_errno(-1), None);
 }

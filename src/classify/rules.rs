@@ -7,6 +7,7 @@ use crate::code::{at, position, table_class, WsaCode, COUNT};
 const TRANSIENT_NOW: Classification = Classification::new(Category::Transient, Retry::Immediately);
 const TRANSIENT_LATER: Classification = Classification::new(Category::Transient, Retry::Backoff);
 const RECONNECT: Classification = Classification::new(Category::Transient, Retry::Reconnect);
+const BENIGN: Classification = Classification::new(Category::Benign, Retry::Never);
 
 /// The built-in class of every (catalog code, operation), worked out at compile time from
 /// the catalog and [`rule`]: classifying is then one lookup.
@@ -61,10 +62,13 @@ const fn rule(code: WsaCode, op: Op) -> Classification {
             TRANSIENT_LATER
         }
         (WsaCode::WSAECONNRESET | WsaCode::WSAENETRESET | WsaCode::WSAECONNREFUSED, op)
-            if op.is_datagram_receive() =>
+            if op.is_datagram() =>
         {
             TRANSIENT_NOW
         }
+        (WsaCode::WSAEMSGSIZE, op) if op.is_datagram_receive() => TRANSIENT_NOW,
+        (WsaCode::WSAENOTCONN, Op::Shutdown) => BENIGN,
+        (WsaCode::WSAECONNREFUSED, Op::Bind) => Classification::FATAL,
         (WsaCode::WSAETIMEDOUT, Op::Read | Op::Write | Op::Flush) => RECONNECT,
         (_, Op::Connect) if matches!(retry, Retry::Reconnect) => TRANSIENT_LATER,
         _ => Classification { category, retry },

@@ -507,7 +507,7 @@ catalog! {
         description: "The target host answered, but nothing was listening on that port, so it actively rejected the connection.",
         class: Transient / Backoff,
         reason: "the service may be starting or restarting",
-        hint: "Check that the server is running and listening on that address and port (ss -ltn); a server bound to 127.0.0.1 refuses connections to the host's other addresses. Right after a deploy this is normal for a moment.",
+        hint: "Check that the server is running and listening on that address and port (ss -ltn); a server bound to 127.0.0.1 refuses connections to the host's other addresses. For a Unix socket, the socket file is missing (ENOENT) or nobody listens on it. Right after a deploy or a restart this is normal for a moment.",
     }
 
     WSAELOOP = 10062 {
