@@ -1,8 +1,8 @@
 //! # wsa-trace
 //!
 //! Explains socket failures. Every `io::Error` is given its Windows Sockets (WSA) code, symbol,
-//! category (transient or fatal), retry advice and description, on every platform: on Windows
-//! the OS reports WSA codes directly, on Linux and macOS errno values map to their WSA
+//! category (transient, fatal or benign), retry advice and description, on every platform: on
+//! Windows the OS reports WSA codes directly, on Linux and macOS errno values map to their WSA
 //! equivalents, and errors with no OS code fall back on their `io::ErrorKind`.
 //!
 //! The data flows one way, and each stage is usable alone:

@@ -1,6 +1,7 @@
 //! The accept-loop guard: a real listener out of descriptors pauses instead of spinning and
 //! recovers once descriptors come back (in a child process with `ulimit -n 64`); scripted
-//! listeners show per-connection errors skipped at once and fatal errors returned.
+//! listeners show each error of one pending connection (every one accept(2) lists) skipped
+//! at once and counted, and each error of the listener itself returned.
 #![cfg(target_os = "linux")]
 
 mod support;
@@ -381,6 +382,93 @@ fn per_connection_errors_are_skipped_at_once() {
     assert_eq!(accept_errors(&counters, "WSAECONNABORTED", "transient"), 2);
     assert_eq!(accept_errors(&counters, "WSAECONNRESET", "transient"), 1);
     assert_eq!(counters.total(ERRORS), 3);
+    assert_eq!(counters.total(BACKOFFS), 0);
+}
+
+/// Every error that Linux's accept(2) reports for one pending connection, with the code it
+/// is counted under: the guard counts it and accepts the next connection at once.
+const PER_CONNECTION: &[(i32, &str)] = &[
+    (libc::ECONNABORTED, "WSAECONNABORTED"),
+    (libc::ECONNRESET, "WSAECONNRESET"),
+    (libc::EPROTO, "WSAECONNABORTED"),
+    (libc::EPERM, "WSAEACCES"),
+    (libc::ENETDOWN, "WSAENETDOWN"),
+    (libc::ENETUNREACH, "WSAENETUNREACH"),
+    (libc::EHOSTDOWN, "WSAEHOSTDOWN"),
+    (libc::EHOSTUNREACH, "WSAEHOSTUNREACH"),
+    (libc::ENONET, "WSAEHOSTUNREACH"),
+    (libc::ENOPROTOOPT, "WSAENOPROTOOPT"),
+    (libc::EOPNOTSUPP, "WSAEOPNOTSUPP"),
+];
+
+/// Errors of the listener itself: returned to the caller.
+const LISTENER_LEVEL: &[(i32, &str)] = &[
+    (libc::EBADF, "WSAEBADF"),
+    (libc::EINVAL, "WSAEINVAL"),
+    (libc::ENOTSOCK, "WSAENOTSOCK"),
+    (libc::EFAULT, "WSAEFAULT"),
+];
+
+#[test]
+fn each_error_of_one_connection_is_skipped_and_counted() {
+    for &(errno, symbol) in PER_CONNECTION {
+        let ((conn, polls), counters) = run_local(async {
+            let mut listener =
+                GuardedListener::new(Scripted::new([Err(os(errno)), Ok(errno as u32)]));
+            let mut accept = tokio_test::task::spawn(listener.accept());
+            let conn = match accept.poll() {
+                Poll::Ready(result) => result,
+                Poll::Pending => panic!("errno {errno}: accept paused"),
+            };
+            drop(accept);
+            (conn, listener.inner().polls)
+        });
+        let conn = conn.unwrap_or_else(|e| panic!("errno {errno} ({symbol}) was returned: {e}"));
+        assert_eq!(conn, (errno as u32, "scripted"), "{symbol}");
+        assert_eq!(polls, 2, "{symbol}");
+        assert_eq!(
+            accept_errors(&counters, symbol, "transient"),
+            1,
+            "errno {errno}"
+        );
+        assert_eq!(counters.total(ERRORS), 1, "errno {errno}");
+        assert_eq!(counters.total(BACKOFFS), 0, "errno {errno}");
+    }
+}
+
+#[test]
+fn each_error_of_the_listener_is_returned() {
+    for &(errno, symbol) in LISTENER_LEVEL {
+        let ((returned, next), counters) = run_local(async {
+            let mut listener = GuardedListener::new(Scripted::new([Err(os(errno)), Ok(1)]));
+            let returned = listener.accept().await;
+            let next = listener.accept().await;
+            (returned, next)
+        });
+        let err = returned.expect_err(symbol);
+        assert_eq!(err.raw_os_error(), Some(errno), "{symbol}");
+        assert_eq!(next.expect(symbol), (1, "scripted"));
+        assert_eq!(accept_errors(&counters, symbol, "fatal"), 1, "{symbol}");
+        assert_eq!(counters.total(ERRORS), 1, "{symbol}");
+    }
+}
+
+#[test]
+fn an_error_with_no_code_is_one_connections() {
+    let (conn, counters) = run_local(async {
+        let mut listener = GuardedListener::new(Scripted::new([
+            Err(io::Error::other("handshake failed")),
+            Err(io::Error::from(io::ErrorKind::InvalidData)),
+            Ok(5),
+        ]));
+        listener.accept().await
+    });
+    assert_eq!(
+        conn.expect("the connection after the errors"),
+        (5, "scripted")
+    );
+    assert_eq!(accept_errors(&counters, "UNKNOWN", "transient"), 2);
+    assert_eq!(counters.total(ERRORS), 2);
     assert_eq!(counters.total(BACKOFFS), 0);
 }
 

@@ -1,120 +1,76 @@
-//! The catalog against Microsoft's numbers (as windows-sys publishes them) and against itself:
-//! every row is checked, so a row added without a check here fails the tests. The Win32
+//! The catalog against Microsoft's numbers (every WSA error constant windows-sys publishes)
+//! and against itself: a code windows-sys has and the catalog lacks fails the tests. The Win32
 //! translation table is checked in `translations.rs`.
 
-use std::collections::BTreeSet;
+use std::collections::{BTreeMap, BTreeSet};
+use std::path::Path;
+use std::process::Command;
+use std::{env, fs};
 
 use windows_sys::Win32::Foundation as win32;
 use windows_sys::Win32::Networking::WinSock as ws;
 use wsa_trace::{Category, Family, ParseCodeError, Retry, WsaCode, UNKNOWN_LABEL};
 
-/// `(constant, windows-sys value, symbol)` for a symbol that both spell the same way.
-macro_rules! same_name {
-    ($($name:ident),+ $(,)?) => {
-        [$((WsaCode::$name, ws::$name, stringify!($name))),+]
-    };
-}
+/// `windows-sys` constants typed `WSA_ERROR` that are not errors: the base the numbering
+/// starts from, and two results of `WSAWaitForMultipleEvents`.
+const NOT_ERRORS: &[&str] = &["WSABASEERR", "WSA_WAIT_EVENT_0", "WSA_WAIT_IO_COMPLETION"];
 
-/// Every catalog row, paired with the windows-sys constant of the same name.
-fn microsoft_numbers() -> Vec<(WsaCode, i32, &'static str)> {
-    same_name![
-        WSA_INVALID_HANDLE,
-        WSA_NOT_ENOUGH_MEMORY,
-        WSA_INVALID_PARAMETER,
-        WSA_OPERATION_ABORTED,
-        WSA_IO_INCOMPLETE,
-        WSA_IO_PENDING,
-        WSAEINTR,
-        WSAEBADF,
-        WSAEACCES,
-        WSAEFAULT,
-        WSAEINVAL,
-        WSAEMFILE,
-        WSAEWOULDBLOCK,
-        WSAEINPROGRESS,
-        WSAEALREADY,
-        WSAENOTSOCK,
-        WSAEDESTADDRREQ,
-        WSAEMSGSIZE,
-        WSAEPROTOTYPE,
-        WSAENOPROTOOPT,
-        WSAEPROTONOSUPPORT,
-        WSAESOCKTNOSUPPORT,
-        WSAEOPNOTSUPP,
-        WSAEPFNOSUPPORT,
-        WSAEAFNOSUPPORT,
-        WSAEADDRINUSE,
-        WSAEADDRNOTAVAIL,
-        WSAENETDOWN,
-        WSAENETUNREACH,
-        WSAENETRESET,
-        WSAECONNABORTED,
-        WSAECONNRESET,
-        WSAENOBUFS,
-        WSAEISCONN,
-        WSAENOTCONN,
-        WSAESHUTDOWN,
-        WSAETOOMANYREFS,
-        WSAETIMEDOUT,
-        WSAECONNREFUSED,
-        WSAELOOP,
-        WSAENAMETOOLONG,
-        WSAEHOSTDOWN,
-        WSAEHOSTUNREACH,
-        WSAENOTEMPTY,
-        WSAEPROCLIM,
-        WSAEUSERS,
-        WSAEDQUOT,
-        WSAESTALE,
-        WSAEREMOTE,
-        WSASYSNOTREADY,
-        WSAVERNOTSUPPORTED,
-        WSANOTINITIALISED,
-        WSAEDISCON,
-        WSAENOMORE,
-        WSAECANCELLED,
-        WSAEINVALIDPROCTABLE,
-        WSAEINVALIDPROVIDER,
-        WSAEPROVIDERFAILEDINIT,
-        WSASYSCALLFAILURE,
-        WSASERVICE_NOT_FOUND,
-        WSATYPE_NOT_FOUND,
-        WSA_E_NO_MORE,
-        WSA_E_CANCELLED,
-        WSAEREFUSED,
-        WSAHOST_NOT_FOUND,
-        WSATRY_AGAIN,
-        WSANO_RECOVERY,
-        WSANO_DATA,
-        WSA_QOS_RECEIVERS,
-        WSA_QOS_SENDERS,
-        WSA_QOS_NO_SENDERS,
-        WSA_QOS_NO_RECEIVERS,
-        WSA_QOS_REQUEST_CONFIRMED,
-        WSA_QOS_ADMISSION_FAILURE,
-        WSA_QOS_POLICY_FAILURE,
-        WSA_QOS_BAD_STYLE,
-        WSA_QOS_BAD_OBJECT,
-        WSA_QOS_TRAFFIC_CTRL_ERROR,
-        WSA_QOS_GENERIC_ERROR,
-        WSA_QOS_ESERVICETYPE,
-        WSA_QOS_EFLOWSPEC,
-        WSA_QOS_EPROVSPECBUF,
-        WSA_QOS_EFILTERSTYLE,
-        WSA_QOS_EFILTERTYPE,
-        WSA_QOS_EFILTERCOUNT,
-        WSA_QOS_EOBJLENGTH,
-        WSA_QOS_EFLOWCOUNT,
-        WSA_QOS_EUNKOWNPSOBJ,
-        WSA_QOS_EPOLICYOBJ,
-        WSA_QOS_EFLOWDESC,
-        WSA_QOS_EPSFLOWSPEC,
-        WSA_QOS_EPSFILTERSPEC,
-        WSA_QOS_ESDMODEOBJ,
-        WSA_QOS_ESHAPERATEOBJ,
-        WSA_QOS_RESERVED_PETYPE,
-    ]
-    .to_vec()
+/// Every `WSA_ERROR` constant of the windows-sys this crate is tested against, read from its
+/// WinSock source (found through `cargo metadata`): `(symbol, number)`.
+fn windows_sys_errors() -> BTreeMap<String, i32> {
+    let cargo = env::var("CARGO").unwrap_or_else(|_| "cargo".to_owned());
+    let out = Command::new(cargo)
+        .args([
+            "metadata",
+            "--format-version",
+            "1",
+            "--offline",
+            "--manifest-path",
+        ])
+        .arg(concat!(env!("CARGO_MANIFEST_DIR"), "/Cargo.toml"))
+        .output()
+        .expect("run cargo metadata");
+    assert!(
+        out.status.success(),
+        "cargo metadata: {}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let metadata: serde_json::Value = serde_json::from_slice(&out.stdout).expect("metadata JSON");
+    let manifests: Vec<&str> = metadata["packages"]
+        .as_array()
+        .expect("packages")
+        .iter()
+        .filter(|p| p["name"] == "windows-sys")
+        .filter(|p| {
+            p["version"]
+                .as_str()
+                .is_some_and(|v| v.starts_with("0.61."))
+        })
+        .map(|p| p["manifest_path"].as_str().expect("manifest_path"))
+        .collect();
+    let [manifest] = manifests[..] else {
+        panic!("expected one windows-sys 0.61 package, found {manifests:?}");
+    };
+    let source = Path::new(manifest).with_file_name("src/Windows/Win32/Networking/WinSock/mod.rs");
+    let text =
+        fs::read_to_string(&source).unwrap_or_else(|e| panic!("read {}: {e}", source.display()));
+    let mut errors = BTreeMap::new();
+    for line in text.lines() {
+        let Some(rest) = line.strip_prefix("pub const ") else {
+            continue;
+        };
+        let Some((name, value)) = rest.split_once(": WSA_ERROR = ") else {
+            continue;
+        };
+        let number = value
+            .strip_suffix("i32;")
+            .and_then(|n| n.parse().ok())
+            .unwrap_or_else(|| panic!("unexpected line in {}: {line}", source.display()));
+        if !NOT_ERRORS.contains(&name) {
+            errors.insert(name.to_owned(), number);
+        }
+    }
+    errors
 }
 
 fn as_i32(value: u32) -> i32 {
@@ -123,19 +79,38 @@ fn as_i32(value: u32) -> i32 {
 
 #[test]
 fn every_number_and_symbol_is_microsofts() {
-    let checked = microsoft_numbers();
-    for &(code, expected, name) in &checked {
-        assert_eq!(code.raw(), expected, "{name}");
-        assert_eq!(code.name(), Some(name), "{name}");
-        assert_eq!(WsaCode::from_name(name), Some(code), "{name}");
-    }
-    let checked: BTreeSet<WsaCode> = checked.iter().map(|&(code, _, _)| code).collect();
-    let all: BTreeSet<WsaCode> = WsaCode::all().collect();
+    let microsoft = windows_sys_errors();
+    // The reading is of the crate compiled in: spot-check it against its constants.
+    assert_eq!(microsoft["WSAECONNRESET"], ws::WSAECONNRESET);
     assert_eq!(
-        checked, all,
-        "every catalog row must be checked against windows-sys"
+        microsoft["WSA_SECURE_HOST_NOT_FOUND"],
+        ws::WSA_SECURE_HOST_NOT_FOUND
     );
-    assert_eq!(WsaCode::all().len(), 95);
+    assert_eq!(
+        microsoft["WSA_IPSEC_NAME_POLICY_ERROR"],
+        ws::WSA_IPSEC_NAME_POLICY_ERROR
+    );
+    for not_error in NOT_ERRORS {
+        assert!(WsaCode::from_name(not_error).is_none(), "{not_error}");
+    }
+    assert!(WsaCode::from_raw(ws::WSABASEERR).name().is_none());
+
+    for (name, &number) in &microsoft {
+        let code = WsaCode::from_name(name)
+            .unwrap_or_else(|| panic!("windows-sys has {name} ({number}); the catalog lacks it"));
+        assert_eq!(code.raw(), number, "{name}");
+        assert_eq!(code.name(), Some(name.as_str()), "{name}");
+    }
+    for code in WsaCode::all() {
+        let name = code.name().unwrap();
+        assert_eq!(
+            microsoft.get(name),
+            Some(&code.raw()),
+            "{name} is not in windows-sys"
+        );
+    }
+    assert_eq!(WsaCode::all().len(), microsoft.len());
+    assert_eq!(WsaCode::all().len(), 97);
 }
 
 #[test]
@@ -239,6 +214,7 @@ fn families_follow_the_numbering() {
             10091..=10112 => Family::Winsock,
             11001..=11004 => Family::Resolver,
             11005..=11031 => Family::Qos,
+            11032..=11033 => Family::Security,
             _ => panic!("{code:?} is outside every family's range"),
         };
         assert_eq!(code.family(), Some(expected), "{code:?}");
@@ -350,7 +326,7 @@ fn labels_come_from_a_closed_set() {
         10072,
         10113,
         11000,
-        11032,
+        11034,
         12345,
         -1,
         i32::MIN,

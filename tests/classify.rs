@@ -5,7 +5,7 @@ use wsa_trace::{
     classify, Category, Classification, Classify, DefaultClassifier, Op, Retry, WsaCode,
 };
 
-use Category::{Fatal, Transient};
+use Category::{Benign, Fatal, Transient};
 use Retry::{Backoff, Immediately, Never, Reconnect};
 
 fn class(code: WsaCode, op: Op) -> (Category, Retry) {
@@ -45,6 +45,52 @@ fn a_pending_connection_dying_on_accept_is_skipped() {
     }
 }
 
+/// Linux's accept(2) reports these for the pending connection, not the listener: treat them
+/// like `EAGAIN`.
+const NETWORK_ERRORS_OF_A_PENDING_CONNECTION: [WsaCode; 6] = [
+    WsaCode::WSAENETDOWN,
+    WsaCode::WSAENETUNREACH,
+    WsaCode::WSAEHOSTDOWN,
+    WsaCode::WSAEHOSTUNREACH,
+    WsaCode::WSAENOPROTOOPT,
+    WsaCode::WSAEOPNOTSUPP,
+];
+
+#[test]
+fn a_network_error_of_the_pending_connection_is_skipped() {
+    for code in NETWORK_ERRORS_OF_A_PENDING_CONNECTION {
+        assert_eq!(
+            class(code, Op::Accept),
+            (Transient, Immediately),
+            "{code:?}"
+        );
+        assert_eq!(class(code, Op::Other), default_class(code), "{code:?}");
+    }
+}
+
+#[test]
+fn a_firewall_refusing_one_connection_on_accept_is_skipped() {
+    assert_eq!(
+        class(WsaCode::WSAEACCES, Op::Accept),
+        (Transient, Immediately)
+    );
+    assert_eq!(class(WsaCode::WSAEACCES, Op::Bind), (Fatal, Never));
+    assert_eq!(class(WsaCode::WSAEACCES, Op::Connect), (Fatal, Never));
+}
+
+#[test]
+fn no_code_at_all_on_accept_is_one_connections() {
+    assert_eq!(
+        classify(None, Op::Accept),
+        Classification::new(Transient, Immediately)
+    );
+    // A code outside the catalog is still not understood.
+    assert_eq!(
+        classify(Some(WsaCode::from_raw(12345)), Op::Accept),
+        Classification::FATAL
+    );
+}
+
 #[test]
 fn running_out_of_resources_on_accept_backs_off() {
     for code in [
@@ -57,32 +103,58 @@ fn running_out_of_resources_on_accept_backs_off() {
 }
 
 #[test]
-fn icmp_errors_on_datagram_receive_are_retried_at_once() {
+fn icmp_errors_on_a_datagram_call_are_retried_at_once() {
     for code in [
         WsaCode::WSAECONNRESET,
         WsaCode::WSAENETRESET,
         WsaCode::WSAECONNREFUSED,
     ] {
-        for op in [Op::Recv, Op::RecvFrom] {
-            assert!(op.is_datagram_receive());
+        for op in [Op::Send, Op::SendTo, Op::Recv, Op::RecvFrom] {
+            assert!(op.is_datagram());
             assert_eq!(
                 class(code, op),
                 (Transient, Immediately),
                 "{code:?} on {op}"
             );
         }
-        // Sending and stream reads keep their own classes.
-        assert_eq!(
-            class(code, Op::Send),
-            default_class(code),
-            "{code:?} on send"
-        );
-        assert_eq!(
-            class(code, Op::SendTo),
-            default_class(code),
-            "{code:?} on send_to"
-        );
+        // Stream calls keep their own classes.
+        for op in [Op::Read, Op::Write] {
+            assert!(!op.is_datagram());
+            assert_eq!(class(code, op), default_class(code), "{code:?} on {op}");
+        }
     }
+    assert_eq!(
+        class(WsaCode::WSAECONNREFUSED, Op::Connect),
+        (Transient, Backoff)
+    );
+}
+
+#[test]
+fn an_oversized_datagram_is_benign_on_receive_and_fatal_on_send() {
+    let code = WsaCode::WSAEMSGSIZE;
+    for op in [Op::Recv, Op::RecvFrom] {
+        assert_eq!(class(code, op), (Transient, Immediately), "on {op}");
+    }
+    for op in [Op::Send, Op::SendTo] {
+        assert_eq!(class(code, op), (Fatal, Never), "on {op}");
+    }
+    assert_eq!(default_class(code), (Fatal, Never));
+}
+
+#[test]
+fn not_connected_on_shutdown_is_benign() {
+    let c = classify(Some(WsaCode::WSAENOTCONN), Op::Shutdown);
+    assert_eq!((c.category, c.retry), (Benign, Never));
+    assert!(!c.is_retryable());
+    for op in [Op::Read, Op::Write, Op::Other] {
+        assert_eq!(class(WsaCode::WSAENOTCONN, op), (Fatal, Never), "on {op}");
+    }
+}
+
+#[test]
+fn refused_on_bind_is_a_missing_directory_and_fatal() {
+    assert_eq!(class(WsaCode::WSAECONNREFUSED, Op::Bind), (Fatal, Never));
+    // On connect, a Unix socket's missing file or absent listener waits for the server.
     assert_eq!(
         class(WsaCode::WSAECONNREFUSED, Op::Connect),
         (Transient, Backoff)
@@ -124,9 +196,15 @@ fn codes_without_a_rule_keep_their_default_on_every_operation() {
         WsaCode::WSAENETRESET,
         WsaCode::WSAECONNREFUSED,
         WsaCode::WSAETIMEDOUT,
+        WsaCode::WSAEACCES,
+        WsaCode::WSAEMSGSIZE,
+        WsaCode::WSAENOTCONN,
     ];
     for code in WsaCode::all() {
-        if ruled.contains(&code) || code.retry() == Reconnect {
+        if ruled.contains(&code)
+            || NETWORK_ERRORS_OF_A_PENDING_CONNECTION.contains(&code)
+            || code.retry() == Reconnect
+        {
             continue;
         }
         for op in Op::ALL {
@@ -138,7 +216,9 @@ fn codes_without_a_rule_keep_their_default_on_every_operation() {
 #[test]
 fn nothing_understood_is_fatal() {
     for op in Op::ALL {
-        assert_eq!(classify(None, op), Classification::FATAL, "{op}");
+        if op != Op::Accept {
+            assert_eq!(classify(None, op), Classification::FATAL, "{op}");
+        }
         for raw in [0, 2, 12345, -1, i32::MAX] {
             assert_eq!(
                 classify(Some(WsaCode::from_raw(raw)), op),
@@ -156,7 +236,11 @@ fn every_class_is_consistent() {
     for code in WsaCode::all() {
         for op in Op::ALL {
             let c = classify(Some(code), op);
-            assert_eq!(c.category == Fatal, c.retry == Never, "{code:?} on {op}");
+            assert_eq!(
+                matches!(c.category, Fatal | Benign),
+                c.retry == Never,
+                "{code:?} on {op}"
+            );
             assert_eq!(c.is_retryable(), c.retry != Never);
         }
     }
@@ -173,6 +257,9 @@ fn new_lets_the_advice_win() {
         ((Fatal, Backoff), (Transient, Backoff)),
         ((Fatal, Reconnect), (Transient, Reconnect)),
         ((Fatal, Never), (Fatal, Never)),
+        ((Benign, Never), (Benign, Never)),
+        ((Benign, Immediately), (Transient, Immediately)),
+        ((Benign, Backoff), (Transient, Backoff)),
     ];
     for ((category, retry), expected) in cases {
         let c = Classification::new(category, retry);
@@ -183,7 +270,10 @@ fn new_lets_the_advice_win() {
 
 #[test]
 fn names_are_stable() {
-    assert_eq!([Transient.as_str(), Fatal.as_str()], ["transient", "fatal"]);
+    assert_eq!(
+        [Transient, Fatal, Benign].map(Category::as_str),
+        ["transient", "fatal", "benign"]
+    );
     assert_eq!(
         [Immediately, Backoff, Reconnect, Never].map(Retry::as_str),
         ["immediately", "backoff", "reconnect", "never"]

@@ -37,12 +37,12 @@ fn native_code_is_kept() {
 #[cfg(unix)]
 #[test]
 fn an_unmapped_os_code_is_kept_without_a_code() {
-    let m = Mapping::from_io_error(&io::Error::from_raw_os_error(libc::ENOENT));
+    let m = Mapping::from_io_error(&io::Error::from_raw_os_error(libc::EEXIST));
     assert_eq!(m.code(), None);
-    assert_eq!(m.os_code(), Some(libc::ENOENT));
+    assert_eq!(m.os_code(), Some(libc::EEXIST));
     assert_eq!(m.via(), Via::Unmapped);
     assert_eq!(m.label(), "UNKNOWN");
-    assert_eq!(m.kind(), ErrorKind::NotFound);
+    assert_eq!(m.kind(), ErrorKind::AlreadyExists);
 }
 
 /// The kinds `wsa_trace::map` documents, with their codes.

@@ -13,7 +13,7 @@ use std::process::Command;
 use std::time::{Duration, Instant};
 
 use tokio::io::{AsyncReadExt, AsyncWriteExt};
-use tokio::net::{TcpListener, TcpStream};
+use tokio::net::{TcpListener, TcpStream, UnixListener, UnixStream};
 use tower::{service_fn, Layer, ServiceExt};
 use wsa_trace::observe::{ObserveExt, Observer, Peer};
 use wsa_trace::{Op, TraceConnectLayer, TraceStream};
@@ -83,6 +83,103 @@ fn reset_by_the_peer_is_wsaeconnreset_on_read() {
     assert_eq!(event.field("wsa.os_code"), Some("104"));
     assert_eq!(event.field("wsa.retry"), Some("reconnect"));
     assert_eq!(event.field("wsa.kind"), Some("ConnectionReset"));
+}
+
+/// tokio's own `poll_shutdown` turns `ENOTCONN` into success for the same reason the rule
+/// makes it benign; a shutdown through the standard library reports it.
+#[test]
+fn shutdown_after_a_reset_is_benign_wsaenotconn() {
+    let (err, seen) = capture_async(LIMIT, async {
+        let observer = Observer::new();
+        let (addr, server) = support::reset_server().await;
+        let tcp = TcpStream::connect(addr).await.expect("connect");
+        let mut stream = TraceStream::new(tcp, observer.clone(), Peer::from(addr));
+        server.await.expect("the server closed with a reset");
+        let mut buf = [0u8; 64];
+        stream
+            .read(&mut buf)
+            .await
+            .expect_err("the peer reset the connection");
+        let std_stream = stream.into_inner().into_std().expect("into_std");
+        std_stream
+            .shutdown(std::net::Shutdown::Both)
+            .observe_peer(&observer, Op::Shutdown, &Peer::from(addr))
+            .expect_err("a reset connection has nothing left to shut down")
+    });
+
+    assert_eq!(err.raw_os_error(), Some(libc::ENOTCONN), "{err}");
+    assert_eq!(err.kind(), ErrorKind::NotConnected, "{err}");
+
+    assert_eq!(seen.count("WSAECONNRESET", "transient", "read"), 1);
+    assert_eq!(seen.count("WSAENOTCONN", "benign", "shutdown"), 1);
+    assert_eq!(seen.total(), 2, "{:?}", seen.counters);
+
+    let event = seen.one_event("WSAENOTCONN", "shutdown");
+    assert_eq!(event.level, tracing::Level::DEBUG);
+    assert_eq!(event.field("wsa.os_name"), Some("ENOTCONN"));
+    assert_eq!(event.field("wsa.category"), Some("benign"));
+    assert_eq!(event.field("wsa.retry"), Some("never"));
+}
+
+/// A directory of this test's own under the system's temporary directory, emptied first.
+fn unix_socket_dir(name: &str) -> std::path::PathBuf {
+    let dir = std::env::temp_dir().join(format!("wsa-trace-{}-{name}", std::process::id()));
+    let _ = std::fs::remove_dir_all(&dir);
+    std::fs::create_dir_all(&dir).expect("create the socket directory");
+    dir
+}
+
+#[test]
+fn a_restarting_unix_socket_server_is_transient_on_connect() {
+    let dir = unix_socket_dir("restart");
+    let path = dir.join("server.sock");
+    let ((missing, stale, bind), seen) = capture_async(LIMIT, async {
+        let observer = Observer::new();
+        // The server is gone and its socket file with it.
+        let missing = UnixStream::connect(&path)
+            .await
+            .observe_with(&observer, Op::Connect)
+            .expect_err("no socket file");
+        // The file is back but nobody listens on it yet.
+        drop(std::os::unix::net::UnixListener::bind(&path).expect("bind the socket file"));
+        let stale = UnixStream::connect(&path)
+            .await
+            .observe_with(&observer, Op::Connect)
+            .expect_err("nobody listens");
+        // The server is up again: the same connect succeeds.
+        std::fs::remove_file(&path).expect("remove the stale socket file");
+        let listener = UnixListener::bind(&path).expect("listen again");
+        let client = UnixStream::connect(&path)
+            .await
+            .observe_with(&observer, Op::Connect)
+            .expect("the server is back");
+        let (_served, _) = listener.accept().await.expect("accept");
+        drop(client);
+        // Binding in a directory that does not exist fails the same way, and stays failing.
+        let bind = UnixListener::bind(dir.join("no-such-dir").join("server.sock"))
+            .observe_with(&observer, Op::Bind)
+            .expect_err("no such directory");
+        (missing, stale, bind)
+    });
+    std::fs::remove_dir_all(&dir).expect("remove the socket directory");
+
+    assert_eq!(missing.raw_os_error(), Some(libc::ENOENT), "{missing}");
+    assert_eq!(stale.raw_os_error(), Some(libc::ECONNREFUSED), "{stale}");
+    assert_eq!(bind.raw_os_error(), Some(libc::ENOENT), "{bind}");
+
+    assert_eq!(seen.count("WSAECONNREFUSED", "transient", "connect"), 2);
+    assert_eq!(seen.count("WSAECONNREFUSED", "fatal", "bind"), 1);
+    assert_eq!(seen.total(), 3, "{:?}", seen.counters);
+    let connects = seen.events.matching("WSAECONNREFUSED", "connect");
+    let names: Vec<Option<&str>> = connects.iter().map(|e| e.field("wsa.os_name")).collect();
+    assert_eq!(names, [Some("ENOENT"), Some("ECONNREFUSED")]);
+    for event in &connects {
+        assert_eq!(event.level, tracing::Level::WARN, "{event:?}");
+        assert_eq!(event.field("wsa.retry"), Some("backoff"), "{event:?}");
+    }
+    let bind = seen.one_event("WSAECONNREFUSED", "bind");
+    assert_eq!(bind.level, tracing::Level::ERROR);
+    assert_eq!(bind.field("wsa.os_name"), Some("ENOENT"));
 }
 
 #[test]

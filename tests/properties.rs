@@ -152,8 +152,14 @@ proptest! {
     fn classes_are_consistent(n in numbers(), op in ops()) {
         for code in [None, Some(WsaCode::from_raw(n))] {
             let c = classify(code, op);
-            prop_assert_eq!(c.category == Category::Fatal, c.retry == Retry::Never);
-            if !code.is_some_and(WsaCode::is_known) {
+            prop_assert_eq!(
+                matches!(c.category, Category::Fatal | Category::Benign),
+                c.retry == Retry::Never
+            );
+            // Not understood is fatal; only no code at all on accept concerns one connection.
+            if code.is_none() && op == Op::Accept {
+                prop_assert_eq!((c.category, c.retry), (Category::Transient, Retry::Immediately));
+            } else if !code.is_some_and(WsaCode::is_known) {
                 prop_assert_eq!((c.category, c.retry), (Category::Fatal, Retry::Never));
             }
         }

@@ -113,6 +113,12 @@ const EXTRAS: &[(&str, WsaCode)] = &[
     ("ENOMEM", WsaCode::WSA_NOT_ENOUGH_MEMORY),
     ("ECANCELED", WsaCode::WSA_OPERATION_ABORTED),
     ("EPERM", WsaCode::WSAEACCES),
+    #[cfg(unix)]
+    ("ENOENT", WsaCode::WSAECONNREFUSED),
+    #[cfg(unix)]
+    ("EPROTO", WsaCode::WSAECONNABORTED),
+    #[cfg(any(target_os = "linux", target_os = "android"))]
+    ("ENONET", WsaCode::WSAEHOSTUNREACH),
 ];
 
 #[test]
@@ -243,13 +249,18 @@ fn errno_extras() {
     );
     assert_eq!(from_errno(libc::ENOTSUP), Some(WsaCode::WSAEOPNOTSUPP));
     assert_eq!(from_errno(libc::EPERM), Some(WsaCode::WSAEACCES));
+    assert_eq!(from_errno(libc::EPROTO), Some(WsaCode::WSAECONNABORTED));
+    assert_eq!(errno_name(libc::EPROTO), Some("EPROTO"));
     assert_eq!(errno_name(libc::ECONNRESET), Some("ECONNRESET"));
     assert_eq!(errno_name(libc::EAGAIN), Some("EAGAIN"));
     assert_eq!(errno_name(libc::EPIPE), Some("EPIPE"));
     assert_eq!(os_code_name(libc::ECONNRESET), Some("ECONNRESET"));
+    // A Unix socket's missing file: nothing listens at that address.
+    assert_eq!(from_errno(libc::ENOENT), Some(WsaCode::WSAECONNREFUSED));
+    assert_eq!(errno_name(libc::ENOENT), Some("ENOENT"));
     // Errors that are not about sockets have no code.
-    assert_eq!(from_errno(libc::ENOENT), None);
-    assert_eq!(errno_name(libc::ENOENT), None);
+    assert_eq!(from_errno(libc::EEXIST), None);
+    assert_eq!(errno_name(libc::EEXIST), None);
     assert_eq!(from_errno(0), None);
     assert_eq!(from_errno(-1), None);
 }
@@ -262,4 +273,24 @@ fn linux_numbers() {
     assert_eq!(from_errno(11), Some(WsaCode::WSAEWOULDBLOCK));
     // EOPNOTSUPP and ENOTSUP share 95; the Berkeley name comes first.
     assert_eq!(errno_name(95), Some("EOPNOTSUPP"));
+    assert_eq!(from_errno(64), Some(WsaCode::WSAEHOSTUNREACH)); // ENONET
+    assert_eq!(errno_name(libc::ENONET), Some("ENONET"));
+    assert_eq!(from_errno(71), Some(WsaCode::WSAECONNABORTED)); // EPROTO
+}
+
+/// Errors that share a WSA code keep their own native code and name in the mapping.
+#[cfg(target_os = "linux")]
+#[test]
+fn shared_codes_keep_the_native_error() {
+    for (errno, name, code) in [
+        (libc::EPROTO, "EPROTO", WsaCode::WSAECONNABORTED),
+        (libc::ECONNABORTED, "ECONNABORTED", WsaCode::WSAECONNABORTED),
+        (libc::ENONET, "ENONET", WsaCode::WSAEHOSTUNREACH),
+        (libc::EHOSTUNREACH, "EHOSTUNREACH", WsaCode::WSAEHOSTUNREACH),
+    ] {
+        let m = wsa_trace::Mapping::from_io_error(&std::io::Error::from_raw_os_error(errno));
+        assert_eq!(m.code(), Some(code), "{name}");
+        assert_eq!(m.os_code(), Some(errno), "{name}");
+        assert_eq!(m.os_name(), Some(name), "{name}");
+    }
 }

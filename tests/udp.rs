@@ -1,6 +1,7 @@
 //! The UDP wrapper on Linux: an ICMP port-unreachable for an earlier datagram comes back as
-//! `ECONNREFUSED` on the next receive of a connected socket. `TraceUdpSocket` observes and
-//! counts it, then goes on receiving; with `skip_benign(false)` the caller gets the error.
+//! `ECONNREFUSED` on the next receive or send of a connected socket. `TraceUdpSocket`
+//! observes and counts it, then goes on (receives again, or sends once more); with
+//! `skip_benign(false)` the caller gets the error. A datagram too large to send is fatal.
 //! All traffic stays on 127.0.0.1.
 #![cfg(target_os = "linux")]
 
@@ -11,6 +12,7 @@ use std::io;
 use std::net::{Ipv4Addr, SocketAddr};
 use std::time::Duration;
 
+use tokio::io::Interest;
 use tokio::net::UdpSocket;
 use tracing::Level;
 use wsa_trace::net::TraceUdpSocket;
@@ -40,10 +42,18 @@ fn closed_udp_port() -> SocketAddr {
     socket.local_addr().unwrap()
 }
 
-/// Connects a wrapped socket to a closed port and sends to it, so that an ICMP
-/// port-unreachable is queued on the socket; then listens on that port again and sends a
-/// datagram from it. Returns the wrapped socket and the peer address.
-async fn refused_then_answered(skip_benign: bool) -> (TraceUdpSocket, SocketAddr) {
+/// Waits until the socket holds a pending error: the ICMP port-unreachable for a datagram
+/// it sent has arrived.
+async fn icmp_error_queued(socket: &TraceUdpSocket) {
+    let ready = tokio::time::timeout(WAIT, socket.inner().ready(Interest::ERROR))
+        .await
+        .expect("the ICMP error arrives within 5 s")
+        .expect("poll the socket");
+    assert!(ready.is_error(), "{ready:?}");
+}
+
+/// A wrapped socket connected to a closed port, after one send whose ICMP error is queued.
+async fn connected_with_an_icmp_error(skip_benign: bool) -> (TraceUdpSocket, SocketAddr) {
     let peer = closed_udp_port();
     let socket = UdpSocket::bind((Ipv4Addr::LOCALHOST, 0)).await.unwrap();
     let mut socket = TraceUdpSocket::new(socket, Observer::new()).skip_benign(skip_benign);
@@ -51,13 +61,16 @@ async fn refused_then_answered(skip_benign: bool) -> (TraceUdpSocket, SocketAddr
         .connect(peer)
         .await
         .expect("connect to the closed port");
-    assert_eq!(socket.inner().peer_addr().unwrap(), peer);
-    socket
-        .send(b"ping")
-        .await
-        .expect("the send itself succeeds");
-    // The ICMP error is delivered on loopback within the send; leave it a moment anyway.
-    tokio::time::sleep(Duration::from_millis(50)).await;
+    socket.send(b"one").await.expect("the first send succeeds");
+    icmp_error_queued(&socket).await;
+    (socket, peer)
+}
+
+/// Connects a wrapped socket to a closed port and sends to it, so that an ICMP
+/// port-unreachable is queued on the socket; then listens on that port again and sends a
+/// datagram from it. Returns the wrapped socket and the peer address.
+async fn refused_then_answered(skip_benign: bool) -> (TraceUdpSocket, SocketAddr) {
+    let (socket, peer) = connected_with_an_icmp_error(skip_benign).await;
     let reopened = UdpSocket::bind(peer)
         .await
         .unwrap_or_else(|e| panic!("bind {peer} again: {e}"));
@@ -66,6 +79,17 @@ async fn refused_then_answered(skip_benign: bool) -> (TraceUdpSocket, SocketAddr
         .await
         .expect("send the answer");
     (socket, peer)
+}
+
+/// The refused error was counted once, for `op`, and nothing else was.
+fn assert_refused_counted_once(counters: &Counters, op: &str) {
+    assert_eq!(
+        counters.value(ERRORS, "WSAECONNREFUSED", "transient", op),
+        1,
+        "{:#?}",
+        counters.series()
+    );
+    assert_eq!(counters.total(ERRORS), 1);
 }
 
 fn assert_refused_event(events: &[Event], op: &str, peer: SocketAddr) {
@@ -106,11 +130,7 @@ fn recv_goes_on_past_an_icmp_port_unreachable() {
     });
     assert_eq!(data, b"pong");
     assert_eq!(n, 4);
-    assert_eq!(
-        counters.value(ERRORS, "WSAECONNREFUSED", "transient", "recv"),
-        1
-    );
-    assert_eq!(counters.total(ERRORS), 1);
+    assert_refused_counted_once(&counters, "recv");
     assert_refused_event(&events, "recv", peer);
 }
 
@@ -127,11 +147,7 @@ fn recv_from_goes_on_past_an_icmp_port_unreachable() {
     });
     assert_eq!(&data[..n], b"pong");
     assert_eq!(from, peer);
-    assert_eq!(
-        counters.value(ERRORS, "WSAECONNREFUSED", "transient", "recv_from"),
-        1
-    );
-    assert_eq!(counters.total(ERRORS), 1);
+    assert_refused_counted_once(&counters, "recv_from");
     assert_refused_event(&events, "recv_from", peer);
 }
 
@@ -154,11 +170,7 @@ fn without_skip_benign_recv_returns_the_original_error() {
     assert_eq!(err.raw_os_error(), Some(libc::ECONNREFUSED), "{err:?}");
     assert_eq!(err.kind(), io::ErrorKind::ConnectionRefused);
     assert_eq!(next, b"pong");
-    assert_eq!(
-        counters.value(ERRORS, "WSAECONNREFUSED", "transient", "recv"),
-        1
-    );
-    assert_eq!(counters.total(ERRORS), 1);
+    assert_refused_counted_once(&counters, "recv");
     assert_eq!(events.len(), 1, "{events:#?}");
 }
 
@@ -189,36 +201,101 @@ fn send_to_port_zero_is_observed() {
 }
 
 #[test]
-fn a_send_after_the_icmp_error_reports_it_with_op_send() {
-    let ((err, next), counters, events) = run(async {
-        let peer = closed_udp_port();
-        let socket = UdpSocket::bind((Ipv4Addr::LOCALHOST, 0)).await.unwrap();
-        let mut socket = TraceUdpSocket::new(socket, Observer::new());
-        socket
-            .connect(peer)
+fn send_goes_on_past_an_icmp_port_unreachable() {
+    let ((sent, peer), counters, events) = run(async {
+        let (socket, peer) = connected_with_an_icmp_error(true).await;
+        // Linux hands the pending error to whichever call comes next, a send too; the
+        // datagram is then sent once more.
+        let sent = tokio::time::timeout(WAIT, socket.send(b"two"))
             .await
-            .expect("connect to the closed port");
-        socket.send(b"one").await.expect("the first send succeeds");
-        tokio::time::sleep(Duration::from_millis(50)).await;
-        // Linux hands the pending socket error to whichever call comes next, a send too.
+            .expect("a result within 5 s")
+            .expect("the refused error is skipped");
+        (sent, peer)
+    });
+    assert_eq!(sent, 3);
+    assert_refused_counted_once(&counters, "send");
+    assert_refused_event(&events, "send", peer);
+}
+
+#[test]
+fn without_skip_benign_send_returns_the_original_error() {
+    let ((err, next), counters, events) = run(async {
+        let (socket, _) = connected_with_an_icmp_error(false).await;
         let err = tokio::time::timeout(WAIT, socket.send(b"two"))
             .await
             .expect("a result within 5 s")
             .expect_err("the queued ICMP error");
+        // The error was consumed by the send that reported it, which sent nothing.
         let next = tokio::time::timeout(WAIT, socket.send(b"three"))
             .await
             .expect("a result within 5 s");
         (err, next.map_err(|e| e.kind()))
     });
     assert_eq!(err.raw_os_error(), Some(libc::ECONNREFUSED), "{err:?}");
-    // The error was consumed by the send that reported it.
+    assert_eq!(err.kind(), io::ErrorKind::ConnectionRefused);
     assert_eq!(next, Ok(5));
-    assert_eq!(
-        counters.value(ERRORS, "WSAECONNREFUSED", "transient", "send"),
-        1
-    );
-    assert_eq!(counters.total(ERRORS), 1);
+    assert_refused_counted_once(&counters, "send");
     assert_eq!(events.len(), 1, "{events:#?}");
-    assert_eq!(events[0].level, Level::WARN);
-    assert_eq!(events[0].field("wsa.retry"), Some("backoff"));
+}
+
+/// Larger than any IPv4 UDP payload (65,507 bytes).
+const OVERSIZED: usize = 70_000;
+
+#[test]
+fn an_oversized_datagram_is_fatal_on_send() {
+    let ((to_err, connected_err), counters, events) = run(async {
+        let receiver = UdpSocket::bind((Ipv4Addr::LOCALHOST, 0)).await.unwrap();
+        let target = receiver.local_addr().unwrap();
+        let socket = UdpSocket::bind((Ipv4Addr::LOCALHOST, 0)).await.unwrap();
+        let mut socket = TraceUdpSocket::new(socket, Observer::new());
+        let big = vec![0u8; OVERSIZED];
+        let to_err = tokio::time::timeout(WAIT, socket.send_to(&big, target))
+            .await
+            .expect("a result within 5 s")
+            .expect_err("too large to send");
+        socket.connect(target).await.expect("connect");
+        let connected_err = tokio::time::timeout(WAIT, socket.send(&big))
+            .await
+            .expect("a result within 5 s")
+            .expect_err("too large to send");
+        (to_err, connected_err)
+    });
+    for err in [&to_err, &connected_err] {
+        assert_eq!(err.raw_os_error(), Some(libc::EMSGSIZE), "{err:?}");
+    }
+    // Each is observed once: a fatal error is not sent again.
+    assert_eq!(counters.value(ERRORS, "WSAEMSGSIZE", "fatal", "send_to"), 1);
+    assert_eq!(counters.value(ERRORS, "WSAEMSGSIZE", "fatal", "send"), 1);
+    assert_eq!(counters.total(ERRORS), 2);
+    assert_eq!(events.len(), 2, "{events:#?}");
+    for e in &events {
+        assert_eq!(e.level, Level::ERROR, "{e:?}");
+        assert_eq!(e.field("wsa.symbol"), Some("WSAEMSGSIZE"), "{e:?}");
+        assert_eq!(e.field("wsa.os_name"), Some("EMSGSIZE"), "{e:?}");
+        assert_eq!(e.field("wsa.retry"), Some("never"), "{e:?}");
+    }
+}
+
+/// Linux cuts a datagram too large for the buffer short without an error (Windows reports
+/// `WSAEMSGSIZE`, which the receive skips): nothing is observed.
+#[test]
+fn a_datagram_larger_than_the_buffer_is_cut_short_on_linux() {
+    let (received, counters, events) = run(async {
+        let socket = UdpSocket::bind((Ipv4Addr::LOCALHOST, 0)).await.unwrap();
+        let socket = TraceUdpSocket::new(socket, Observer::new());
+        let sender = UdpSocket::bind((Ipv4Addr::LOCALHOST, 0)).await.unwrap();
+        sender
+            .send_to(&[7u8; 100], socket.inner().local_addr().unwrap())
+            .await
+            .expect("send");
+        let mut buf = [0u8; 10];
+        let (n, _) = tokio::time::timeout(WAIT, socket.recv_from(&mut buf))
+            .await
+            .expect("a datagram within 5 s")
+            .expect("the datagram, cut short");
+        buf[..n].to_vec()
+    });
+    assert_eq!(received, [7u8; 10]);
+    assert_eq!(counters.total(ERRORS), 0);
+    assert!(events.is_empty(), "{events:#?}");
 }

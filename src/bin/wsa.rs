@@ -34,7 +34,7 @@
 //! | `name`, `code` | the symbol and its number |
 //! | `message`, `description` | the short phrase and the longer explanation |
 //! | `berkeley` | the Berkeley (errno) name, or `null` |
-//! | `family` | `win32`, `berkeley`, `winsock`, `resolver` or `qos` |
+//! | `family` | `win32`, `berkeley`, `winsock`, `resolver`, `qos` or `security` |
 //! | `category`, `retry`, `reason` | the default class, its advice and why |
 //! | `hint` | what to check, or `null` |
 //! | `input` | `--errno`/`--windows` only: `{"platform", "raw", "name", "reason"}` of the native value |

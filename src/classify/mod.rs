@@ -21,11 +21,21 @@
 //! | code | operation | class | why |
 //! |---|---|---|---|
 //! | `WSAEADDRINUSE`, `WSAEADDRNOTAVAIL` | connect | transient, backoff | no ephemeral port was free; ports come back as connections close |
-//! | `WSAECONNRESET`, `WSAECONNABORTED` | accept | transient, immediately | one pending connection died before it was accepted; the listener is fine |
+//! | `WSAECONNRESET`, `WSAECONNABORTED` (also Linux's `EPROTO`) | accept | transient, immediately | one pending connection died before it was accepted, or its client gave up; the listener is fine |
+//! | `WSAENETDOWN`, `WSAENETUNREACH`, `WSAEHOSTDOWN`, `WSAEHOSTUNREACH` (also `ENONET`), `WSAENOPROTOOPT`, `WSAEOPNOTSUPP` | accept | transient, immediately | Linux reports a network error of the pending connection on accept (accept(2): treat it like `EAGAIN`) |
+//! | `WSAEACCES` (Linux's `EPERM`) | accept | transient, immediately | a firewall rule refused that one connection |
+//! | no code at all | accept | transient, immediately | an error the mapping does not know (a custom listener's handshake, say) concerns one connection |
 //! | `WSAEMFILE`, `WSAENOBUFS`, `WSA_NOT_ENOUGH_MEMORY` | accept | transient, backoff | out of resources: pause the accept loop, it recovers when they return |
-//! | `WSAECONNRESET`, `WSAENETRESET`, `WSAECONNREFUSED` | recv, recv_from | transient, immediately | an ICMP error for an earlier datagram; the UDP socket still works |
+//! | `WSAECONNRESET`, `WSAENETRESET`, `WSAECONNREFUSED` | send, send_to, recv, recv_from | transient, immediately | an ICMP error for an earlier datagram, reported on the next call; the UDP socket still works |
+//! | `WSAEMSGSIZE` | recv, recv_from | transient, immediately | the datagram was larger than the buffer and was cut short (Windows; Linux truncates silently); the socket is fine. On a send it stays fatal: the datagram was not sent |
+//! | `WSAENOTCONN` | shutdown | benign, never | the connection is already gone, after a reset say: what shutdown was for is done |
+//! | `WSAECONNREFUSED` | bind | fatal, never | only a Unix socket path in a missing directory (`ENOENT`) gives it on bind, and the directory stays missing |
 //! | any code advised `reconnect` | connect | transient, backoff | a failed connect has no connection to lose: retry the connect itself |
 //! | `WSAETIMEDOUT` | read, write, flush | transient, reconnect | the established connection was given up on |
+//!
+//! Connecting a Unix socket whose server is restarting fails with `ENOENT` (the socket file is
+//! gone) or `ECONNREFUSED` (nobody listens on it yet). Both are `WSAECONNREFUSED`, transient
+//! with backoff on connect, like a TCP connect to a port where nothing listens yet.
 //!
 //! The default class of every code, with its reason, is in the [catalog table](crate::catalog).
 
@@ -47,6 +57,10 @@ pub enum Category {
     Transient,
     /// Retrying the same thing will fail the same way.
     Fatal,
+    /// Nothing needs handling: the error reports a state the caller was heading for anyway,
+    /// such as shutting down a connection the peer has already reset. Never retried, and
+    /// logged at the would-block level rather than as a failure.
+    Benign,
 }
 
 /// What to do about an error.
@@ -78,12 +92,14 @@ impl Classification {
     pub const FATAL: Classification = Classification::new(Category::Fatal, Retry::Never);
 
     /// Builds a classification. The advice wins where the two disagree: a category of
-    /// `Fatal` with advice other than [`Retry::Never`] is made transient, and `Transient`
-    /// with [`Retry::Never`] is made fatal, so that `category` and `retry` never contradict.
+    /// `Fatal` or `Benign` with advice other than [`Retry::Never`] is made transient, and
+    /// `Transient` with [`Retry::Never`] is made fatal, so that `category` and `retry` never
+    /// contradict.
     pub const fn new(category: Category, retry: Retry) -> Self {
         let category = match (category, retry) {
+            (Category::Benign, Retry::Never) => Category::Benign,
             (_, Retry::Never) => Category::Fatal,
-            (Category::Fatal, _) => Category::Transient,
+            (Category::Fatal | Category::Benign, _) => Category::Transient,
             (c, _) => c,
         };
         Classification { category, retry }
@@ -96,11 +112,12 @@ impl Classification {
 }
 
 impl Category {
-    /// `"transient"` or `"fatal"`.
+    /// `"transient"`, `"fatal"` or `"benign"`.
     pub const fn as_str(self) -> &'static str {
         match self {
             Category::Transient => "transient",
             Category::Fatal => "fatal",
+            Category::Benign => "benign",
         }
     }
 }
@@ -149,7 +166,8 @@ where
 }
 
 /// The built-in class of `code` for `op`: the catalog's default, adjusted by the rules that
-/// depend on the operation. Unknown and unmapped codes are [`Classification::FATAL`].
+/// depend on the operation. Unknown codes are [`Classification::FATAL`]; so is no code at all,
+/// except on [`Op::Accept`], where it concerns one connection (transient, immediately).
 #[inline]
 pub fn classify(code: Option<WsaCode>, op: Op) -> Classification {
     rules::classify(code, op)

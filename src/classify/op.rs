@@ -79,6 +79,11 @@ impl Op {
         matches!(self, Op::Read | Op::Write | Op::Flush | Op::Shutdown)
     }
 
+    /// Whether the operation sends or receives a datagram.
+    pub const fn is_datagram(self) -> bool {
+        matches!(self, Op::Send | Op::Recv | Op::SendTo | Op::RecvFrom)
+    }
+
     /// Whether the operation receives a datagram.
     pub const fn is_datagram_receive(self) -> bool {
         matches!(self, Op::Recv | Op::RecvFrom)

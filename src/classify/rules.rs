@@ -7,6 +7,7 @@ use crate::code::{at, position, table_class, WsaCode, COUNT};
 const TRANSIENT_NOW: Classification = Classification::new(Category::Transient, Retry::Immediately);
 const TRANSIENT_LATER: Classification = Classification::new(Category::Transient, Retry::Backoff);
 const RECONNECT: Classification = Classification::new(Category::Transient, Retry::Reconnect);
+const BENIGN: Classification = Classification::new(Category::Benign, Retry::Never);
 
 /// The built-in class of every (catalog code, operation), worked out at compile time from
 /// the catalog and [`rule`]: classifying is then one lookup.
@@ -31,6 +32,9 @@ pub(super) fn classify(code: Option<WsaCode>, op: Op) -> Classification {
             Some(i) => CLASSES[i][op as usize],
             None => Classification::FATAL,
         },
+        // What took no code at all on accept (a custom listener's handshake failure, say)
+        // concerns the one connection that failed: the listener is no worse for it.
+        None if matches!(op, Op::Accept) => TRANSIENT_NOW,
         None => Classification::FATAL,
     }
 }
@@ -42,15 +46,29 @@ const fn rule(code: WsaCode, op: Op) -> Classification {
     };
     match (code, op) {
         (WsaCode::WSAEADDRINUSE | WsaCode::WSAEADDRNOTAVAIL, Op::Connect) => TRANSIENT_LATER,
-        (WsaCode::WSAECONNRESET | WsaCode::WSAECONNABORTED, Op::Accept) => TRANSIENT_NOW,
+        (
+            WsaCode::WSAECONNRESET
+            | WsaCode::WSAECONNABORTED
+            | WsaCode::WSAEACCES
+            | WsaCode::WSAENETDOWN
+            | WsaCode::WSAENETUNREACH
+            | WsaCode::WSAEHOSTDOWN
+            | WsaCode::WSAEHOSTUNREACH
+            | WsaCode::WSAENOPROTOOPT
+            | WsaCode::WSAEOPNOTSUPP,
+            Op::Accept,
+        ) => TRANSIENT_NOW,
         (WsaCode::WSAEMFILE | WsaCode::WSAENOBUFS | WsaCode::WSA_NOT_ENOUGH_MEMORY, Op::Accept) => {
             TRANSIENT_LATER
         }
         (WsaCode::WSAECONNRESET | WsaCode::WSAENETRESET | WsaCode::WSAECONNREFUSED, op)
-            if op.is_datagram_receive() =>
+            if op.is_datagram() =>
         {
             TRANSIENT_NOW
         }
+        (WsaCode::WSAEMSGSIZE, op) if op.is_datagram_receive() => TRANSIENT_NOW,
+        (WsaCode::WSAENOTCONN, Op::Shutdown) => BENIGN,
+        (WsaCode::WSAECONNREFUSED, Op::Bind) => Classification::FATAL,
         (WsaCode::WSAETIMEDOUT, Op::Read | Op::Write | Op::Flush) => RECONNECT,
         (_, Op::Connect) if matches!(retry, Retry::Reconnect) => TRANSIENT_LATER,
         _ => Classification { category, retry },
@@ -67,6 +85,14 @@ mod tests {
             for op in Op::ALL {
                 assert_eq!(classify(Some(code), op), rule(code, op), "{code:?} {op:?}");
             }
+        }
+        for op in Op::ALL {
+            let expected = if op == Op::Accept {
+                TRANSIENT_NOW
+            } else {
+                Classification::FATAL
+            };
+            assert_eq!(classify(None, op), expected, "{op:?}");
         }
     }
 }

@@ -14,10 +14,12 @@ pub enum Family {
     Resolver,
     /// A Generic QoS (RSVP) code (11005 to 11031).
     Qos,
+    /// A secure socket (IPsec) code (11032 and 11033).
+    Security,
 }
 
 impl Family {
-    /// A stable snake_case name: `win32`, `berkeley`, `winsock`, `resolver` or `qos`.
+    /// A stable snake_case name: `win32`, `berkeley`, `winsock`, `resolver`, `qos` or `security`.
     pub const fn as_str(self) -> &'static str {
         match self {
             Family::Win32 => "win32",
@@ -25,6 +27,7 @@ impl Family {
             Family::Winsock => "winsock",
             Family::Resolver => "resolver",
             Family::Qos => "qos",
+            Family::Security => "security",
         }
     }
 }

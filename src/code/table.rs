@@ -507,7 +507,7 @@ catalog! {
         description: "The target host answered, but nothing was listening on that port, so it actively rejected the connection.",
         class: Transient / Backoff,
         reason: "the service may be starting or restarting",
-        hint: "Check that the server is running and listening on that address and port (ss -ltn); a server bound to 127.0.0.1 refuses connections to the host's other addresses. Right after a deploy this is normal for a moment.",
+        hint: "Check that the server is running and listening on that address and port (ss -ltn); a server bound to 127.0.0.1 refuses connections to the host's other addresses. For a Unix socket, the socket file is missing (ENOENT) or nobody listens on it. Right after a deploy or a restart this is normal for a moment.",
     }
 
     WSAELOOP = 10062 {
@@ -1068,5 +1068,25 @@ catalog! {
         class: Fatal / Never,
         reason: "a reserved element type is rejected every time",
         hint: "Remove the policy element, or replace its type with one that applications are permitted to use.",
+    }
+
+    WSA_SECURE_HOST_NOT_FOUND = 11032 {
+        family: Security,
+        berkeley: -,
+        message: "No such host is known securely",
+        description: "A connect that asked for a secured connection by name could not find the host through a lookup it could trust, so no secure connection was attempted.",
+        class: Fatal / Never,
+        reason: "the name has no trustworthy answer, and asking again gets the same one",
+        hint: "Check that the name resolves through the secure lookup the IPsec policy expects, and that the policy names this host; a plain lookup succeeding does not prove the secure one can.",
+    }
+
+    WSA_IPSEC_NAME_POLICY_ERROR = 11033 {
+        family: Security,
+        berkeley: -,
+        message: "Name based IPSEC policy could not be added",
+        description: "Setting up a secured connection by name needed an IPsec policy rule for that name, and the system could not install it.",
+        class: Fatal / Never,
+        reason: "a policy the system refused to install stays refused until the configuration changes",
+        hint: "Check the IPsec and Windows Firewall connection security settings on this host, and that the process may add policy for the target name.",
     }
 }

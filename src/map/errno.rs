@@ -110,5 +110,11 @@ errno_table! {
     ENFILE => WSAEMFILE: "the system-wide descriptor table is full; Winsock folds both limits into WSAEMFILE";
     ENOMEM => WSA_NOT_ENOUGH_MEMORY: "the kernel could not allocate memory, the condition Windows reports as WSA_NOT_ENOUGH_MEMORY";
     ECANCELED => WSA_OPERATION_ABORTED: "an operation cancelled before completion, as Windows reports a cancelled overlapped operation";
-    EPERM => WSAEACCES: "Linux returns EPERM when a firewall rule rejects a send or connect; Windows reports refusals on permission grounds as WSAEACCES";
+    EPERM => WSAEACCES: "Linux returns EPERM when a firewall rule rejects a send, connect or pending connection; Windows reports refusals on permission grounds as WSAEACCES";
+    #[cfg(unix)]
+    ENOENT => WSAECONNREFUSED: "connecting a Unix socket whose file is missing: nothing listens at that address, what a refused connection says";
+    #[cfg(unix)]
+    EPROTO => WSAECONNABORTED: "a protocol error ended the connection (on accept, a pending one); Winsock reports a connection its own stack gave up on as WSAECONNABORTED";
+    #[cfg(any(target_os = "linux", target_os = "android"))]
+    ENONET => WSAEHOSTUNREACH: "Linux's errno for an ICMP host-isolated error; Windows reports the ICMP host-unreachable errors as WSAEHOSTUNREACH";
 }

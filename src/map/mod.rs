@@ -44,7 +44,14 @@
 //! | `ENFILE` | `WSAEMFILE` | the system-wide descriptor limit; Winsock has one code for both limits |
 //! | `ENOMEM` | `WSA_NOT_ENOUGH_MEMORY` | the kernel could not allocate memory |
 //! | `ECANCELED` | `WSA_OPERATION_ABORTED` | an operation cancelled before completion |
-//! | `EPERM` | `WSAEACCES` | Linux's answer when a firewall rule rejects a send or connect |
+//! | `EPERM` | `WSAEACCES` | Linux's answer when a firewall rule rejects a send, connect or pending connection |
+//! | `ENOENT` | `WSAECONNREFUSED` | connecting a Unix socket whose file is missing (its server is not there, or restarting): nothing listens at that address |
+//! | `EPROTO` | `WSAECONNABORTED` | a protocol error ended the connection; Winsock calls that an abort by its own stack |
+//! | `ENONET` (Linux) | `WSAEHOSTUNREACH` | an ICMP host-isolated error, one of the host-unreachable kinds |
+//!
+//! The native code and its name stay in [`Mapping::os_code`] and [`Mapping::os_name`]
+//! (`EPROTO`, `ENONET`), so an error that shares its WSA code with another can still be told
+//! apart.
 //!
 //! # Errors without an OS code
 //!

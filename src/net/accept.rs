@@ -41,9 +41,12 @@ impl Accept for tokio::net::UnixListener {
 ///
 /// | error on accept | class | what [`accept`](GuardedListener::accept) does |
 /// |---|---|---|
-/// | `WSAECONNRESET`, `WSAECONNABORTED` (one pending connection died) | transient, immediately | counts it and accepts the next connection at once |
+/// | `WSAECONNRESET`, `WSAECONNABORTED` and `EPROTO` (one pending connection died, or its client gave up) | transient, immediately | counts it and accepts the next connection at once |
+/// | `ENETDOWN`, `ENETUNREACH`, `EHOSTDOWN`, `EHOSTUNREACH`, `ENONET`, `ENOPROTOOPT`, `EOPNOTSUPP` (a network error of the pending connection, which Linux's accept(2) says to treat like `EAGAIN`) | transient, immediately | the same |
+/// | `EPERM` (`WSAEACCES`: a firewall refused that connection) | transient, immediately | the same |
+/// | an error with no code at all (counted under `UNKNOWN`) | transient, immediately | the same |
 /// | `WSAEMFILE` (and `ENFILE`), `WSAENOBUFS`, `WSA_NOT_ENOUGH_MEMORY` | transient, backoff | pauses, 10 ms doubling to 1 s, and tries again by itself |
-/// | anything fatal | fatal | returns the error |
+/// | anything fatal: errors of the listener itself, such as `EBADF`, `EINVAL`, `ENOTSOCK`, `EFAULT` | fatal | returns the error |
 ///
 /// Without the pause, a listener out of descriptors spins: the pending connection keeps the
 /// socket readable while every accept fails. Pauses are counted in

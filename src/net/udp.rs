@@ -6,15 +6,24 @@ use tokio::net::{ToSocketAddrs, UdpSocket};
 use crate::classify::{Op, Retry};
 use crate::observe::{Observer, Peer, Transport};
 
-/// A tokio `UdpSocket` whose errors are observed like a stream's, and whose receives go on
-/// past the errors that concern an earlier datagram.
+/// A tokio `UdpSocket` whose errors are observed like a stream's, and whose receives and
+/// sends go on past the errors that concern an earlier datagram.
 ///
-/// An ICMP port-unreachable for a datagram sent earlier comes back on a later receive:
-/// Windows reports it as `WSAECONNRESET` (or `WSAENETRESET` for time-exceeded), Linux as
-/// `ECONNREFUSED` on a connected socket. One vanished peer must not end a server's receive
-/// loop, so these errors (classified transient, retry immediately, on a receive) are
-/// observed and counted, and the receive continues. [`TraceUdpSocket::skip_benign`] turns
-/// that off.
+/// An ICMP port-unreachable for a datagram sent earlier comes back on the next call, a
+/// receive or a send: Windows reports it as `WSAECONNRESET` (or `WSAENETRESET` for
+/// time-exceeded), Linux as `ECONNREFUSED` on a connected socket. One vanished peer must not
+/// end a server's loop, so these errors (classified transient, retry immediately, on a
+/// datagram operation) are observed and counted, and then:
+///
+/// | call | what happens after a benign error |
+/// |---|---|
+/// | [`recv`](TraceUdpSocket::recv), [`recv_from`](TraceUdpSocket::recv_from) | the receive goes on and returns the next datagram |
+/// | [`send`](TraceUdpSocket::send), [`send_to`](TraceUdpSocket::send_to) | the error was reported instead of sending, and is now cleared: the datagram is sent once more, and that second result is returned (observed too if it fails) |
+///
+/// A datagram larger than the receive buffer (`WSAEMSGSIZE` on Windows; Linux cuts it short
+/// without an error) is dropped the same way and the receive goes on; on a send
+/// `WSAEMSGSIZE` is fatal and returned. [`TraceUdpSocket::skip_benign`] turns all of this
+/// off: every error is then returned after it is observed.
 ///
 /// ```no_run
 /// use wsa_trace::net::TraceUdpSocket;
@@ -69,7 +78,7 @@ impl TraceUdpSocket {
         self
     }
 
-    /// Whether receives go on past errors for earlier datagrams. Defaults to `true`.
+    /// Whether receives and sends go on past errors for earlier datagrams. Defaults to `true`.
     pub fn skip_benign(mut self, yes: bool) -> Self {
         self.skip_benign = yes;
         self
@@ -87,30 +96,40 @@ impl TraceUdpSocket {
         result
     }
 
-    /// Sends to `target`; a failure is observed with [`Op::SendTo`].
+    /// Sends to `target`; a failure is observed with [`Op::SendTo`]. After an error for an
+    /// earlier datagram, sends once more.
     pub async fn send_to(&self, buf: &[u8], target: SocketAddr) -> io::Result<usize> {
+        let peer = Peer::socket(target, Transport::Udp);
         let result = self.inner.send_to(buf, target).await;
-        if let Err(err) = &result {
-            let peer = Peer::socket(target, Transport::Udp);
-            self.observer.observe_io(err, Op::SendTo, &peer);
+        match result {
+            Err(err) if self.goes_on(&err, Op::SendTo, &peer) => {
+                let again = self.inner.send_to(buf, target).await;
+                self.observe(&again, Op::SendTo, &peer);
+                again
+            }
+            result => result,
         }
-        result
     }
 
-    /// Sends on a connected socket; a failure is observed with [`Op::Send`].
+    /// Sends on a connected socket; a failure is observed with [`Op::Send`]. After an error
+    /// for an earlier datagram, sends once more.
     pub async fn send(&self, buf: &[u8]) -> io::Result<usize> {
         let result = self.inner.send(buf).await;
-        if let Err(err) = &result {
-            self.observer.observe_io(err, Op::Send, &self.connected);
+        match result {
+            Err(err) if self.goes_on(&err, Op::Send, &self.connected) => {
+                let again = self.inner.send(buf).await;
+                self.observe(&again, Op::Send, &self.connected);
+                again
+            }
+            result => result,
         }
-        result
     }
 
     /// Receives a datagram and its source, going on past errors for earlier datagrams.
     pub async fn recv_from(&self, buf: &mut [u8]) -> io::Result<(usize, SocketAddr)> {
         loop {
             match self.inner.recv_from(buf).await {
-                Err(err) if self.goes_on(&err, Op::RecvFrom) => continue,
+                Err(err) if self.goes_on(&err, Op::RecvFrom, &self.connected) => continue,
                 result => return result,
             }
         }
@@ -121,16 +140,22 @@ impl TraceUdpSocket {
     pub async fn recv(&self, buf: &mut [u8]) -> io::Result<usize> {
         loop {
             match self.inner.recv(buf).await {
-                Err(err) if self.goes_on(&err, Op::Recv) => continue,
+                Err(err) if self.goes_on(&err, Op::Recv, &self.connected) => continue,
                 result => return result,
             }
         }
     }
 
-    /// Observes a receive error; whether the receive should go on.
-    fn goes_on(&self, err: &io::Error, op: Op) -> bool {
-        let seen = self.observer.observe_io(err, op, &self.connected);
+    /// Observes an error; whether the call should go on.
+    fn goes_on(&self, err: &io::Error, op: Op, peer: &Peer) -> bool {
+        let seen = self.observer.observe_io(err, op, peer);
         self.skip_benign && seen.class.retry == Retry::Immediately
+    }
+
+    fn observe<T>(&self, result: &io::Result<T>, op: Op, peer: &Peer) {
+        if let Err(err) = result {
+            self.observer.observe_io(err, op, peer);
+        }
     }
 
     /// The wrapped socket.

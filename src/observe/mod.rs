@@ -23,7 +23,7 @@
 //! |---|---|---|
 //! | `wsa.code` | `10054` | the Windows Sockets code |
 //! | `wsa.symbol` | `WSAECONNRESET` | its symbol, `UNKNOWN` when there is none |
-//! | `wsa.category` | `transient` | `transient` or `fatal` |
+//! | `wsa.category` | `transient` | `transient`, `fatal` or `benign` |
 //! | `wsa.retry` | `reconnect` | `immediately`, `backoff`, `reconnect` or `never` |
 //! | `wsa.message` | `Connection reset by peer` | the standard short phrase |
 //! | `wsa.description` | `The remote side, ...` | what happened |
@@ -39,8 +39,8 @@
 //! | `error` | `Connection reset by peer (os error 104)` | the error's own text, with its sources after `: ` |
 //!
 //! Events have the target `wsa_trace` and the message `socket operation failed`. Their level
-//! follows the class: `DEBUG` for the would-block class (nothing failed), `WARN` for other
-//! transient errors, `ERROR` for fatal ones; each is configurable.
+//! follows the class: `DEBUG` for the would-block class and benign errors (nothing failed),
+//! `WARN` for other transient errors, `ERROR` for fatal ones; each is configurable.
 //!
 //! # Cost
 //!
@@ -189,8 +189,8 @@ impl Observer {
         self
     }
 
-    /// The level of events for the would-block class ([`Retry::Immediately`](crate::Retry::Immediately)).
-    /// Defaults to `DEBUG`.
+    /// The level of events for the would-block class ([`Retry::Immediately`](crate::Retry::Immediately))
+    /// and for benign errors ([`Category::Benign`](crate::Category::Benign)). Defaults to `DEBUG`.
     #[cfg(feature = "tracing")]
     pub fn level_immediately(mut self, level: Level) -> Self {
         self.levels.immediately = level;
@@ -348,6 +348,7 @@ impl Observer {
             (crate::Retry::Immediately, _) => self.levels.immediately,
             (_, crate::Category::Transient) => self.levels.transient,
             (_, crate::Category::Fatal) => self.levels.fatal,
+            (_, crate::Category::Benign) => self.levels.immediately,
         }
     }
 }
