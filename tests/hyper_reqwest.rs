@@ -187,7 +187,7 @@ fn hyper_ok_request_is_transparent_and_forwards_connection_info() {
     let name = "hyper_ok_socket_errors_total";
     let snapshotter = run(|| async {
         let addr = hello_server().await;
-        let client = hyper_client(Observer::new().metrics_prefix("hyper_ok"));
+        let client = hyper_client(Observer::new().metrics_prefix("hyper_ok").unwrap());
         let uri: Uri = format!("http://{addr}/").parse().unwrap();
 
         let res = client.get(uri).await.expect("request through the layer");
@@ -216,7 +216,7 @@ fn hyper_refused_connect_is_counted_once_and_returned_untouched() {
     let name = "hyper_refused_socket_errors_total";
     let snapshotter = run(|| async {
         let (_socket, addr) = refusing_port();
-        let client = hyper_client(Observer::new().metrics_prefix("hyper_refused"));
+        let client = hyper_client(Observer::new().metrics_prefix("hyper_refused").unwrap());
         let uri: Uri = format!("http://{addr}/").parse().unwrap();
 
         let err = client.get(uri).await.expect_err("refused");
@@ -239,7 +239,7 @@ fn hyper_reset_is_counted_once_on_read() {
     let name = "hyper_reset_socket_errors_total";
     let snapshotter = run(|| async {
         let addr = reset_server().await;
-        let client = hyper_client(Observer::new().metrics_prefix("hyper_reset"));
+        let client = hyper_client(Observer::new().metrics_prefix("hyper_reset").unwrap());
         let uri: Uri = format!("http://{addr}/reset").parse().unwrap();
 
         let err = client.get(uri).await.expect_err("reset");
@@ -259,7 +259,7 @@ fn reqwest_refused_connect_is_counted_once_and_returned_untouched() {
     let name = "reqwest_refused_socket_errors_total";
     let snapshotter = run(|| async {
         let (_socket, addr) = refusing_port();
-        let client = reqwest_client(Observer::new().metrics_prefix("reqwest_refused"));
+        let client = reqwest_client(Observer::new().metrics_prefix("reqwest_refused").unwrap());
 
         let err = client
             .get(format!("http://{addr}/"))
@@ -284,7 +284,7 @@ fn reqwest_ok_request_through_the_layer() {
     let name = "reqwest_ok_socket_errors_total";
     let snapshotter = run(|| async {
         let addr = hello_server().await;
-        let client = reqwest_client(Observer::new().metrics_prefix("reqwest_ok"));
+        let client = reqwest_client(Observer::new().metrics_prefix("reqwest_ok").unwrap());
 
         let res = client
             .get(format!("http://{addr}/"))
@@ -303,7 +303,7 @@ fn reqwest_observe_only_does_not_see_stream_errors() {
     let name = "reqwest_reset_socket_errors_total";
     let snapshotter = run(|| async {
         let addr = reset_server().await;
-        let client = reqwest_client(Observer::new().metrics_prefix("reqwest_reset"));
+        let client = reqwest_client(Observer::new().metrics_prefix("reqwest_reset").unwrap());
 
         let err = client
             .get(format!("http://{addr}/reset"))

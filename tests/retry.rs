@@ -19,7 +19,9 @@ use tower::retry::backoff::ExponentialBackoffMaker;
 use tower::util::rng::HasherRng;
 use tower::{service_fn, BoxError, Service, ServiceBuilder, ServiceExt};
 use wsa_trace::retry::{Outcome, RetryPolicy, TpsBudget};
-use wsa_trace::{Classification, DefaultClassifier, Op, TraceConnectLayer, TraceStream, WsaCode};
+use wsa_trace::{
+    Classification, DefaultClassifier, Observer, Op, TraceConnectLayer, TraceStream, WsaCode,
+};
 
 use support::{closed_port, Counters};
 
@@ -212,24 +214,57 @@ fn fatal_connect_error_is_returned_at_once() {
     );
 }
 
+/// A user makes refused fatal on one observer and gives it to the layer and the policy: the
+/// event logged and the decision taken agree.
 #[test]
-fn classifier_override_makes_refused_fatal() {
+fn one_observer_makes_refused_fatal_for_the_log_and_the_policy() {
     let addr = closed_port();
     let calls = Arc::new(AtomicUsize::new(0));
-    let (result, counters) = run(async {
-        let policy = RetryPolicy::new().backoff(small_backoff(5, 20)).classifier(
+    let (result, captured) = support::capture_async(LIMIT, async {
+        let observer = Observer::new().classifier(
             DefaultClassifier::new().with_code(WsaCode::WSAECONNREFUSED, Classification::FATAL),
         );
         let connector = ServiceBuilder::new()
-            .retry(policy)
-            .layer(TraceConnectLayer::new())
+            .retry(RetryPolicy::new().observer(observer.clone()))
+            .layer(TraceConnectLayer::new().observer(observer))
             .service(counting_connector(calls.clone()));
         connector.oneshot(addr).await.map(drop)
     });
     assert_refused(&result.expect_err("nothing listens"));
-    assert_eq!(calls.load(Ordering::SeqCst), 1);
     assert_eq!(
-        outcomes(&counters, "WSAECONNREFUSED", "connect"),
+        calls.load(Ordering::SeqCst),
+        1,
+        "the policy gave up at once"
+    );
+
+    let events = captured.events.matching("WSAECONNREFUSED", "connect");
+    let by_message = |message: &str| {
+        let found: Vec<_> = events
+            .iter()
+            .filter(|e| e.field("message") == Some(message))
+            .collect();
+        assert_eq!(found.len(), 1, "{message}: {events:#?}");
+        found[0].clone()
+    };
+    let failed = by_message("socket operation failed");
+    assert_eq!(failed.field("wsa.category"), Some("fatal"));
+    assert_eq!(failed.field("wsa.retry"), Some("never"));
+    assert_eq!(failed.level, tracing::Level::ERROR);
+    let gave_up = by_message("giving up on socket operation");
+    assert_eq!(gave_up.field("wsa.code"), Some("10061"));
+    assert_eq!(gave_up.field("wsa.category"), Some("fatal"));
+    assert_eq!(gave_up.field("wsa.outcome"), Some("fatal"));
+    assert_eq!(gave_up.field("wsa.attempts"), Some("1"));
+    assert_eq!(events.len(), 2, "{events:#?}");
+
+    assert_eq!(
+        captured.count("WSAECONNREFUSED", "fatal", "connect"),
+        1,
+        "{:?}",
+        captured.counters
+    );
+    assert_eq!(
+        outcomes(&captured.counters, "WSAECONNREFUSED", "connect"),
         vec![("fatal".to_owned(), 1)]
     );
 }
@@ -674,7 +709,7 @@ fn run_async_returns_the_last_error_when_it_gives_up() {
             .backoff(small_backoff(1, 5))
             .max_attempts(2)
             .budget(large_budget())
-            .metrics_prefix("oneoff")
+            .observer(Observer::new().metrics_prefix("oneoff").unwrap())
             .run_async(|| {
                 calls.fetch_add(1, Ordering::SeqCst);
                 TcpStream::connect(addr)

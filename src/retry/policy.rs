@@ -8,9 +8,9 @@ use tower::retry::Policy;
 
 use super::config::{Attempts, Config, Decision};
 use super::RetryFuture;
-use crate::classify::{Classify, Op};
+use crate::classify::Op;
 use crate::connect::{ErrorView, ObserveOnly, Wrap};
-use crate::map::Mapping;
+use crate::observe::Observer;
 
 /// A `tower::retry::Policy` driven by the classification of each error.
 ///
@@ -123,29 +123,24 @@ impl<V> RetryPolicy<V> {
         self
     }
 
-    /// Classifies with `classifier`. Defaults to [`DefaultClassifier::new()`](crate::DefaultClassifier).
-    pub fn classifier<C: Classify + Send + Sync + 'static>(mut self, classifier: C) -> Self {
-        self.config.classifier = Arc::new(classifier);
+    /// Classifies with `observer`'s classifier, counts under its prefix and logs through its
+    /// rate limit. Give it the observer of the [`TraceConnectLayer`](crate::TraceConnectLayer)
+    /// below, so that the class the layer logs is the class the policy acts on. Defaults to
+    /// [`Observer::new()`].
+    pub fn observer(mut self, observer: Observer) -> Self {
+        self.config.observer = observer;
         self
     }
 
-    /// Names the counter `<prefix>_retries_total`. Defaults to `wsa`.
-    #[cfg(feature = "metrics")]
-    pub fn metrics_prefix(mut self, prefix: &str) -> Self {
-        self.config.counters = super::counters::RetryCounters::new(prefix);
-        self
-    }
-
-    /// The full name of the retry counter.
+    /// The full name of the retry counter, `<prefix>_retries_total`.
     #[cfg(feature = "metrics")]
     pub fn counter_name(&self) -> &str {
-        self.config.counters.name()
+        self.config.observer.counters().retries.name()
     }
 
     /// Decides about one error found anywhere in `err`'s chain.
     fn decide(&mut self, err: &(dyn std::error::Error + 'static)) -> Decision {
-        let code = Mapping::from_error(err).and_then(|m| m.code());
-        self.config.decide_for(&mut self.attempts, code)
+        self.config.decide_for(&mut self.attempts, err, None)
     }
 
     /// The shared decision engine, for the async helper.

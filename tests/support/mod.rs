@@ -238,9 +238,9 @@ impl Captured {
 }
 
 /// Runs `f` with a fresh [`DebuggingRecorder`] as this thread's metrics recorder and a
-/// [`CaptureLayer`] as this thread's tracing subscriber. Observers must register their
-/// counters on this thread: create them inside `f`, and run async code with [`block_on`]
-/// (a current-thread runtime) inside `f`.
+/// [`CaptureLayer`] as this thread's tracing subscriber. Observers count into the recorder
+/// in effect where they count: run async code with [`block_on`] (a current-thread runtime)
+/// inside `f`.
 pub fn capture<T>(f: impl FnOnce() -> T) -> (T, Captured) {
     let events = Events::default();
     let (out, counters) = capture_with(CaptureLayer(events.clone()), f);
@@ -258,11 +258,14 @@ where
 }
 
 /// Runs `f` with a fresh [`DebuggingRecorder`] as this thread's metrics recorder, and no
-/// tracing subscriber. The same rules as for [`capture`] apply.
+/// tracing subscriber. Observers count on the thread that runs `f`.
+///
+/// The recorder is leaked: counter handles are kept per recorder address for the whole
+/// process, so each test's recorder must have an address no later one can take.
 pub fn count<T>(f: impl FnOnce() -> T) -> (T, Counters) {
-    let recorder = DebuggingRecorder::new();
+    let recorder: &'static DebuggingRecorder = Box::leak(Box::new(DebuggingRecorder::new()));
     let counters = Counters::new(recorder.snapshotter());
-    let out = metrics::with_local_recorder(&recorder, f);
+    let out = metrics::with_local_recorder(recorder, f);
     (out, counters)
 }
 
