@@ -118,38 +118,43 @@ fn assert_refused(err: &io::Error) {
 // (a) refused until the server comes up
 // ---------------------------------------------------------------------------------------
 
+/// Refused twice, then the server is up: the third call binds the listener before it
+/// connects, so the order is fixed by the calls, not by a timer.
 #[test]
 fn connector_retries_refused_until_the_server_listens() {
+    const UP_ON_CALL: usize = 3;
     let addr = closed_port();
     let calls = Arc::new(AtomicUsize::new(0));
-    let ((stream, server_saw, elapsed), counters) = run(async {
+    let counted = calls.clone();
+    let ((stream, server_saw), counters) = run(async move {
+        let listener = Arc::new(std::sync::Mutex::new(None));
         let connector = ServiceBuilder::new()
-            .retry(
-                RetryPolicy::new()
-                    .backoff(small_backoff(20, 200))
-                    .max_attempts(30),
-            )
+            .retry(RetryPolicy::new().backoff(small_backoff(1, 5)))
             .layer(TraceConnectLayer::new())
-            .service(counting_connector(calls.clone()));
-        let server = server_after(addr, Duration::from_millis(100));
-        let started = Instant::now();
-        let stream: TraceStream<TcpStream> = connector
+            .service(service_fn(move |addr: SocketAddr| {
+                if counted.fetch_add(1, Ordering::SeqCst) + 1 == UP_ON_CALL {
+                    let bound = std::net::TcpListener::bind(addr).expect("bind the port again");
+                    *listener.lock().unwrap() = Some(bound);
+                }
+                let listener = listener.clone();
+                async move {
+                    let stream = TcpStream::connect(addr).await?;
+                    let bound = listener.lock().unwrap().take().expect("the server is up");
+                    let (_, peer) = bound.accept().expect("accept");
+                    Ok::<_, io::Error>((stream, peer))
+                }
+            }));
+        let wrapped = connector
             .oneshot(addr)
             .await
             .expect("connected once the server listens");
-        let elapsed = started.elapsed();
-        let server_saw = server.await.expect("the server task");
-        (stream, server_saw, elapsed)
+        let (stream, peer) = wrapped.into_inner();
+        (stream, peer)
     });
-    let calls = calls.load(Ordering::SeqCst);
-    let refused = calls as u64 - 1;
-    assert_eq!(stream.inner().peer_addr().unwrap(), addr);
-    assert_eq!(stream.inner().local_addr().unwrap(), server_saw);
-    assert!(elapsed >= Duration::from_millis(90), "{elapsed:?}");
-    assert!(
-        refused >= 1,
-        "the first attempts were refused: {calls} calls"
-    );
+    let refused = (UP_ON_CALL - 1) as u64;
+    assert_eq!(calls.load(Ordering::SeqCst), UP_ON_CALL);
+    assert_eq!(stream.peer_addr().unwrap(), addr);
+    assert_eq!(stream.local_addr().unwrap(), server_saw);
     // Every refused attempt was retried, and observed by the connector layer.
     assert_eq!(
         retries(&counters, "WSAECONNREFUSED", "connect", Outcome::Retry),
@@ -403,33 +408,137 @@ fn zero_deadline_means_no_retry() {
     );
 }
 
+/// A service that is refused until the paused clock reaches `up_after` from its first call
+/// (never, for `None`), counting its calls: a server restarting, without the sockets.
+fn restarting(
+    up_after: Option<Duration>,
+    calls: Arc<AtomicUsize>,
+) -> impl Service<(), Response = (), Error = io::Error> + Clone {
+    let first = Arc::new(std::sync::OnceLock::new());
+    service_fn(move |()| {
+        calls.fetch_add(1, Ordering::SeqCst);
+        let now = tokio::time::Instant::now();
+        let since = now - *first.get_or_init(|| now);
+        let up = up_after.is_some_and(|after| since >= after);
+        std::future::ready(if up {
+            Ok(())
+        } else {
+            Err(io::Error::from_raw_os_error(libc::ECONNREFUSED))
+        })
+    })
+}
+
 #[test]
 fn deadline_stops_retries_after_it_passes() {
-    let addr = closed_port();
     let calls = Arc::new(AtomicUsize::new(0));
-    let ((result, elapsed), counters) = run(async {
-        let connector = ServiceBuilder::new()
+    let ((result, elapsed), captured) = support::capture_paused(LIMIT, async {
+        let service = ServiceBuilder::new()
             .retry(
                 RetryPolicy::new()
                     .backoff(small_backoff(20, 20))
                     .budget(large_budget())
-                    .max_attempts(1000)
                     .deadline(Duration::from_millis(150)),
             )
-            .layer(TraceConnectLayer::new())
-            .service(counting_connector(calls.clone()));
-        let started = Instant::now();
-        let result = connector.oneshot(addr).await.map(drop);
+            .service(restarting(None, calls.clone()));
+        let started = tokio::time::Instant::now();
+        let result = service.oneshot(()).await;
         (result, started.elapsed())
     });
-    assert_refused(&result.expect_err("nothing listens"));
+    assert_refused(&result.expect_err("never up"));
     let calls = calls.load(Ordering::SeqCst) as u64;
+    // The paused clock: 20 ms (+ up to 10% jitter) pauses until 150 ms have passed.
     assert!(elapsed >= Duration::from_millis(150), "{elapsed:?}");
-    // 150 ms of 20 ms (+10% jitter) pauses: at most 8 retries.
-    assert!((2..=9).contains(&calls), "{calls} calls");
+    assert!(elapsed < Duration::from_millis(150 + 22), "{elapsed:?}");
+    assert!((7..=9).contains(&calls), "{calls} calls");
+    assert_eq!(
+        outcomes(&captured.counters, "WSAECONNREFUSED", "connect"),
+        vec![("deadline".to_owned(), 1), ("retry".to_owned(), calls - 1)]
+    );
+}
+
+/// The default policy keeps trying through a three-second restart: far past the four attempts
+/// (about half a second) the default once allowed.
+#[test]
+fn default_policy_outlasts_a_restart() {
+    let calls = Arc::new(AtomicUsize::new(0));
+    let ((result, elapsed), captured) = support::capture_paused(LIMIT * 6, async {
+        let service = ServiceBuilder::new()
+            .retry(RetryPolicy::new().budget(large_budget()))
+            .service(restarting(Some(Duration::from_secs(3)), calls.clone()));
+        let started = tokio::time::Instant::now();
+        let result = service.oneshot(()).await;
+        (result, started.elapsed())
+    });
+    result.expect("up after the restart");
+    let calls = calls.load(Ordering::SeqCst) as u64;
+    assert!(elapsed >= Duration::from_secs(3), "{elapsed:?}");
+    // The pause before the last call is at most 2 s and a half with jitter.
+    assert!(elapsed < Duration::from_millis(5500), "{elapsed:?}");
+    assert!(calls > 4, "{calls} calls");
+    assert_eq!(
+        outcomes(&captured.counters, "WSAECONNREFUSED", "connect"),
+        vec![("retry".to_owned(), calls - 1)]
+    );
+}
+
+/// Spans' recorded `wsa.attempts` and `wsa.outcome`, by span name.
+#[derive(Clone, Default)]
+struct SpanFields(Arc<std::sync::Mutex<Vec<(String, String)>>>);
+
+impl tracing::field::Visit for SpanFields {
+    fn record_debug(&mut self, field: &tracing::field::Field, value: &dyn std::fmt::Debug) {
+        let name = field.name();
+        if name == "wsa.attempts" || name == "wsa.outcome" {
+            let value = format!("{value:?}").trim_matches('"').to_owned();
+            self.0.lock().unwrap().push((name.to_owned(), value));
+        }
+    }
+}
+
+impl<S: tracing::Subscriber> tracing_subscriber::Layer<S> for SpanFields {
+    fn on_record(
+        &self,
+        _: &tracing::span::Id,
+        values: &tracing::span::Record<'_>,
+        _: tracing_subscriber::layer::Context<'_, S>,
+    ) {
+        values.record(&mut self.clone());
+    }
+}
+
+/// The default policy gives up when its 10 s deadline has passed, not after a count; the
+/// caller reads the attempts and the reason on its span, and gets the error as it came.
+#[test]
+fn default_policy_gives_up_at_its_deadline_and_says_so_on_the_span() {
+    use tracing::Instrument;
+    let calls = Arc::new(AtomicUsize::new(0));
+    let fields = SpanFields::default();
+    let ((result, elapsed), counters) = support::capture_with(fields.clone(), || {
+        support::block_on_paused(async {
+            let span = wsa_trace::socket_span!(tracing::Level::INFO, "fetch");
+            let service = ServiceBuilder::new()
+                .retry(RetryPolicy::new().budget(large_budget()))
+                .service(restarting(None, calls.clone()));
+            let started = tokio::time::Instant::now();
+            let result = service.oneshot(()).instrument(span).await;
+            (result, started.elapsed())
+        })
+    });
+    assert_refused(&result.expect_err("never up"));
+    let calls = calls.load(Ordering::SeqCst) as u64;
+    assert!(elapsed >= Duration::from_secs(10), "{elapsed:?}");
+    assert!(elapsed < Duration::from_secs(13), "{elapsed:?}");
+    assert!(calls > 4, "{calls} calls");
     assert_eq!(
         outcomes(&counters, "WSAECONNREFUSED", "connect"),
         vec![("deadline".to_owned(), 1), ("retry".to_owned(), calls - 1)]
+    );
+    assert_eq!(
+        *fields.0.lock().unwrap(),
+        vec![
+            ("wsa.attempts".to_owned(), calls.to_string()),
+            ("wsa.outcome".to_owned(), "deadline".to_owned()),
+        ]
     );
 }
 

@@ -19,9 +19,11 @@
 //!
 //! A handle remembers the recorder it was registered with, and is registered again when a
 //! different recorder is in effect: a recorder installed after the first errors still gets
-//! every later count. Counts made before it was installed are lost, so install it first. A
-//! local recorder (`metrics::with_local_recorder`) is told apart by its address: keep it alive
-//! for as long as observers count into it.
+//! every later count. Counts made before it was installed are lost, so install it first.
+//!
+//! Recorders are told apart by their address. The global one never moves; a local recorder
+//! (`metrics::with_local_recorder`) created where a dropped one used to be would be taken for
+//! it, so keep local recorders alive for the life of the process (tests can leak them).
 //!
 //! # Getting the counters out
 //!

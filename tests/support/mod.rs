@@ -278,6 +278,24 @@ pub fn block_on<F: Future>(fut: F) -> F::Output {
         .block_on(fut)
 }
 
+/// Runs `fut` to completion on a current-thread runtime whose clock starts paused: timers
+/// fire in order as soon as nothing else can run, so waits cost no wall-clock time. For
+/// futures that do no I/O (scripted services), whose timing is then exact.
+pub fn block_on_paused<F: Future>(fut: F) -> F::Output {
+    tokio::runtime::Builder::new_current_thread()
+        .enable_all()
+        .start_paused(true)
+        .build()
+        .expect("a paused current-thread runtime")
+        .block_on(fut)
+}
+
+/// Runs `fut` on a paused runtime ([`block_on_paused`]) inside [`capture`], failing if it
+/// takes longer than `limit` of the paused clock.
+pub fn capture_paused<F: Future>(limit: Duration, fut: F) -> (F::Output, Captured) {
+    capture(|| block_on_paused(within(limit, fut)))
+}
+
 /// Runs `fut` on a current-thread runtime inside [`capture`], failing if it takes longer than
 /// `limit`.
 pub fn capture_async<F: Future>(limit: Duration, fut: F) -> (F::Output, Captured) {
