@@ -44,6 +44,7 @@ mod prefix;
 
 pub use prefix::InvalidPrefix;
 
+#[cfg(feature = "retry")]
 pub(crate) use family::code_label;
 pub(crate) use prefix::{check as check_prefix, Counters};
 

@@ -332,7 +332,7 @@ impl Observer {
     }
 
     /// The counters of this observer's prefix.
-    #[cfg(feature = "metrics")]
+    #[cfg(all(feature = "metrics", any(feature = "retry", feature = "net")))]
     pub(crate) fn counters(&self) -> &'static crate::metrics::Counters {
         self.inner.counters
     }
