@@ -57,6 +57,13 @@ impl<S> TraceStream<S> {
         }
     }
 
+    /// Observes with `observer` from now on, in place of the one given to
+    /// [`new`](TraceStream::new).
+    pub fn observer(mut self, observer: Observer) -> Self {
+        self.observer = observer;
+        self
+    }
+
     /// The wrapped stream.
     pub fn inner(&self) -> &S {
         &self.inner

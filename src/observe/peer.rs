@@ -252,3 +252,54 @@ impl Target for http::Uri {
         }
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn every_kind_of_peer_reads_back_in_16_bytes() {
+        assert_eq!(std::mem::size_of::<Peer>(), 16);
+        let v4: SocketAddr = "127.0.0.1:8080".parse().unwrap();
+        let v6: SocketAddr = "[::1]:443".parse().unwrap();
+        for (peer, ip, name, port, transport) in [
+            (
+                Peer::from(v4),
+                Some(v4.ip()),
+                None,
+                Some(8080),
+                Some(Transport::Tcp),
+            ),
+            (
+                Peer::socket(v6, Transport::Udp),
+                Some(v6.ip()),
+                None,
+                Some(443),
+                Some(Transport::Udp),
+            ),
+            (
+                Peer::new("example.com", None, Transport::Tcp),
+                None,
+                Some("example.com"),
+                None,
+                Some(Transport::Tcp),
+            ),
+            (Peer::unknown(), None, None, None, None),
+        ] {
+            assert_eq!(peer.ip(), ip, "{peer:?}");
+            assert_eq!(peer.name(), name, "{peer:?}");
+            assert_eq!(peer.port(), port, "{peer:?}");
+            assert_eq!(peer.transport(), transport, "{peer:?}");
+            assert_eq!(peer.clone(), peer);
+        }
+        assert_eq!(
+            Peer::new("[::1]", Some(443), Transport::Tcp),
+            Peer::from(v6)
+        );
+        assert_eq!(
+            Peer::new("127.0.0.1", Some(8080), Transport::Tcp),
+            Peer::from(v4)
+        );
+        assert_eq!(Peer::default(), Peer::unknown());
+    }
+}
