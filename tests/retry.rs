@@ -12,9 +12,9 @@ use std::io;
 use std::net::{Ipv4Addr, SocketAddr};
 use std::sync::atomic::{AtomicUsize, Ordering};
 use std::sync::Arc;
-use std::time::{Duration, Instant};
+use std::time::Duration;
 
-use tokio::net::{TcpListener, TcpStream, UdpSocket};
+use tokio::net::{TcpStream, UdpSocket};
 use tower::retry::backoff::ExponentialBackoffMaker;
 use tower::util::rng::HasherRng;
 use tower::{service_fn, BoxError, Service, ServiceBuilder, ServiceExt};
@@ -91,21 +91,6 @@ fn counting_connector(
     service_fn(move |addr: SocketAddr| {
         calls.fetch_add(1, Ordering::SeqCst);
         TcpStream::connect(addr)
-    })
-}
-
-/// Listens on `addr` after `delay`, and accepts one connection.
-fn server_after(addr: SocketAddr, delay: Duration) -> tokio::task::JoinHandle<SocketAddr> {
-    tokio::spawn(async move {
-        tokio::time::sleep(delay).await;
-        let listener = TcpListener::bind(addr)
-            .await
-            .unwrap_or_else(|e| panic!("bind {addr} again after the delay: {e}"));
-        let (_, peer) = tokio::time::timeout(Duration::from_secs(5), listener.accept())
-            .await
-            .expect("a client connects in time")
-            .expect("accept");
-        peer
     })
 }
 
@@ -752,29 +737,39 @@ fn boxed_policy_finds_the_code_inside_a_box_error() {
 // (i) the helpers for one-off calls
 // ---------------------------------------------------------------------------------------
 
+/// The datagram is sent only once the policy waits for readiness, so the first try must
+/// block: the order is fixed by the calls, not by a timer.
 #[test]
 fn run_waits_for_readiness_on_would_block() {
-    let ((n, data, elapsed), counters) = run(async {
+    let ((n, data), counters) = run(async {
         let sock = UdpSocket::bind((Ipv4Addr::LOCALHOST, 0)).await.unwrap();
         let sender = UdpSocket::bind((Ipv4Addr::LOCALHOST, 0)).await.unwrap();
         sock.connect(sender.local_addr().unwrap()).await.unwrap();
         let to = sock.local_addr().unwrap();
+        let (go, went) = tokio::sync::oneshot::channel::<()>();
+        let mut go = Some(go);
         tokio::spawn(async move {
-            tokio::time::sleep(Duration::from_millis(50)).await;
+            went.await.expect("the policy waits for readiness");
             sender.send_to(b"datagram", to).await.expect("send");
         });
         let policy = RetryPolicy::new().op(Op::Recv).max_attempts(1);
         let mut buf = [0u8; 64];
-        let started = Instant::now();
         let n = policy
-            .run(|| sock.readable(), || sock.try_recv(&mut buf))
+            .run(
+                || {
+                    if let Some(go) = go.take() {
+                        go.send(()).expect("the sender waits");
+                    }
+                    sock.readable()
+                },
+                || sock.try_recv(&mut buf),
+            )
             .await
             .expect("the datagram arrives");
-        (n, buf[..n].to_vec(), started.elapsed())
+        (n, buf[..n].to_vec())
     });
     assert_eq!(n, 8);
     assert_eq!(data, b"datagram");
-    assert!(elapsed >= Duration::from_millis(40), "{elapsed:?}");
     // At least the first try would block; readiness keeps it from spinning.
     let outcomes = outcomes(&counters, "WSAEWOULDBLOCK", "recv");
     assert_eq!(outcomes.len(), 1, "{outcomes:?}");
@@ -782,30 +777,35 @@ fn run_waits_for_readiness_on_would_block() {
     assert!((1..=3).contains(&outcomes[0].1), "{outcomes:?}");
 }
 
+/// Refused twice, then the third call binds the listener before it connects.
 #[test]
 fn run_async_retries_connect_until_the_server_listens() {
+    const UP_ON_CALL: usize = 3;
     let addr = closed_port();
     let calls = AtomicUsize::new(0);
     let ((stream, server_saw), counters) = run(async {
-        let server = server_after(addr, Duration::from_millis(100));
-        let policy = RetryPolicy::new()
-            .backoff(small_backoff(20, 200))
-            .max_attempts(30);
+        let mut listener = None;
+        let policy = RetryPolicy::new().backoff(small_backoff(1, 5));
         let stream = policy
             .run_async(|| {
-                calls.fetch_add(1, Ordering::SeqCst);
+                if calls.fetch_add(1, Ordering::SeqCst) + 1 == UP_ON_CALL {
+                    listener = Some(std::net::TcpListener::bind(addr).expect("bind again"));
+                }
                 TcpStream::connect(addr)
             })
             .await
             .expect("connected once the server listens");
-        (stream, server.await.expect("the server task"))
+        let (_, peer) = listener
+            .expect("the server is up")
+            .accept()
+            .expect("accept");
+        (stream, peer)
     });
     assert_eq!(stream.local_addr().unwrap(), server_saw);
-    let refused = calls.load(Ordering::SeqCst) as u64 - 1;
-    assert!(refused >= 1);
+    assert_eq!(calls.load(Ordering::SeqCst), UP_ON_CALL);
     assert_eq!(
         outcomes(&counters, "WSAECONNREFUSED", "connect"),
-        vec![("retry".to_owned(), refused)]
+        vec![("retry".to_owned(), (UP_ON_CALL - 1) as u64)]
     );
 }
 
