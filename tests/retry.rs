@@ -466,6 +466,47 @@ fn default_policy_outlasts_a_restart() {
     );
 }
 
+/// Retry events go through the observer's rate limit like its error events, and what it
+/// drops is counted, while the retry counter stays exact.
+#[test]
+fn retry_events_share_the_observers_rate_limit() {
+    const PER: u32 = 2;
+    let calls = Arc::new(AtomicUsize::new(0));
+    let (result, captured) = support::capture_paused(LIMIT, async {
+        let observer = Observer::new().rate_limit(PER, Duration::from_secs(3600));
+        let service = ServiceBuilder::new()
+            .retry(
+                RetryPolicy::new()
+                    .observer(observer)
+                    .backoff(small_backoff(1, 5))
+                    .budget(large_budget()),
+            )
+            .service(restarting(Some(Duration::from_millis(50)), calls.clone()));
+        service.oneshot(()).await
+    });
+    result.expect("up after 50 ms");
+    let calls = calls.load(Ordering::SeqCst) as u64;
+    let retried = calls - 1;
+    assert!(retried > u64::from(PER), "{calls} calls");
+    let events = captured.events.matching("WSAECONNREFUSED", "connect");
+    assert_eq!(events.len(), PER as usize, "{events:#?}");
+    for event in &events {
+        assert_eq!(event.field("wsa.code"), Some("10061"));
+        assert_eq!(event.field("wsa.outcome"), Some("retry"));
+    }
+    assert_eq!(
+        captured.counters.get(
+            "wsa_suppressed_events_total",
+            &[("code", "WSAECONNREFUSED")]
+        ),
+        retried - u64::from(PER)
+    );
+    assert_eq!(
+        outcomes(&captured.counters, "WSAECONNREFUSED", "connect"),
+        vec![("retry".to_owned(), retried)]
+    );
+}
+
 /// Spans' recorded `wsa.attempts` and `wsa.outcome`, by span name.
 #[derive(Clone, Default)]
 struct SpanFields(Arc<std::sync::Mutex<Vec<(String, String)>>>);
