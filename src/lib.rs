@@ -55,6 +55,28 @@
 //! # Ok(()) }
 //! ```
 //!
+//! One [`Observer`] holds the classifier, the event levels, the rate limit and the counter
+//! names: give the same one (cloning it costs nothing) to the connector layer, the retry
+//! policy, the accept guard and the UDP socket, so that what is logged is what is acted on.
+//!
+//! # Getting the counters out
+//!
+//! The counters go through the `metrics` facade ([`metrics`](mod@metrics)); with
+//! `metrics-exporter-prometheus`, in four lines:
+//!
+//! ```
+//! # #[cfg(feature = "metrics")] {
+//! use metrics_exporter_prometheus::PrometheusBuilder;
+//!
+//! let prometheus = PrometheusBuilder::new().install_recorder().unwrap(); // first of all
+//! // ... sockets fail, observers count ...
+//! let text = prometheus.render(); // the body of your /metrics response
+//! # let _ = text; }
+//! ```
+//!
+//! Install the recorder before the first socket is used: one installed later gets every count
+//! from then on, but not those made before it.
+//!
 //! # Features
 //!
 //! | feature | default | adds | dependencies |

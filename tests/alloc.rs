@@ -1,5 +1,6 @@
-//! Allocation counts: the success path of `TraceStream` never allocates, and neither does the
-//! error path once an observer has seen a given (code, operation) pair.
+//! Allocation counts: the success path of `TraceStream` never allocates, neither does the
+//! error path once a given (code, operation) pair has been seen, and creating or cloning an
+//! observer costs at most one small allocation.
 //!
 //! The first observation of a (code, operation) pair registers that pair's counter handle
 //! with the recorder (building its key allocates, once); every measurement below starts
@@ -31,10 +32,13 @@ thread_local! {
     /// Allocations made by this thread. Const-initialised with no destructor, so reading it
     /// from inside the allocator never allocates and never fails.
     static ALLOCS: Cell<usize> = const { Cell::new(0) };
+    /// Bytes this thread asked for, in the same way.
+    static BYTES: Cell<usize> = const { Cell::new(0) };
 }
 
-fn count_one() {
+fn count_one(size: usize) {
     let _ = ALLOCS.try_with(|n| n.set(n.get() + 1));
+    let _ = BYTES.try_with(|n| n.set(n.get() + size));
 }
 
 // SAFETY: every method forwards to `System` with the caller's arguments unchanged, so
@@ -42,19 +46,19 @@ fn count_one() {
 // not allocate.
 unsafe impl GlobalAlloc for Counting {
     unsafe fn alloc(&self, layout: Layout) -> *mut u8 {
-        count_one();
+        count_one(layout.size());
         // SAFETY: forwarded as is; the caller upholds `GlobalAlloc::alloc`'s contract.
         unsafe { System.alloc(layout) }
     }
 
     unsafe fn alloc_zeroed(&self, layout: Layout) -> *mut u8 {
-        count_one();
+        count_one(layout.size());
         // SAFETY: as above.
         unsafe { System.alloc_zeroed(layout) }
     }
 
     unsafe fn realloc(&self, ptr: *mut u8, layout: Layout, new_size: usize) -> *mut u8 {
-        count_one();
+        count_one(new_size);
         // SAFETY: `ptr` was allocated by `System` through this allocator, with `layout`.
         unsafe { System.realloc(ptr, layout, new_size) }
     }
@@ -70,10 +74,16 @@ static GLOBAL: Counting = Counting;
 
 /// Allocations made by this thread while running `f`.
 fn allocations<R>(f: impl FnOnce() -> R) -> (usize, R) {
-    let before = ALLOCS.with(Cell::get);
+    let ((n, _), out) = allocated(f);
+    (n, out)
+}
+
+/// Allocations and bytes asked for by this thread while running `f`.
+fn allocated<R>(f: impl FnOnce() -> R) -> ((usize, usize), R) {
+    let before = (ALLOCS.with(Cell::get), BYTES.with(Cell::get));
     let out = f();
-    let after = ALLOCS.with(Cell::get);
-    (after - before, out)
+    let after = (ALLOCS.with(Cell::get), BYTES.with(Cell::get));
+    ((after.0 - before.0, after.1 - before.1), out)
 }
 
 const CALLS: usize = 10_000;
@@ -249,4 +259,54 @@ fn tokio_test_mock_error_path_after_warm_up_does_not_allocate() {
         }
     });
     assert_eq!(n, 0, "{CALLS} failed mock reads allocated {n} times");
+}
+
+/// Observers are made per connection in real code: after the process's first, making one
+/// allocates nothing, cloning one allocates nothing, and configuring one copies its settings
+/// once (one allocation of at most 256 bytes), whatever the prefix.
+#[test]
+fn observers_cost_nothing_to_create_or_clone() {
+    use std::time::Duration;
+    use wsa_trace::observe::Level;
+    // The process's first observer and the first use of a prefix build what is shared.
+    drop(Observer::new());
+    drop(Observer::new().metrics_prefix("alloc_test").unwrap());
+
+    let ((n, bytes), made) = allocated(Observer::new);
+    assert_eq!((n, bytes), (0, 0), "Observer::new()");
+    let ((n, bytes), cloned) = allocated(|| made.clone());
+    assert_eq!((n, bytes), (0, 0), "clone()");
+    drop((made, cloned));
+
+    let ((n, bytes), configured) = allocated(|| {
+        Observer::new()
+            .level_transient(Level::INFO)
+            .emit_event(true)
+            .metrics_prefix("alloc_test")
+            .unwrap()
+    });
+    assert!(
+        n <= 1 && bytes <= 256,
+        "configured: {n} allocations, {bytes} bytes"
+    );
+    let ((n, bytes), _) = allocated(|| configured.clone());
+    assert_eq!((n, bytes), (0, 0), "clone of a configured observer");
+
+    // A rate limit holds per-code state of its own: one allocation for the table.
+    let ((n, _), _) = allocated(|| Observer::new().rate_limit(5, Duration::from_secs(1)));
+    assert!(n <= 3, "rate-limited: {n} allocations");
+}
+
+/// A traced TCP stream adds a pointer and a peer to tokio's stream: at most 64 bytes in all.
+#[test]
+fn a_traced_tcp_stream_is_at_most_64_bytes() {
+    use std::mem::size_of;
+    let size = size_of::<TraceStream<tokio::net::TcpStream>>();
+    assert!(
+        size <= 64,
+        "TraceStream<TcpStream> is {size} bytes: TcpStream {}, Observer {}, Peer {}",
+        size_of::<tokio::net::TcpStream>(),
+        size_of::<Observer>(),
+        size_of::<Peer>(),
+    );
 }

@@ -342,9 +342,10 @@ impl Accept for Scripted {
 /// Makes each counter of the crate count once, with its default names, and returns every
 /// counter name it registered with the labels each carries.
 fn exported_counters() -> BTreeMap<String, BTreeSet<String>> {
-    let recorder = DebuggingRecorder::new();
+    // Leaked: counter handles are kept per recorder address (see `wsa_trace::metrics`).
+    let recorder: &'static DebuggingRecorder = Box::leak(Box::new(DebuggingRecorder::new()));
     let snapshotter = recorder.snapshotter();
-    metrics::with_local_recorder(&recorder, || {
+    metrics::with_local_recorder(recorder, || {
         tokio::runtime::Builder::new_current_thread()
             .enable_time()
             .build()

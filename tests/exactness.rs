@@ -98,7 +98,7 @@ fn read_injected_errors(
 
 #[test]
 fn n_tasks_reading_m_resets_count_exactly_n_times_m() {
-    let observer = Observer::new().metrics_prefix("exact_reset");
+    let observer = Observer::new().metrics_prefix("exact_reset").unwrap();
     let name = observer.counter_name().to_owned();
     let counters = counters();
     assert_eq!(counters.total(&name), 0);
@@ -148,7 +148,7 @@ fn kind_only_errors_and_foreign_raw_codes_count_exactly() {
         Some(WsaCode::WSAECONNRESET)
     );
 
-    let observer = Observer::new().metrics_prefix("exact_mixed");
+    let observer = Observer::new().metrics_prefix("exact_mixed").unwrap();
     let name = observer.counter_name().to_owned();
     let counters = counters();
     assert_eq!(counters.total(&name), 0);

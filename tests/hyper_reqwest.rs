@@ -22,6 +22,14 @@ use hyper_util::client::legacy::connect::{HttpConnector, HttpInfo};
 use hyper_util::client::legacy::Client;
 use hyper_util::rt::{TokioExecutor, TokioIo};
 use metrics_util::debugging::{DebugValue, DebuggingRecorder, Snapshotter};
+
+/// One row of a `DebuggingRecorder` snapshot.
+type SnapshotRow = (
+    metrics_util::CompositeKey,
+    Option<metrics::Unit>,
+    Option<metrics::SharedString>,
+    DebugValue,
+);
 use tokio::io::AsyncReadExt;
 use tokio::net::{TcpListener, TcpSocket};
 use tokio::time::timeout;
@@ -44,9 +52,10 @@ where
     F: FnOnce() -> Fut,
     Fut: Future<Output = ()>,
 {
-    let recorder = DebuggingRecorder::new();
+    // Leaked: counter handles are kept per recorder address (see `wsa_trace::metrics`).
+    let recorder: &'static DebuggingRecorder = Box::leak(Box::new(DebuggingRecorder::new()));
     let snapshotter = recorder.snapshotter();
-    metrics::with_local_recorder(&recorder, || {
+    metrics::with_local_recorder(recorder, || {
         let rt = tokio::runtime::Builder::new_current_thread()
             .enable_all()
             .build()
@@ -60,8 +69,13 @@ where
 
 /// Every counter named `name`, as (code, category, op, value).
 fn counters(snapshotter: &Snapshotter, name: &str) -> Vec<(String, String, String, u64)> {
+    counters_in(&snapshotter.snapshot().into_vec(), name)
+}
+
+/// [`counters`] of a snapshot taken once (taking one resets the counters).
+fn counters_in(snapshot: &[SnapshotRow], name: &str) -> Vec<(String, String, String, u64)> {
     let mut found = Vec::new();
-    for (key, _, _, value) in snapshotter.snapshot().into_vec() {
+    for (key, _, _, value) in snapshot {
         let key = key.key();
         if key.name() != name {
             continue;
@@ -75,7 +89,7 @@ fn counters(snapshotter: &Snapshotter, name: &str) -> Vec<(String, String, Strin
         let DebugValue::Counter(value) = value else {
             panic!("{name} is not a counter: {value:?}");
         };
-        found.push((label("code"), label("category"), label("op"), value));
+        found.push((label("code"), label("category"), label("op"), *value));
     }
     found.sort();
     found
@@ -187,7 +201,7 @@ fn hyper_ok_request_is_transparent_and_forwards_connection_info() {
     let name = "hyper_ok_socket_errors_total";
     let snapshotter = run(|| async {
         let addr = hello_server().await;
-        let client = hyper_client(Observer::new().metrics_prefix("hyper_ok"));
+        let client = hyper_client(Observer::new().metrics_prefix("hyper_ok").unwrap());
         let uri: Uri = format!("http://{addr}/").parse().unwrap();
 
         let res = client.get(uri).await.expect("request through the layer");
@@ -216,7 +230,7 @@ fn hyper_refused_connect_is_counted_once_and_returned_untouched() {
     let name = "hyper_refused_socket_errors_total";
     let snapshotter = run(|| async {
         let (_socket, addr) = refusing_port();
-        let client = hyper_client(Observer::new().metrics_prefix("hyper_refused"));
+        let client = hyper_client(Observer::new().metrics_prefix("hyper_refused").unwrap());
         let uri: Uri = format!("http://{addr}/").parse().unwrap();
 
         let err = client.get(uri).await.expect_err("refused");
@@ -239,7 +253,7 @@ fn hyper_reset_is_counted_once_on_read() {
     let name = "hyper_reset_socket_errors_total";
     let snapshotter = run(|| async {
         let addr = reset_server().await;
-        let client = hyper_client(Observer::new().metrics_prefix("hyper_reset"));
+        let client = hyper_client(Observer::new().metrics_prefix("hyper_reset").unwrap());
         let uri: Uri = format!("http://{addr}/reset").parse().unwrap();
 
         let err = client.get(uri).await.expect_err("reset");
@@ -259,7 +273,7 @@ fn reqwest_refused_connect_is_counted_once_and_returned_untouched() {
     let name = "reqwest_refused_socket_errors_total";
     let snapshotter = run(|| async {
         let (_socket, addr) = refusing_port();
-        let client = reqwest_client(Observer::new().metrics_prefix("reqwest_refused"));
+        let client = reqwest_client(Observer::new().metrics_prefix("reqwest_refused").unwrap());
 
         let err = client
             .get(format!("http://{addr}/"))
@@ -284,7 +298,7 @@ fn reqwest_ok_request_through_the_layer() {
     let name = "reqwest_ok_socket_errors_total";
     let snapshotter = run(|| async {
         let addr = hello_server().await;
-        let client = reqwest_client(Observer::new().metrics_prefix("reqwest_ok"));
+        let client = reqwest_client(Observer::new().metrics_prefix("reqwest_ok").unwrap());
 
         let res = client
             .get(format!("http://{addr}/"))
@@ -303,7 +317,7 @@ fn reqwest_observe_only_does_not_see_stream_errors() {
     let name = "reqwest_reset_socket_errors_total";
     let snapshotter = run(|| async {
         let addr = reset_server().await;
-        let client = reqwest_client(Observer::new().metrics_prefix("reqwest_reset"));
+        let client = reqwest_client(Observer::new().metrics_prefix("reqwest_reset").unwrap());
 
         let err = client
             .get(format!("http://{addr}/reset"))
@@ -320,4 +334,62 @@ fn reqwest_observe_only_does_not_see_stream_errors() {
     // observe_only leaves reqwest's connection unwrapped: the connect succeeded, so
     // nothing is counted.
     assert_eq!(counters(&snapshotter, name), vec![]);
+}
+
+/// hyper-util's connector told to bind a source address this host does not have (192.0.2.1,
+/// TEST-NET-1): the bind fails with `EADDRNOTAVAIL` before any packet is sent. The error names
+/// the bind, so the layer logs a bind error (fatal: the address stays foreign) and the policy,
+/// given the same observer, gives up at once instead of retrying it as a connect that ran out
+/// of ports.
+#[test]
+fn hyper_source_address_bind_error_is_classified_as_bind() {
+    use std::sync::atomic::{AtomicUsize, Ordering};
+    use std::sync::Arc;
+    use tower::{ServiceBuilder, ServiceExt};
+    use wsa_trace::retry::RetryPolicy;
+    use wsa_trace::Op;
+
+    let calls = Arc::new(AtomicUsize::new(0));
+    let counted = calls.clone();
+    let snapshotter = run(|| async move {
+        let (_socket, addr) = refusing_port();
+        let observer = Observer::new().metrics_prefix("hyper_bind").unwrap();
+        let mut http = HttpConnector::new();
+        http.set_local_address(Some("192.0.2.1".parse().unwrap()));
+        let connector = ServiceBuilder::new()
+            .retry(RetryPolicy::new().observer(observer.clone()))
+            .layer(TraceConnectLayer::new().observer(observer))
+            .map_request(move |uri: Uri| {
+                counted.fetch_add(1, Ordering::SeqCst);
+                uri
+            })
+            .service(http);
+        let uri: Uri = format!("http://{addr}/").parse().unwrap();
+        let err = connector.oneshot(uri).await.expect_err("cannot bind");
+        // The error as the connector made it: its text names the bind, the OS code is bind's.
+        assert_eq!(err.to_string(), "tcp bind local error");
+        assert_eq!(Op::from_error(&err), Some(Op::Bind));
+        let io = io_error(&err);
+        assert_eq!(io.kind(), io::ErrorKind::AddrNotAvailable, "{io:?}");
+        assert_eq!(io.raw_os_error(), Some(libc::EADDRNOTAVAIL), "{io:?}");
+    });
+    assert_eq!(calls.load(Ordering::SeqCst), 1, "not retried");
+    let fatal_bind = |category: &str| {
+        vec![(
+            "WSAEADDRNOTAVAIL".to_owned(),
+            category.to_owned(),
+            "bind".to_owned(),
+            1,
+        )]
+    };
+    let snapshot = snapshotter.snapshot().into_vec();
+    assert_eq!(
+        counters_in(&snapshot, "hyper_bind_socket_errors_total"),
+        fatal_bind("fatal")
+    );
+    // The retry counter has no category label: one give-up, on the bind.
+    assert_eq!(
+        counters_in(&snapshot, "hyper_bind_retries_total"),
+        fatal_bind("")
+    );
 }

@@ -253,7 +253,8 @@ fn summaries_at_each_new_window_account_for_every_dropped_event() {
 fn threads_sharing_one_observer_lose_no_count() {
     const THREADS: u64 = 4;
     const EACH: u64 = STORM / THREADS;
-    let recorder = DebuggingRecorder::new();
+    // Leaked: counter handles are kept per recorder address (see `wsa_trace::metrics`).
+    let recorder: &'static DebuggingRecorder = Box::leak(Box::new(DebuggingRecorder::new()));
     let counters = Counters::new(recorder.snapshotter());
     let capture = Capture::default();
     let dispatch = tracing::Dispatch::new(tracing_subscriber::registry().with(capture.clone()));
@@ -263,7 +264,7 @@ fn threads_sharing_one_observer_lose_no_count() {
         for _ in 0..THREADS {
             scope.spawn(|| {
                 tracing::dispatcher::with_default(&dispatch, || {
-                    metrics::with_local_recorder(&recorder, || {
+                    metrics::with_local_recorder(recorder, || {
                         let err = io::Error::from(io::ErrorKind::ConnectionReset);
                         for _ in 0..EACH {
                             observer.observe_io(&err, Op::Read, &Peer::unknown());

@@ -391,11 +391,12 @@ fn run_wrapped(script: &[Step]) -> (Vec<Outcome>, Vec<u8>, Vec<String>, BTreeMap
     let subscriber = tracing_subscriber::registry()
         .with(events.clone())
         .with(tracing_subscriber::filter::LevelFilter::TRACE);
-    let recorder = DebuggingRecorder::new();
+    // Leaked: counter handles are kept per recorder address (see `wsa_trace::metrics`).
+    let recorder: &'static DebuggingRecorder = Box::leak(Box::new(DebuggingRecorder::new()));
     let snapshotter = recorder.snapshotter();
 
     let (outcomes, written, counter) = tracing::subscriber::with_default(subscriber, || {
-        metrics::with_local_recorder(&recorder, || {
+        metrics::with_local_recorder(recorder, || {
             // Created inside the recorder's scope: handles register with this recorder.
             let observer = Observer::new();
             let counter = observer.counter_name().to_owned();

@@ -40,6 +40,7 @@
 //! The default class of every code, with its reason, is in the [catalog table](crate::catalog).
 
 mod op;
+mod op_of;
 mod overrides;
 mod rules;
 

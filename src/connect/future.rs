@@ -45,8 +45,9 @@ where
         Poll::Ready(match result {
             Ok(resp) => Ok(M::response(resp, this.observer, peer)),
             Err(err) => {
-                this.observer
-                    .observe_error(M::error(&err), Op::Connect, &peer);
+                let err_ref = M::error(&err);
+                let op = Op::from_error(err_ref).unwrap_or(Op::Connect);
+                this.observer.observe_error(err_ref, op, &peer);
                 Err(err)
             }
         })

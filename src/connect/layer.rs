@@ -12,10 +12,11 @@ use crate::observe::Observer;
 /// use wsa_trace::TraceConnectLayer;
 ///
 /// // For hyper-util, tonic and your own connectors: wraps each stream.
-/// let layer = TraceConnectLayer::new().observer(Observer::new().metrics_prefix("myapp"));
+/// let layer = TraceConnectLayer::new().observer(Observer::new().metrics_prefix("myapp")?);
 /// // For reqwest's `ClientBuilder::connector_layer`: observes connect failures only.
 /// let reqwest_layer = TraceConnectLayer::observe_only();
 /// # let _ = (layer, reqwest_layer);
+/// # Ok::<(), wsa_trace::metrics::InvalidPrefix>(())
 /// ```
 pub struct TraceConnectLayer<M = Wrap> {
     observer: Observer,

@@ -31,8 +31,9 @@
 //!
 //! # When is an error observed?
 //!
-//! When the inner future resolves to `Err`, once, with [`Op::Connect`](crate::Op) and the
-//! peer the request names ([`Target`](crate::observe::Target)). Errors of the stream, later,
+//! When the inner future resolves to `Err`, once, with the operation the error names
+//! ([`Op::from_error`](crate::Op::from_error): a failed bind of the source address is
+//! [`Op::Bind`](crate::Op)), else [`Op::Connect`](crate::Op), and the peer the request names ([`Target`](crate::observe::Target)). Errors of the stream, later,
 //! are observed by the [`TraceStream`](crate::TraceStream) with their own operation.
 
 mod future;

@@ -9,9 +9,11 @@ use super::Mapping;
 /// hang it.
 const MAX_DEPTH: usize = 32;
 
-/// The `io::Error`s of a chain, outermost first: through `source()`, and into
+/// The errors of a chain, outermost first: through `source()`, and into
 /// `io::Error::get_ref()`, since an `io::Error`'s own `source()` skips its payload.
-fn io_errors<'a>(err: &'a (dyn Error + 'static)) -> impl Iterator<Item = &'a io::Error> {
+pub(crate) fn links<'a>(
+    err: &'a (dyn Error + 'static),
+) -> impl Iterator<Item = &'a (dyn Error + 'static)> {
     let mut next = Some(err);
     std::iter::from_fn(move || {
         let e = next?;
@@ -22,7 +24,11 @@ fn io_errors<'a>(err: &'a (dyn Error + 'static)) -> impl Iterator<Item = &'a io:
         Some(e)
     })
     .take(MAX_DEPTH)
-    .filter_map(|e| e.downcast_ref::<io::Error>())
+}
+
+/// The `io::Error`s of a chain, outermost first.
+fn io_errors<'a>(err: &'a (dyn Error + 'static)) -> impl Iterator<Item = &'a io::Error> {
+    links(err).filter_map(|e| e.downcast_ref::<io::Error>())
 }
 
 /// The `io::Error` in a chain that best explains it: the first with an OS code, else the first

@@ -69,7 +69,7 @@
 //! | "... non-recoverable ..." | `WSANO_RECOVERY` |
 //! | "... no address associated / no usable address ..." | `WSANO_DATA` |
 
-mod chain;
+pub(crate) mod chain;
 pub(crate) mod errno;
 mod kind;
 pub(crate) mod windows;

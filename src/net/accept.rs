@@ -72,8 +72,6 @@ pub struct GuardedListener<L> {
     min_delay: Duration,
     max_delay: Duration,
     delay: Option<Duration>,
-    #[cfg(feature = "metrics")]
-    backoffs: std::sync::Arc<BackoffCounter>,
 }
 
 impl<L: Accept> GuardedListener<L> {
@@ -88,12 +86,11 @@ impl<L: Accept> GuardedListener<L> {
             min_delay: Duration::from_millis(10),
             max_delay: Duration::from_secs(1),
             delay: None,
-            #[cfg(feature = "metrics")]
-            backoffs: BackoffCounter::new(crate::metrics::DEFAULT_PREFIX),
         }
     }
 
-    /// Observes with `observer` (its classifier decides what pauses the loop).
+    /// Observes with `observer`: its classifier decides what pauses the loop, and its prefix
+    /// names the backoff counter.
     pub fn observer(mut self, observer: Observer) -> Self {
         self.observer = observer;
         self
@@ -107,17 +104,10 @@ impl<L: Accept> GuardedListener<L> {
         self
     }
 
-    /// Names the counter `<prefix>_accept_backoffs_total`. Defaults to `wsa`.
-    #[cfg(feature = "metrics")]
-    pub fn metrics_prefix(mut self, prefix: &str) -> Self {
-        self.backoffs = BackoffCounter::new(prefix);
-        self
-    }
-
-    /// The full name of the backoff counter.
+    /// The full name of the backoff counter, `<prefix>_accept_backoffs_total`.
     #[cfg(feature = "metrics")]
     pub fn counter_name(&self) -> &str {
-        self.backoffs.0.name()
+        self.observer.counters().accept_backoffs_name()
     }
 
     /// The next connection. Per-connection errors and resource exhaustion are handled here;
@@ -137,7 +127,7 @@ impl<L: Accept> GuardedListener<L> {
                 Retry::Backoff => {
                     let delay = self.next_delay();
                     #[cfg(feature = "metrics")]
-                    self.backoffs.increment(seen.code());
+                    self.observer.counters().accept_backoff(seen.code());
                     tokio::time::sleep(delay).await;
                 }
                 Retry::Reconnect | Retry::Never => return Err(err),
@@ -167,28 +157,5 @@ impl<L: Accept> GuardedListener<L> {
     /// Unwraps the listener.
     pub fn into_inner(self) -> L {
         self.inner
-    }
-}
-
-/// `<prefix>_accept_backoffs_total{code}`.
-#[cfg(feature = "metrics")]
-#[derive(Debug)]
-struct BackoffCounter(crate::metrics::LazyCounters);
-
-#[cfg(feature = "metrics")]
-impl BackoffCounter {
-    fn new(prefix: &str) -> std::sync::Arc<Self> {
-        std::sync::Arc::new(BackoffCounter(crate::metrics::LazyCounters::new(
-            format!("{prefix}_accept_backoffs_total"),
-            "Pauses of an accept loop on resource exhaustion, by Windows Sockets code.",
-            crate::code::slots(),
-        )))
-    }
-
-    fn increment(&self, code: Option<crate::WsaCode>) {
-        use crate::metrics::{code_label, NO_LABEL};
-        self.0.increment(crate::code::slot(code), || {
-            [code_label(code), NO_LABEL, NO_LABEL]
-        });
     }
 }

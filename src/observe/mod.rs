@@ -37,6 +37,9 @@
 //! | `network.peer.port` | `8080` | the peer's port, where known |
 //! | `network.transport` | `tcp` | `tcp`, `udp` or `unix` |
 //! | `error` | `Connection reset by peer (os error 104)` | the error's own text, with its sources after `: ` |
+//! | `wsa.outcome` | `retry` | retry events only: the decision ([`Outcome`](crate::retry::Outcome)): `retry`, `retry_now`, `fatal`, `attempts_exhausted`, `deadline`, `budget_exhausted`, `not_idempotent` |
+//! | `wsa.attempts` | `3` | retry events only: the calls made so far, this one included |
+//! | `wsa.delay_ms` | `200` | `retrying ... after a delay` only: the wait before the next call |
 //!
 //! Events have the target `wsa_trace` and the message `socket operation failed`. Their level
 //! follows the class: `DEBUG` for the would-block class and benign errors (nothing failed),
@@ -97,8 +100,14 @@ impl Observation {
     }
 }
 
-/// Maps, classifies, emits and counts. Cheap to clone: the classifier and the counters are
-/// shared.
+/// Maps, classifies, emits and counts: the one source of truth for the classifier, the event
+/// levels, the rate limit and the counter names. Give the same observer to the connector
+/// layer, the streams, the retry policy, the accept guard and the UDP socket, so that the class
+/// an event shows is the class the policy acts on.
+///
+/// Creating one with [`Observer::new`] and cloning one allocate nothing (after the first
+/// observer of the process): the settings sit behind one shared pointer, and the counter
+/// handles belong to the process, one table per prefix. Make one at start-up and clone it.
 ///
 /// ```
 /// use wsa_trace::observe::{Level, Observer};
@@ -107,13 +116,19 @@ impl Observation {
 /// let observer = Observer::new()
 ///     .classifier(DefaultClassifier::new().with_code(WsaCode::WSAECONNREFUSED, Classification::FATAL))
 ///     .level_transient(Level::INFO)
-///     .metrics_prefix("myapp")
+///     .metrics_prefix("myapp")?
 ///     .record_on_span(true);
 /// # let _ = observer;
+/// # Ok::<(), wsa_trace::metrics::InvalidPrefix>(())
 /// ```
 #[derive(Clone)]
 pub struct Observer {
-    classifier: Arc<dyn Classify + Send + Sync>,
+    inner: Arc<Inner>,
+}
+
+#[derive(Clone)]
+struct Inner {
+    classifier: Classifier,
     #[cfg(feature = "tracing")]
     levels: Levels,
     #[cfg(feature = "tracing")]
@@ -123,7 +138,23 @@ pub struct Observer {
     #[cfg(feature = "tracing")]
     limit: Option<Arc<limit::RateLimit>>,
     #[cfg(feature = "metrics")]
-    counters: Arc<crate::metrics::ErrorCounters>,
+    counters: &'static crate::metrics::Counters,
+}
+
+/// The built-in classifier, held without a pointer of its own, or the user's.
+#[derive(Clone)]
+enum Classifier {
+    Default(DefaultClassifier),
+    Custom(Arc<dyn Classify + Send + Sync>),
+}
+
+impl Classifier {
+    fn classify(&self, code: Option<WsaCode>, op: Op) -> Classification {
+        match self {
+            Classifier::Default(c) => c.classify(code, op),
+            Classifier::Custom(c) => c.classify(code, op),
+        }
+    }
 }
 
 #[cfg(feature = "tracing")]
@@ -144,40 +175,50 @@ impl fmt::Debug for Observer {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         let mut d = f.debug_struct("Observer");
         #[cfg(feature = "tracing")]
-        d.field("levels", &self.levels)
-            .field("on_event", &self.on_event)
-            .field("on_span", &self.on_span)
+        d.field("levels", &self.inner.levels)
+            .field("on_event", &self.inner.on_event)
+            .field("on_span", &self.inner.on_span)
             .field(
                 "rate_limit",
-                &self.limit.as_ref().map(|l| (l.per(), l.interval())),
+                &self.inner.limit.as_ref().map(|l| (l.per(), l.interval())),
             );
         #[cfg(feature = "metrics")]
-        d.field("counter", &self.counters.name());
+        d.field("counter", &self.inner.counters.name());
         d.finish_non_exhaustive()
     }
 }
 
 impl Observer {
     /// The built-in classifier, an event per error at the default levels, no span recording,
-    /// and counters named `wsa_socket_errors_total`.
+    /// no rate limit, and counters named `wsa_socket_errors_total` and so on.
     pub fn new() -> Self {
-        Observer {
-            classifier: Arc::new(DefaultClassifier::new()),
-            #[cfg(feature = "tracing")]
-            levels: Levels {
-                immediately: Level::DEBUG,
-                transient: Level::WARN,
-                fatal: Level::ERROR,
-            },
-            #[cfg(feature = "tracing")]
-            on_event: true,
-            #[cfg(feature = "tracing")]
-            on_span: false,
-            #[cfg(feature = "tracing")]
-            limit: None,
-            #[cfg(feature = "metrics")]
-            counters: crate::metrics::ErrorCounters::new(crate::metrics::DEFAULT_PREFIX),
-        }
+        static DEFAULT: std::sync::OnceLock<Observer> = std::sync::OnceLock::new();
+        DEFAULT
+            .get_or_init(|| Observer {
+                inner: Arc::new(Inner {
+                    classifier: Classifier::Default(DefaultClassifier::new()),
+                    #[cfg(feature = "tracing")]
+                    levels: Levels {
+                        immediately: Level::DEBUG,
+                        transient: Level::WARN,
+                        fatal: Level::ERROR,
+                    },
+                    #[cfg(feature = "tracing")]
+                    on_event: true,
+                    #[cfg(feature = "tracing")]
+                    on_span: false,
+                    #[cfg(feature = "tracing")]
+                    limit: None,
+                    #[cfg(feature = "metrics")]
+                    counters: crate::metrics::Counters::default_prefix(),
+                }),
+            })
+            .clone()
+    }
+
+    /// The settings, to change: copied first if another observer shares them.
+    fn set(&mut self) -> &mut Inner {
+        Arc::make_mut(&mut self.inner)
     }
 
     /// Classifies with `classifier`. Defaults to [`DefaultClassifier::new()`].
@@ -185,7 +226,7 @@ impl Observer {
     where
         C: Classify + Send + Sync + 'static,
     {
-        self.classifier = Arc::new(classifier);
+        self.set().classifier = Classifier::Custom(Arc::new(classifier));
         self
     }
 
@@ -193,28 +234,28 @@ impl Observer {
     /// and for benign errors ([`Category::Benign`](crate::Category::Benign)). Defaults to `DEBUG`.
     #[cfg(feature = "tracing")]
     pub fn level_immediately(mut self, level: Level) -> Self {
-        self.levels.immediately = level;
+        self.set().levels.immediately = level;
         self
     }
 
     /// The level of events for other transient errors. Defaults to `WARN`.
     #[cfg(feature = "tracing")]
     pub fn level_transient(mut self, level: Level) -> Self {
-        self.levels.transient = level;
+        self.set().levels.transient = level;
         self
     }
 
     /// The level of events for fatal errors. Defaults to `ERROR`.
     #[cfg(feature = "tracing")]
     pub fn level_fatal(mut self, level: Level) -> Self {
-        self.levels.fatal = level;
+        self.set().levels.fatal = level;
         self
     }
 
     /// Whether to emit an event per error. Defaults to `true`.
     #[cfg(feature = "tracing")]
     pub fn emit_event(mut self, yes: bool) -> Self {
-        self.on_event = yes;
+        self.set().on_event = yes;
         self
     }
 
@@ -222,7 +263,7 @@ impl Observer {
     /// them: create it with [`socket_span!`](crate::socket_span). Defaults to `false`.
     #[cfg(feature = "tracing")]
     pub fn record_on_span(mut self, yes: bool) -> Self {
-        self.on_span = yes;
+        self.set().on_span = yes;
         self
     }
 
@@ -230,8 +271,8 @@ impl Observer {
     /// counted, and a summary event (`wsa.suppressed`, at the transient level) reports them
     /// when that code's next event is let through, or on
     /// [`flush_suppressed`](Observer::flush_suppressed). Events no subscriber would record do
-    /// not count against the limit.
-    /// Counters stay exact whatever is dropped. Defaults to no limit.
+    /// not count against the limit. Retry events of a policy given this observer share the
+    /// same limit. Counters stay exact whatever is dropped. Defaults to no limit.
     ///
     /// ```
     /// use std::time::Duration;
@@ -242,7 +283,7 @@ impl Observer {
     /// ```
     #[cfg(feature = "tracing")]
     pub fn rate_limit(mut self, per: u32, interval: std::time::Duration) -> Self {
-        self.limit = Some(Arc::new(limit::RateLimit::new(per, interval)));
+        self.set().limit = Some(Arc::new(limit::RateLimit::new(per, interval)));
         self
     }
 
@@ -250,34 +291,57 @@ impl Observer {
     /// last summary, such as before shutting down. Returns how many events were dropped.
     #[cfg(feature = "tracing")]
     pub fn flush_suppressed(&self) -> u64 {
-        let Some(limit) = &self.limit else { return 0 };
+        let Some(limit) = &self.inner.limit else {
+            return 0;
+        };
         limit
             .drain()
             .map(|(code, n)| {
-                event::suppressed(self.levels.transient, code, n, limit.interval());
+                event::suppressed(self.inner.levels.transient, code, n, limit.interval());
                 n
             })
             .sum()
     }
 
-    /// Names the counters `<prefix>_socket_errors_total` and so on. Defaults to `wsa`.
+    /// Names the counters `<prefix>_socket_errors_total`, `<prefix>_retries_total` and so on.
+    /// Defaults to `wsa`. The prefix must be a valid Prometheus metric name
+    /// (`[a-zA-Z_:][a-zA-Z0-9_:]*`), so that the names published are the names
+    /// [`counter_name`](Observer::counter_name) gives; anything else is refused.
+    ///
+    /// ```
+    /// use wsa_trace::Observer;
+    ///
+    /// let observer = Observer::new().metrics_prefix("myapp")?;
+    /// assert_eq!(observer.counter_name(), "myapp_socket_errors_total");
+    /// assert!(Observer::new().metrics_prefix("my-app").is_err());
+    /// assert!(Observer::new().metrics_prefix("1abc").is_err());
+    /// assert!(Observer::new().metrics_prefix("").is_err());
+    /// # Ok::<(), wsa_trace::metrics::InvalidPrefix>(())
+    /// ```
     #[cfg(feature = "metrics")]
-    pub fn metrics_prefix(mut self, prefix: &str) -> Self {
-        self.counters = crate::metrics::ErrorCounters::new(prefix);
-        self
+    pub fn metrics_prefix(mut self, prefix: &str) -> Result<Self, crate::metrics::InvalidPrefix> {
+        crate::metrics::check_prefix(prefix)?;
+        self.set().counters = crate::metrics::Counters::of(prefix);
+        Ok(self)
     }
 
     /// The full name of the error counter.
     #[cfg(feature = "metrics")]
     pub fn counter_name(&self) -> &str {
-        self.counters.name()
+        self.inner.counters.name()
+    }
+
+    /// The counters of this observer's prefix.
+    #[cfg(all(feature = "metrics", any(feature = "retry", feature = "net")))]
+    pub(crate) fn counters(&self) -> &'static crate::metrics::Counters {
+        self.inner.counters
     }
 
     /// Maps and classifies without emitting or counting.
     pub fn classify(&self, mapping: Mapping, op: Op) -> Observation {
         Observation {
             mapping,
-            class: self.classifier.classify(mapping.code(), op),
+            class: self.inner.classifier.classify(mapping.code(), op),
             op,
         }
     }
@@ -305,50 +369,57 @@ impl Observer {
     #[allow(unused_variables)]
     fn emit(&self, obs: &Observation, peer: &Peer, err: &dyn fmt::Display) {
         #[cfg(feature = "metrics")]
-        self.counters
-            .increment(obs.mapping.code(), obs.op, obs.class.category);
+        self.inner
+            .counters
+            .error(obs.mapping.code(), obs.op, obs.class.category);
         #[cfg(feature = "tracing")]
         {
-            if self.on_event {
-                self.event(obs, peer, err);
+            if self.inner.on_event {
+                let level = self.level(obs);
+                if self.admit(level, obs.mapping.code()) {
+                    event::event(level, obs, peer, err);
+                }
             }
-            if self.on_span {
+            if self.inner.on_span {
                 event::record(&tracing::Span::current(), obs, peer);
             }
         }
     }
 
+    /// Whether an event about `code` at `level` is to be emitted: someone wants it and the
+    /// rate limit lets it through. A summary of what the limit dropped goes out first.
     #[cfg(feature = "tracing")]
-    fn event(&self, obs: &Observation, peer: &Peer, err: &dyn fmt::Display) {
-        let level = self.level(obs);
-        if let Some(limit) = &self.limit {
-            // An event nobody would record is not held against the limit.
-            if !event::enabled(level) {
-                return;
+    pub(crate) fn admit(&self, level: Level, code: Option<WsaCode>) -> bool {
+        let Some(limit) = &self.inner.limit else {
+            return true;
+        };
+        // An event nobody would record is not held against the limit.
+        if !event::enabled(level) {
+            return false;
+        }
+        match limit.admit(code) {
+            limit::Admit::Emit { suppressed: 0 } => true,
+            limit::Admit::Emit { suppressed } => {
+                let transient = self.inner.levels.transient;
+                event::suppressed(transient, code, suppressed, limit.interval());
+                true
             }
-            let code = obs.mapping.code();
-            match limit.admit(code) {
-                limit::Admit::Emit { suppressed: 0 } => {}
-                limit::Admit::Emit { suppressed } => {
-                    event::suppressed(self.levels.transient, code, suppressed, limit.interval())
-                }
-                limit::Admit::Suppress => {
-                    #[cfg(feature = "metrics")]
-                    self.counters.suppressed(code);
-                    return;
-                }
+            limit::Admit::Suppress => {
+                #[cfg(feature = "metrics")]
+                self.inner.counters.suppressed(code);
+                false
             }
         }
-        event::event(level, obs, peer, err);
     }
 
     #[cfg(feature = "tracing")]
     fn level(&self, obs: &Observation) -> Level {
+        let levels = &self.inner.levels;
         match (obs.class.retry, obs.class.category) {
-            (crate::Retry::Immediately, _) => self.levels.immediately,
-            (_, crate::Category::Transient) => self.levels.transient,
-            (_, crate::Category::Fatal) => self.levels.fatal,
-            (_, crate::Category::Benign) => self.levels.immediately,
+            (crate::Retry::Immediately, _) => levels.immediately,
+            (_, crate::Category::Transient) => levels.transient,
+            (_, crate::Category::Fatal) => levels.fatal,
+            (_, crate::Category::Benign) => levels.immediately,
         }
     }
 }
@@ -400,6 +471,8 @@ macro_rules! socket_span {
             network.peer.address = $crate::__private::tracing::field::Empty,
             network.peer.port = $crate::__private::tracing::field::Empty,
             network.transport = $crate::__private::tracing::field::Empty,
+            wsa.attempts = $crate::__private::tracing::field::Empty,
+            wsa.outcome = $crate::__private::tracing::field::Empty,
             $($($fields)*)?
         )
     };

@@ -1,5 +1,5 @@
 use std::fmt;
-use std::net::{IpAddr, SocketAddr};
+use std::net::{IpAddr, Ipv4Addr, SocketAddr};
 use std::sync::Arc;
 
 /// Where an operation was headed, as far as it is known: recorded as `server.*` and
@@ -12,11 +12,39 @@ use std::sync::Arc;
 /// assert_eq!(peer.port(), Some(8080));
 /// assert_eq!(peer.transport(), Some(Transport::Tcp));
 /// ```
-#[derive(Clone, Debug, Default, PartialEq, Eq)]
-pub struct Peer {
+///
+/// A peer is 16 bytes, so that a [`TraceStream`](crate::TraceStream) stays small: an IPv4
+/// peer is held inline, and any other (IPv6, a host name) behind one shared allocation.
+#[derive(Clone, Default, PartialEq, Eq)]
+pub struct Peer(Repr);
+
+#[derive(Clone, Default, PartialEq, Eq)]
+enum Repr {
+    #[default]
+    Unknown,
+    V4 {
+        ip: Ipv4Addr,
+        port: Option<u16>,
+        transport: Option<Transport>,
+    },
+    Other(Arc<Full>),
+}
+
+#[derive(PartialEq, Eq)]
+struct Full {
     host: Option<Host>,
     port: Option<u16>,
     transport: Option<Transport>,
+}
+
+impl fmt::Debug for Peer {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("Peer")
+            .field("host", &self.host())
+            .field("port", &self.port())
+            .field("transport", &self.transport())
+            .finish()
+    }
 }
 
 /// A host: an IP address, or a name not yet resolved.
@@ -54,10 +82,22 @@ impl Transport {
 impl Peer {
     /// Nothing known.
     pub const fn unknown() -> Self {
-        Peer {
-            host: None,
-            port: None,
-            transport: None,
+        Peer(Repr::Unknown)
+    }
+
+    fn full(host: Option<Host>, port: Option<u16>, transport: Option<Transport>) -> Self {
+        match host {
+            Some(Host::Ip(IpAddr::V4(ip))) => Peer(Repr::V4 {
+                ip,
+                port,
+                transport,
+            }),
+            None if port.is_none() && transport.is_none() => Peer::unknown(),
+            host => Peer(Repr::Other(Arc::new(Full {
+                host,
+                port,
+                transport,
+            }))),
         }
     }
 
@@ -68,51 +108,66 @@ impl Peer {
             Ok(ip) => Host::Ip(ip),
             Err(_) => Host::Name(host.into()),
         };
-        Peer {
-            host: Some(host),
-            port,
-            transport: Some(transport),
-        }
+        Peer::full(Some(host), port, Some(transport))
     }
 
     /// A socket address reached over `transport`.
     pub fn socket(addr: SocketAddr, transport: Transport) -> Self {
-        Peer {
-            host: Some(Host::Ip(addr.ip())),
-            port: Some(addr.port()),
-            transport: Some(transport),
-        }
+        Peer::full(
+            Some(Host::Ip(addr.ip())),
+            Some(addr.port()),
+            Some(transport),
+        )
     }
 
     /// The host, if known.
-    pub fn host(&self) -> Option<&Host> {
-        self.host.as_ref()
+    pub fn host(&self) -> Option<Host> {
+        match &self.0 {
+            Repr::Unknown => None,
+            Repr::V4 { ip, .. } => Some(Host::Ip(IpAddr::V4(*ip))),
+            Repr::Other(full) => full.host.clone(),
+        }
     }
 
     /// The IP address, if the host is one.
     pub fn ip(&self) -> Option<IpAddr> {
-        match self.host {
-            Some(Host::Ip(ip)) => Some(ip),
-            _ => None,
+        match &self.0 {
+            Repr::V4 { ip, .. } => Some(IpAddr::V4(*ip)),
+            Repr::Other(full) => match full.host {
+                Some(Host::Ip(ip)) => Some(ip),
+                _ => None,
+            },
+            Repr::Unknown => None,
         }
     }
 
     /// The host name, if the host is a name rather than an address.
     pub fn name(&self) -> Option<&str> {
-        match &self.host {
-            Some(Host::Name(name)) => Some(name),
+        match &self.0 {
+            Repr::Other(full) => match &full.host {
+                Some(Host::Name(name)) => Some(name),
+                _ => None,
+            },
             _ => None,
         }
     }
 
     /// The port, if known.
     pub fn port(&self) -> Option<u16> {
-        self.port
+        match &self.0 {
+            Repr::Unknown => None,
+            Repr::V4 { port, .. } => *port,
+            Repr::Other(full) => full.port,
+        }
     }
 
     /// The transport, if known.
     pub fn transport(&self) -> Option<Transport> {
-        self.transport
+        match &self.0 {
+            Repr::Unknown => None,
+            Repr::V4 { transport, .. } => *transport,
+            Repr::Other(full) => full.transport,
+        }
     }
 }
 
@@ -195,5 +250,56 @@ impl Target for http::Uri {
             Some(host) => Peer::new(host, port, Transport::Tcp),
             None => Peer::unknown(),
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn every_kind_of_peer_reads_back_in_16_bytes() {
+        assert_eq!(std::mem::size_of::<Peer>(), 16);
+        let v4: SocketAddr = "127.0.0.1:8080".parse().unwrap();
+        let v6: SocketAddr = "[::1]:443".parse().unwrap();
+        for (peer, ip, name, port, transport) in [
+            (
+                Peer::from(v4),
+                Some(v4.ip()),
+                None,
+                Some(8080),
+                Some(Transport::Tcp),
+            ),
+            (
+                Peer::socket(v6, Transport::Udp),
+                Some(v6.ip()),
+                None,
+                Some(443),
+                Some(Transport::Udp),
+            ),
+            (
+                Peer::new("example.com", None, Transport::Tcp),
+                None,
+                Some("example.com"),
+                None,
+                Some(Transport::Tcp),
+            ),
+            (Peer::unknown(), None, None, None, None),
+        ] {
+            assert_eq!(peer.ip(), ip, "{peer:?}");
+            assert_eq!(peer.name(), name, "{peer:?}");
+            assert_eq!(peer.port(), port, "{peer:?}");
+            assert_eq!(peer.transport(), transport, "{peer:?}");
+            assert_eq!(peer.clone(), peer);
+        }
+        assert_eq!(
+            Peer::new("[::1]", Some(443), Transport::Tcp),
+            Peer::from(v6)
+        );
+        assert_eq!(
+            Peer::new("127.0.0.1", Some(8080), Transport::Tcp),
+            Peer::from(v4)
+        );
+        assert_eq!(Peer::default(), Peer::unknown());
     }
 }

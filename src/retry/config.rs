@@ -1,19 +1,22 @@
 //! The shared settings of a retry policy, and the decision it makes for one error.
 
 use std::sync::Arc;
-use std::time::{Duration, Instant};
+use std::time::Duration;
+
+use tokio::time::Instant;
 
 use tower::retry::backoff::{ExponentialBackoff, ExponentialBackoffMaker, MakeBackoff};
 use tower::retry::budget::{Budget, TpsBudget};
 use tower::util::rng::HasherRng;
 
 use super::Outcome;
-use crate::classify::{Classification, Classify, DefaultClassifier, Op, Retry};
-use crate::code::WsaCode;
+use crate::classify::{Classification, Op, Retry};
+use crate::map::Mapping;
+use crate::observe::Observer;
 
 /// Settings shared by every clone of a policy.
 pub(super) struct Config {
-    pub(super) classifier: Arc<dyn Classify + Send + Sync>,
+    pub(super) observer: Observer,
     pub(super) op: Op,
     pub(super) idempotent: bool,
     pub(super) max_attempts: u32,
@@ -21,14 +24,12 @@ pub(super) struct Config {
     pub(super) deadline: Duration,
     pub(super) backoff: ExponentialBackoffMaker,
     pub(super) budget: Arc<TpsBudget>,
-    #[cfg(feature = "metrics")]
-    pub(super) counters: Arc<super::counters::RetryCounters>,
 }
 
 impl Clone for Config {
     fn clone(&self) -> Self {
         Config {
-            classifier: self.classifier.clone(),
+            observer: self.observer.clone(),
             op: self.op,
             idempotent: self.idempotent,
             max_attempts: self.max_attempts,
@@ -36,8 +37,6 @@ impl Clone for Config {
             deadline: self.deadline,
             backoff: self.backoff.clone(),
             budget: self.budget.clone(),
-            #[cfg(feature = "metrics")]
-            counters: self.counters.clone(),
         }
     }
 }
@@ -45,16 +44,14 @@ impl Clone for Config {
 impl Default for Config {
     fn default() -> Self {
         Config {
-            classifier: Arc::new(DefaultClassifier::new()),
+            observer: Observer::new(),
             op: Op::Connect,
             idempotent: false,
-            max_attempts: 4,
+            max_attempts: u32::MAX,
             max_immediate: 64,
             deadline: Duration::from_secs(10),
             backoff: default_backoff(),
             budget: Arc::new(default_budget()),
-            #[cfg(feature = "metrics")]
-            counters: super::counters::RetryCounters::new(crate::metrics::DEFAULT_PREFIX),
         }
     }
 }
@@ -78,6 +75,7 @@ pub(super) fn default_budget() -> TpsBudget {
 /// Where one request stands.
 #[derive(Debug)]
 pub(super) struct Attempts {
+    calls: u32,
     failures: u32,
     immediate: u32,
     first_failure: Option<Instant>,
@@ -108,6 +106,7 @@ impl Decision {
 impl Attempts {
     pub(super) const fn new() -> Self {
         Attempts {
+            calls: 0,
             failures: 0,
             immediate: 0,
             first_failure: None,
@@ -116,16 +115,28 @@ impl Attempts {
     }
 
     /// Failures so far that counted as attempts.
+    #[cfg(test)]
     pub(super) fn failures(&self) -> u32 {
         self.failures
+    }
+
+    /// Calls made so far, each ending in a failure: would-block ones included.
+    pub(super) fn calls(&self) -> u32 {
+        self.calls
     }
 
     /// Decides what to do after a failure of class `class`.
     ///
     /// The would-block class is not a failure: it neither counts as an attempt nor starts the
     /// deadline, which runs from the first real failure.
-    pub(super) fn decide(&mut self, config: &mut Config, class: Classification) -> Decision {
-        let reconnect_allowed = config.idempotent || !sends_data(config.op);
+    pub(super) fn decide(
+        &mut self,
+        config: &mut Config,
+        op: Op,
+        class: Classification,
+    ) -> Decision {
+        self.calls = self.calls.saturating_add(1);
+        let reconnect_allowed = config.idempotent || !sends_data(op);
         match class.retry {
             Retry::Never => return Decision::GiveUp(Outcome::Fatal),
             Retry::Reconnect if !reconnect_allowed => {
@@ -170,15 +181,21 @@ fn sends_data(op: Op) -> bool {
 }
 
 impl Config {
-    /// Classifies and decides, then reports.
+    /// Classifies with the observer, decides, then reports. The operation is the one the
+    /// error names where it names one ([`Op::from_error`]), the policy's otherwise.
     pub(super) fn decide_for(
         &mut self,
         attempts: &mut Attempts,
-        code: Option<WsaCode>,
+        err: &(dyn std::error::Error + 'static),
+        mapping: Option<Mapping>,
     ) -> Decision {
-        let class = self.classifier.classify(code, self.op);
-        let decision = attempts.decide(self, class);
-        super::report::report(self, code, &decision, attempts.failures());
+        let op = Op::from_error(err).unwrap_or(self.op);
+        let mapping = mapping
+            .or_else(|| Mapping::from_error(err))
+            .unwrap_or_else(Mapping::unmapped);
+        let seen = self.observer.classify(mapping, op);
+        let decision = attempts.decide(self, op, seen.class);
+        super::report::report(self, &seen, &decision, attempts);
         decision
     }
 }
@@ -201,13 +218,13 @@ mod tests {
         };
         let mut attempts = Attempts::new();
         for _ in 0..3 {
-            let decision = attempts.decide(&mut config, class(Retry::Immediately));
+            let decision = attempts.decide(&mut config, Op::Connect, class(Retry::Immediately));
             assert!(matches!(decision, Decision::Now), "{decision:?}");
         }
         assert_eq!(attempts.failures(), 0);
         assert!(attempts.first_failure.is_none());
         // The first real failure starts the clock, and a zero deadline has passed at once.
-        let decision = attempts.decide(&mut config, class(Retry::Backoff));
+        let decision = attempts.decide(&mut config, Op::Connect, class(Retry::Backoff));
         assert_eq!(decision.outcome(), Outcome::Deadline);
     }
 
@@ -220,10 +237,10 @@ mod tests {
         };
         let mut attempts = Attempts::new();
         assert!(matches!(
-            attempts.decide(&mut config, class(Retry::Immediately)),
+            attempts.decide(&mut config, Op::Connect, class(Retry::Immediately)),
             Decision::Now
         ));
-        let decision = attempts.decide(&mut config, class(Retry::Immediately));
+        let decision = attempts.decide(&mut config, Op::Connect, class(Retry::Immediately));
         assert_eq!(decision.outcome(), Outcome::Retry);
         assert_eq!(attempts.failures(), 1);
     }

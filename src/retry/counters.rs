@@ -1,40 +1,20 @@
-use std::sync::Arc;
-
 use metrics::Label;
 
 use super::Outcome;
 use crate::classify::Op;
-use crate::code::{slot, slots, WsaCode};
-use crate::metrics::{code_label, LazyCounters};
+use crate::code::{slot, WsaCode};
+use crate::metrics::{code_label, Counters};
 
-/// `<prefix>_retries_total`, by code, operation and outcome.
-#[derive(Debug)]
-pub(crate) struct RetryCounters(LazyCounters);
-
-impl RetryCounters {
-    pub(crate) fn new(prefix: &str) -> Arc<Self> {
-        Arc::new(RetryCounters(LazyCounters::new(
-            format!("{prefix}_retries_total"),
-            "Retry decisions on socket errors, by Windows Sockets code, operation and outcome.",
-            slots() * Op::ALL.len() * Outcome::ALL.len(),
-        )))
-    }
-
-    pub(crate) fn name(&self) -> &str {
-        self.0.name()
-    }
-
-    pub(crate) fn increment(&self, code: Option<WsaCode>, op: Op, outcome: Outcome) {
-        let index =
-            (slot(code) * Op::ALL.len() + op as usize) * Outcome::ALL.len() + outcome as usize;
-        self.0.increment(index, || {
-            [
-                code_label(code),
-                Label::from_static_parts("op", op.as_str()),
-                Label::from_static_parts("outcome", outcome.as_str()),
-            ]
-        });
-    }
+/// Counts one decision in `<prefix>_retries_total{code, op, outcome}`.
+pub(crate) fn increment(counters: &Counters, code: Option<WsaCode>, op: Op, outcome: Outcome) {
+    let index = (slot(code) * Op::ALL.len() + op as usize) * Outcome::ALL.len() + outcome as usize;
+    counters.retries.increment(index, || {
+        [
+            code_label(code),
+            Label::from_static_parts("op", op.as_str()),
+            Label::from_static_parts("outcome", outcome.as_str()),
+        ]
+    });
 }
 
 #[cfg(test)]

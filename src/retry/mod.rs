@@ -19,11 +19,27 @@
 //! # drop(stream); Ok(()) }
 //! ```
 //!
+//! # One observer
+//!
+//! The policy classifies with its [`Observer`](crate::Observer) (see
+//! [`RetryPolicy::observer`]): give it the one the [`TraceConnectLayer`](crate::TraceConnectLayer)
+//! has, and the class an event shows is the class acted on. The operation is the one the error
+//! names where it names one ([`Op::from_error`](crate::Op::from_error)), the policy's
+//! [`op`](RetryPolicy::op) otherwise.
+//!
 //! # Events and counters
 //!
-//! Each decision increments `<prefix>_retries_total{code, op, outcome}` and emits an event
-//! (target `wsa_trace`): `TRACE` for an immediate retry, `DEBUG` for a retry after a delay
-//! (`wsa.attempt`, `wsa.delay_ms`), `WARN` for a give-up. `outcome` is one of [`Outcome`].
+//! Each decision increments `<prefix>_retries_total{code, op, outcome}` (the observer's prefix)
+//! and emits an event (target `wsa_trace`, through the observer's rate limit) with the error's
+//! `wsa.code`, `wsa.symbol`, `wsa.category`, `wsa.retry` and `wsa.op`, and `wsa.outcome` and
+//! `wsa.attempts`: `TRACE` for an immediate retry, `DEBUG` for a retry after a delay (and
+//! `wsa.delay_ms`), `WARN` for a give-up. `outcome` is one of [`Outcome`].
+//!
+//! # After giving up
+//!
+//! The caller gets the last error as it came. The policy records `wsa.attempts` (the calls
+//! made) and `wsa.outcome` (why it stopped) on the current span, which declares them when it
+//! is made with [`socket_span!`](crate::socket_span).
 
 mod config;
 #[cfg(feature = "metrics")]

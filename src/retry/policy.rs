@@ -8,9 +8,9 @@ use tower::retry::Policy;
 
 use super::config::{Attempts, Config, Decision};
 use super::RetryFuture;
-use crate::classify::{Classify, Op};
+use crate::classify::Op;
 use crate::connect::{ErrorView, ObserveOnly, Wrap};
-use crate::map::Mapping;
+use crate::observe::Observer;
 
 /// A `tower::retry::Policy` driven by the classification of each error.
 ///
@@ -21,9 +21,10 @@ use crate::map::Mapping;
 /// | `reconnect` | the same, if nothing can have been sent yet (connect, bind, accept, resolve) or the requests are marked [`idempotent`](RetryPolicy::idempotent); otherwise gives up |
 /// | `never` | gives up on the first failure |
 ///
-/// Every retry also stays within a maximum number of attempts, an overall deadline counted
-/// from the first failure, and a shared [`TpsBudget`], so that a dependency that is down does
-/// not draw a retry storm. Each decision is counted (`<prefix>_retries_total`, labels `code`,
+/// Retries stop at an overall deadline counted from the first failure (10 s by default, long
+/// enough to outlast a service restart), within a shared [`TpsBudget`] so that a dependency
+/// that is down does not draw a retry storm, and within a number of attempts if one is set
+/// (none by default). Each decision is counted (`<prefix>_retries_total`, labels `code`,
 /// `op`, `outcome`) and logged.
 ///
 /// ```
@@ -33,7 +34,7 @@ use crate::map::Mapping;
 /// use wsa_trace::TraceConnectLayer;
 ///
 /// let connector = ServiceBuilder::new()
-///     .retry(RetryPolicy::new().max_attempts(5))
+///     .retry(RetryPolicy::new().deadline(std::time::Duration::from_secs(30)))
 ///     .layer(TraceConnectLayer::new())
 ///     .service(service_fn(|addr: SocketAddr| tokio::net::TcpStream::connect(addr)));
 /// # let _ = connector;
@@ -48,8 +49,9 @@ pub struct RetryPolicy<V = Wrap> {
 
 impl RetryPolicy<Wrap> {
     /// A policy for connectors (operation [`Op::Connect`]) whose error implements `Error`.
-    /// Defaults: 4 attempts, a 10 s deadline, backoff from 50 ms to 2 s with 50% jitter, and a
-    /// budget allowing retries of 20% of requests (at least 10 a second).
+    /// Defaults: retries until a 10 s deadline (no attempt limit), backoff from 50 ms
+    /// doubling to at most 2 s with 50% jitter, a budget allowing retries of 20% of requests
+    /// (at least 10 a second), and [`Observer::new()`].
     pub fn new() -> Self {
         RetryPolicy::with_view()
     }
@@ -77,8 +79,9 @@ impl<V> RetryPolicy<V> {
         }
     }
 
-    /// The operation the policy retries; it changes what some codes mean, and whether bytes
-    /// may have been sent. Defaults to [`Op::Connect`].
+    /// The operation the policy retries when the error does not name one
+    /// ([`Op::from_error`]); it changes what some codes mean, and whether bytes may have been
+    /// sent. Defaults to [`Op::Connect`].
     pub fn op(mut self, op: Op) -> Self {
         self.config.op = op;
         self
@@ -91,7 +94,8 @@ impl<V> RetryPolicy<V> {
         self
     }
 
-    /// The most attempts in all, the first included. Defaults to 4.
+    /// The most attempts in all, the first included. Defaults to no limit: the
+    /// [`deadline`](RetryPolicy::deadline) decides.
     pub fn max_attempts(mut self, attempts: u32) -> Self {
         self.config.max_attempts = attempts.max(1);
         self
@@ -123,29 +127,24 @@ impl<V> RetryPolicy<V> {
         self
     }
 
-    /// Classifies with `classifier`. Defaults to [`DefaultClassifier::new()`](crate::DefaultClassifier).
-    pub fn classifier<C: Classify + Send + Sync + 'static>(mut self, classifier: C) -> Self {
-        self.config.classifier = Arc::new(classifier);
+    /// Classifies with `observer`'s classifier, counts under its prefix and logs through its
+    /// rate limit. Give it the observer of the [`TraceConnectLayer`](crate::TraceConnectLayer)
+    /// below, so that the class the layer logs is the class the policy acts on. Defaults to
+    /// [`Observer::new()`].
+    pub fn observer(mut self, observer: Observer) -> Self {
+        self.config.observer = observer;
         self
     }
 
-    /// Names the counter `<prefix>_retries_total`. Defaults to `wsa`.
-    #[cfg(feature = "metrics")]
-    pub fn metrics_prefix(mut self, prefix: &str) -> Self {
-        self.config.counters = super::counters::RetryCounters::new(prefix);
-        self
-    }
-
-    /// The full name of the retry counter.
+    /// The full name of the retry counter, `<prefix>_retries_total`.
     #[cfg(feature = "metrics")]
     pub fn counter_name(&self) -> &str {
-        self.config.counters.name()
+        self.config.observer.counters().retries.name()
     }
 
     /// Decides about one error found anywhere in `err`'s chain.
     fn decide(&mut self, err: &(dyn std::error::Error + 'static)) -> Decision {
-        let code = Mapping::from_error(err).and_then(|m| m.code());
-        self.config.decide_for(&mut self.attempts, code)
+        self.config.decide_for(&mut self.attempts, err, None)
     }
 
     /// The shared decision engine, for the async helper.

@@ -1,33 +1,64 @@
-//! Every retry and every give-up: an event and a count.
+//! Every retry and every give-up: an event through the observer's rate limit, a count under
+//! its prefix, and on a give-up the attempts and the reason on the current span.
 
-use super::config::{Config, Decision};
-use crate::code::WsaCode;
+use super::config::{Attempts, Config, Decision};
+use crate::observe::Observation;
 
 #[allow(unused_variables)]
-pub(super) fn report(config: &Config, code: Option<WsaCode>, decision: &Decision, failures: u32) {
+pub(super) fn report(
+    config: &Config,
+    seen: &Observation,
+    decision: &Decision,
+    attempts: &Attempts,
+) {
     let outcome = decision.outcome();
+    let code = seen.code();
     #[cfg(feature = "metrics")]
-    config.counters.increment(code, config.op, outcome);
+    super::counters::increment(config.observer.counters(), code, seen.op, outcome);
     #[cfg(feature = "tracing")]
     {
-        let symbol = code.map_or(crate::UNKNOWN_LABEL, WsaCode::label);
-        let op = config.op.as_str();
+        use tracing::Level;
+        let level = match decision {
+            Decision::Now => Level::TRACE,
+            Decision::After(_) => Level::DEBUG,
+            Decision::GiveUp(_) => Level::WARN,
+        };
+        if let Decision::GiveUp(_) = decision {
+            let span = tracing::Span::current();
+            span.record("wsa.attempts", attempts.calls());
+            span.record("wsa.outcome", outcome.as_str());
+        }
+        if !config.observer.admit(level, code) {
+            return;
+        }
+        let symbol = seen.mapping.label();
+        let raw = code.map(|c| c.raw());
+        let op = seen.op.as_str();
+        let category = seen.class.category.as_str();
+        let retry = seen.class.retry.as_str();
         match decision {
             Decision::Now => tracing::event!(
                 target: crate::observe::TARGET,
-                tracing::Level::TRACE,
+                Level::TRACE,
+                wsa.code = raw,
                 wsa.symbol = symbol,
+                wsa.category = category,
+                wsa.retry = retry,
                 wsa.op = op,
                 wsa.outcome = outcome.as_str(),
+                wsa.attempts = attempts.calls(),
                 "retrying socket operation at once"
             ),
             Decision::After(sleep) => tracing::event!(
                 target: crate::observe::TARGET,
-                tracing::Level::DEBUG,
+                Level::DEBUG,
+                wsa.code = raw,
                 wsa.symbol = symbol,
+                wsa.category = category,
+                wsa.retry = retry,
                 wsa.op = op,
                 wsa.outcome = outcome.as_str(),
-                wsa.attempt = failures,
+                wsa.attempts = attempts.calls(),
                 wsa.delay_ms = sleep
                     .deadline()
                     .saturating_duration_since(tokio::time::Instant::now())
@@ -36,11 +67,14 @@ pub(super) fn report(config: &Config, code: Option<WsaCode>, decision: &Decision
             ),
             Decision::GiveUp(_) => tracing::event!(
                 target: crate::observe::TARGET,
-                tracing::Level::WARN,
+                Level::WARN,
+                wsa.code = raw,
                 wsa.symbol = symbol,
+                wsa.category = category,
+                wsa.retry = retry,
                 wsa.op = op,
                 wsa.outcome = outcome.as_str(),
-                wsa.attempt = failures,
+                wsa.attempts = attempts.calls(),
                 "giving up on socket operation"
             ),
         }

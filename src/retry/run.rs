@@ -80,8 +80,8 @@ impl<V> RetryPolicy<V> {
     }
 
     fn decide_io(&mut self, err: &io::Error) -> Decision {
-        let code = Mapping::from_io_error(err).code();
+        let mapping = Mapping::from_io_error(err);
         let (config, attempts) = self.parts();
-        config.decide_for(attempts, code)
+        config.decide_for(attempts, err, Some(mapping))
     }
 }

@@ -238,9 +238,9 @@ impl Captured {
 }
 
 /// Runs `f` with a fresh [`DebuggingRecorder`] as this thread's metrics recorder and a
-/// [`CaptureLayer`] as this thread's tracing subscriber. Observers must register their
-/// counters on this thread: create them inside `f`, and run async code with [`block_on`]
-/// (a current-thread runtime) inside `f`.
+/// [`CaptureLayer`] as this thread's tracing subscriber. Observers count into the recorder
+/// in effect where they count: run async code with [`block_on`] (a current-thread runtime)
+/// inside `f`.
 pub fn capture<T>(f: impl FnOnce() -> T) -> (T, Captured) {
     let events = Events::default();
     let (out, counters) = capture_with(CaptureLayer(events.clone()), f);
@@ -258,11 +258,14 @@ where
 }
 
 /// Runs `f` with a fresh [`DebuggingRecorder`] as this thread's metrics recorder, and no
-/// tracing subscriber. The same rules as for [`capture`] apply.
+/// tracing subscriber. Observers count on the thread that runs `f`.
+///
+/// The recorder is leaked: counter handles are kept per recorder address for the whole
+/// process, so each test's recorder must have an address no later one can take.
 pub fn count<T>(f: impl FnOnce() -> T) -> (T, Counters) {
-    let recorder = DebuggingRecorder::new();
+    let recorder: &'static DebuggingRecorder = Box::leak(Box::new(DebuggingRecorder::new()));
     let counters = Counters::new(recorder.snapshotter());
-    let out = metrics::with_local_recorder(&recorder, f);
+    let out = metrics::with_local_recorder(recorder, f);
     (out, counters)
 }
 
@@ -273,6 +276,24 @@ pub fn block_on<F: Future>(fut: F) -> F::Output {
         .build()
         .expect("a current-thread runtime")
         .block_on(fut)
+}
+
+/// Runs `fut` to completion on a current-thread runtime whose clock starts paused: timers
+/// fire in order as soon as nothing else can run, so waits cost no wall-clock time. For
+/// futures that do no I/O (scripted services), whose timing is then exact.
+pub fn block_on_paused<F: Future>(fut: F) -> F::Output {
+    tokio::runtime::Builder::new_current_thread()
+        .enable_all()
+        .start_paused(true)
+        .build()
+        .expect("a paused current-thread runtime")
+        .block_on(fut)
+}
+
+/// Runs `fut` on a paused runtime ([`block_on_paused`]) inside [`capture`], failing if it
+/// takes longer than `limit` of the paused clock.
+pub fn capture_paused<F: Future>(limit: Duration, fut: F) -> (F::Output, Captured) {
+    capture(|| block_on_paused(within(limit, fut)))
 }
 
 /// Runs `fut` on a current-thread runtime inside [`capture`], failing if it takes longer than

@@ -1,0 +1,152 @@
+//! Counters through the `metrics` facade.
+//!
+//! | counter | labels | counts |
+//! |---|---|---|
+//! | `<prefix>_socket_errors_total` | `code`, `category`, `op` | every observed error |
+//! | `<prefix>_retries_total` | `code`, `op`, `outcome` | every retry decision of a [`RetryPolicy`](crate::retry::RetryPolicy) |
+//! | `<prefix>_accept_backoffs_total` | `code` | every pause of a [`GuardedListener`](crate::net::GuardedListener) |
+//! | `<prefix>_suppressed_events_total` | `code` | tracing events dropped by the rate limit (the errors are still counted) |
+//!
+//! The prefix is `wsa` unless configured. `code` is the symbol, or `UNKNOWN` for every code
+//! outside the catalog; every other label comes from a closed set too, so no peer can grow the
+//! label set: each counter has at most (catalog codes + 1) x (values of its other labels)
+//! series.
+//!
+//! Each handle is registered with the recorder the first time its label set is counted and
+//! kept; after that, counting is one atomic add: no key is built, no label hashed, nothing
+//! allocated. The handles belong to the process, one table per prefix, so creating or
+//! cloning an [`Observer`](crate::Observer) costs nothing.
+//!
+//! A handle remembers the recorder it was registered with, and is registered again when a
+//! different recorder is in effect: a recorder installed after the first errors still gets
+//! every later count. Counts made before it was installed are lost, so install it first.
+//!
+//! Recorders are told apart by their address. The global one never moves; a local recorder
+//! (`metrics::with_local_recorder`) created where a dropped one used to be would be taken for
+//! it, so keep local recorders alive for the life of the process (tests can leak them).
+//!
+//! # Getting the counters out
+//!
+//! With `metrics-exporter-prometheus`, in four lines:
+//!
+//! ```
+//! use metrics_exporter_prometheus::PrometheusBuilder;
+//!
+//! let prometheus = PrometheusBuilder::new().install_recorder()?; // first, before any socket
+//! // ... sockets fail, observers count ...
+//! let text = prometheus.render(); // the body of your /metrics response
+//! # let _ = text;
+//! # Ok::<(), Box<dyn std::error::Error>>(())
+//! ```
+
+mod family;
+mod prefix;
+
+pub use prefix::InvalidPrefix;
+
+#[cfg(feature = "retry")]
+pub(crate) use family::code_label;
+pub(crate) use prefix::{check as check_prefix, Counters};
+
+/// The default name prefix.
+pub const DEFAULT_PREFIX: &str = "wsa";
+
+/// What the error counter's name is after the prefix.
+pub const ERRORS_SUFFIX: &str = "_socket_errors_total";
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::classify::{Category, Op};
+    use crate::code::{slot as code_slot, slots as code_slots, WsaCode};
+
+    #[test]
+    fn op_discriminants_index_op_all() {
+        for (i, op) in Op::ALL.into_iter().enumerate() {
+            assert_eq!(op as usize, i, "{op:?}");
+        }
+    }
+
+    #[test]
+    fn every_code_has_its_own_slot() {
+        let mut seen = std::collections::HashSet::new();
+        for code in WsaCode::all() {
+            assert!(seen.insert(code_slot(Some(code))), "{code:?}");
+        }
+        assert!(seen.insert(code_slot(None)));
+        assert_eq!(code_slot(Some(WsaCode::from_raw(12345))), code_slot(None));
+        assert_eq!(seen.len(), code_slots());
+        assert_eq!(Counters::of("t").name(), "t_socket_errors_total");
+    }
+
+    fn rows(snapshotter: &metrics_util::debugging::Snapshotter) -> Vec<(String, String, String)> {
+        let mut rows: Vec<_> = snapshotter
+            .snapshot()
+            .into_vec()
+            .into_iter()
+            .map(|(key, _, _, value)| {
+                let labels: Vec<String> = key
+                    .key()
+                    .labels()
+                    .map(|l| format!("{}={}", l.key(), l.value()))
+                    .collect();
+                (
+                    key.key().name().to_owned(),
+                    labels.join(","),
+                    format!("{value:?}"),
+                )
+            })
+            .collect();
+        rows.sort();
+        rows
+    }
+
+    #[test]
+    fn labels_registered_once_with_the_recorder() {
+        use metrics_util::debugging::DebuggingRecorder;
+        let recorder = DebuggingRecorder::new();
+        let snapshotter = recorder.snapshotter();
+        metrics::with_local_recorder(&recorder, || {
+            let counters = Counters::of("unit");
+            for _ in 0..5 {
+                counters.error(Some(WsaCode::WSAECONNRESET), Op::Read, Category::Transient);
+            }
+            counters.error(Some(WsaCode::from_raw(4242)), Op::Read, Category::Fatal);
+        });
+        assert_eq!(
+            rows(&snapshotter),
+            vec![
+                (
+                    "unit_socket_errors_total".to_owned(),
+                    "code=UNKNOWN,category=fatal,op=read".to_owned(),
+                    "Counter(1)".to_owned()
+                ),
+                (
+                    "unit_socket_errors_total".to_owned(),
+                    "code=WSAECONNRESET,category=transient,op=read".to_owned(),
+                    "Counter(5)".to_owned()
+                ),
+            ]
+        );
+    }
+
+    #[test]
+    fn a_second_recorder_gets_its_own_handles() {
+        use metrics_util::debugging::DebuggingRecorder;
+        let code = Some(WsaCode::WSAETIMEDOUT);
+        let count = |recorder: &DebuggingRecorder, n| {
+            metrics::with_local_recorder(recorder, || {
+                for _ in 0..n {
+                    Counters::of("switch").error(code, Op::Write, Category::Transient);
+                }
+            })
+        };
+        let (first, second) = (DebuggingRecorder::new(), DebuggingRecorder::new());
+        count(&first, 2);
+        count(&second, 3);
+        count(&first, 1);
+        let value = |r: &DebuggingRecorder| rows(&r.snapshotter())[0].2.clone();
+        assert_eq!(value(&first), "Counter(3)");
+        assert_eq!(value(&second), "Counter(3)");
+    }
+}
