@@ -117,8 +117,8 @@ pub mod catalog {
     #![doc = include_str!("../docs/catalog.md")]
 }
 
-/// The README's examples, compiled and run as doctests.
-#[cfg(doctest)]
+/// The README's examples, compiled and run as doctests with the default features they use.
+#[cfg(all(doctest, feature = "retry", feature = "tower"))]
 #[doc = include_str!("../README.md")]
 struct ReadmeDoctests;
 

@@ -6,13 +6,6 @@
 //! canonical form: sorted keys, two-space indent), and review the diff.
 //! `scripts/prometheus-check.sh` runs the same queries against a live Prometheus.
 
-#![cfg(all(
-    feature = "tracing",
-    feature = "metrics",
-    feature = "retry",
-    feature = "net"
-))]
-
 use std::collections::{BTreeMap, BTreeSet};
 use std::fmt::Write as _;
 use std::io;

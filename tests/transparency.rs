@@ -7,7 +7,6 @@
 //! metrics recorder, so the whole observe path (fields, formatting, counting) runs on every
 //! error; each error must also produce exactly one event carrying the error's own text and
 //! one count under its operation.
-#![cfg(all(feature = "tokio", feature = "tracing", feature = "metrics"))]
 
 use std::collections::{BTreeMap, VecDeque};
 use std::fmt;

@@ -101,6 +101,7 @@ impl Observation {
 /// shared.
 ///
 /// ```
+/// # #[cfg(all(feature = "tracing", feature = "metrics"))] {
 /// use wsa_trace::observe::{Level, Observer};
 /// use wsa_trace::{Classification, DefaultClassifier, WsaCode};
 ///
@@ -110,6 +111,7 @@ impl Observation {
 ///     .metrics_prefix("myapp")
 ///     .record_on_span(true);
 /// # let _ = observer;
+/// # }
 /// ```
 #[derive(Clone)]
 pub struct Observer {
