@@ -7,6 +7,8 @@
 #![allow(dead_code)]
 
 pub mod ready;
+#[cfg(unix)]
+pub mod tour;
 
 use std::collections::BTreeMap;
 use std::fmt;
