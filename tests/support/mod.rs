@@ -7,6 +7,7 @@
 #![allow(dead_code)]
 
 pub mod ready;
+pub mod skip;
 #[cfg(unix)]
 pub mod tour;
 
