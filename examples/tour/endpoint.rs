@@ -68,6 +68,9 @@ pub async fn serve(
                 continue;
             }
         };
+        // Registered here, not in the task: a burst of connections is accepted before any
+        // of their tasks runs, and the oldest must be there to be closed.
+        let waiting = idle.add();
         let slot = match slots.clone().try_acquire_owned() {
             Ok(slot) => slot,
             Err(_) => {
@@ -81,15 +84,20 @@ pub async fn serve(
         };
         let (prometheus, tally, idle) = (prometheus.clone(), tally.clone(), idle.clone());
         tokio::spawn(async move {
-            connection(stream, &prometheus, &tally, &idle).await;
+            connection(stream, waiting, &prometheus, &tally, &idle).await;
             drop(slot);
         });
     }
 }
 
 /// Serves one request on `stream`, unless it is idle for [`IDLE`] or closed to make room.
-async fn connection(stream: TcpStream, prometheus: &PrometheusHandle, tally: &Shared, idle: &Idle) {
-    let (id, mut closed) = idle.add();
+async fn connection(
+    stream: TcpStream,
+    (id, mut closed): (u64, oneshot::Receiver<()>),
+    prometheus: &PrometheusHandle,
+    tally: &Shared,
+    idle: &Idle,
+) {
     let service = service_fn(|request| {
         idle.remove(id);
         let response = respond(&request, prometheus, tally);

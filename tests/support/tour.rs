@@ -173,14 +173,15 @@ impl Answer {
     }
 }
 
-/// One HTTP/1.1 request with `Connection: close`, read to the end; every wait is bounded.
+/// One HTTP/1.0 request, read to the end (so the answer is never chunked); every wait is
+/// bounded.
 pub fn request(addr: SocketAddr, method: &str, path_and_query: &str) -> io::Result<Answer> {
     let mut stream = TcpStream::connect_timeout(&addr, super::LIMIT)?;
     stream.set_read_timeout(Some(super::LIMIT))?;
     stream.set_write_timeout(Some(super::LIMIT))?;
     write!(
         stream,
-        "{method} {path_and_query} HTTP/1.1\r\nHost: {addr}\r\nConnection: close\r\n\r\n"
+        "{method} {path_and_query} HTTP/1.0\r\nHost: {addr}\r\n\r\n"
     )?;
     let mut raw = Vec::new();
     stream.read_to_end(&mut raw)?;
