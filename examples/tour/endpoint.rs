@@ -98,6 +98,7 @@ async fn connection(
     tally: &Shared,
     idle: &Idle,
 ) {
+    let _leave = Leave(idle, id);
     let service = service_fn(|request| {
         idle.remove(id);
         let response = respond(&request, prometheus, tally);
@@ -145,9 +146,20 @@ impl Idle {
 
     fn close_oldest(&self) {
         let mut idle = self.0.lock().unwrap_or_else(|p| p.into_inner());
-        if let Some((_, close)) = idle.1.pop_first() {
-            let _ = close.send(());
+        while let Some((_, close)) = idle.1.pop_first() {
+            if close.send(()).is_ok() {
+                break;
+            }
         }
+    }
+}
+
+/// Takes a connection off the idle list however its task ends.
+struct Leave<'a>(&'a Idle, u64);
+
+impl Drop for Leave<'_> {
+    fn drop(&mut self) {
+        self.0.remove(self.1);
     }
 }
 
