@@ -64,6 +64,7 @@
 //! | `tokio` | yes | [`TraceStream`], the `AsyncRead`/`AsyncWrite` wrapper | `tokio` (no features), `pin-project` |
 //! | `tower` | yes | [`TraceConnectLayer`] for connectors (implies `tokio`) | `tower-service`, `tower-layer` |
 //! | `hyper` | no | hyper's `rt::Read`/`rt::Write` and hyper-util's `Connection` on [`TraceStream`], `http::Uri` targets | `hyper`, `hyper-util`, `http` |
+//! | `axum` | no | [`GuardedListener`](net::GuardedListener) as an `axum::serve::Listener` (implies `net`) | `axum` (`tokio`, `http1`) |
 //! | `cli` | no | the `wsa` lookup tool (`cargo install wsa-trace --features cli`) | `clap`, `serde_json` |
 //!
 //! With no features the catalog, mapping, classification and [`Observer`] (which then
