@@ -112,6 +112,8 @@ pub struct ServerTally {
     pub unexpected: AtomicU64,
     /// Connections being served now.
     pub active: AtomicU64,
+    /// Connections the server is done with.
+    pub finished: AtomicU64,
 }
 
 /// The server's listener, tallying every error it returns before the guard sees it.
@@ -160,6 +162,7 @@ pub async fn start_server(tally: Arc<ServerTally>) -> io::Result<SocketAddr> {
                 if serve(stream, &tally).await.is_err() {
                     tally.unexpected.fetch_add(1, Ordering::SeqCst);
                 }
+                tally.finished.fetch_add(1, Ordering::SeqCst);
                 tally.active.fetch_sub(1, Ordering::SeqCst);
             });
         }

@@ -162,7 +162,7 @@ async fn soak(args: &Args, snapshotter: &Snapshotter) -> Result<bool, Box<dyn Er
     }
     let elapsed = started.elapsed().as_secs_f64();
     let (rss_start, rss_end) = sampler.await??;
-    quiesce(&server).await?;
+    quiesce(&server, tally.reached.iter().sum()).await?;
     let fds_after = Resources::now()?.fds;
 
     let mut problems = Vec::new();
@@ -259,13 +259,19 @@ async fn soak(args: &Args, snapshotter: &Snapshotter) -> Result<bool, Box<dyn Er
     Ok(problems.is_empty())
 }
 
-/// Waits until the server has finished with every connection.
-async fn quiesce(server: &ServerTally) -> Result<(), String> {
+/// Waits until the server has finished with every connection: at least the `reached` ones
+/// that named their scenario (a client may be done with a stalled connection before the
+/// server has even accepted it), and none is left open.
+async fn quiesce(server: &ServerTally, reached: u64) -> Result<(), String> {
     let deadline = Instant::now() + common::WAIT;
-    while server.active.load(Ordering::SeqCst) > 0 {
+    while server.finished.load(Ordering::SeqCst) < reached
+        || server.active.load(Ordering::SeqCst) > 0
+    {
         if Instant::now() > deadline {
             return Err(format!(
-                "the server still served {} connections {:?} after the clients ended",
+                "the server had finished {} of {reached} connections, and still served {}, \
+                 {:?} after the clients ended",
+                server.finished.load(Ordering::SeqCst),
                 server.active.load(Ordering::SeqCst),
                 common::WAIT
             ));
