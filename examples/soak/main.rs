@@ -246,7 +246,7 @@ async fn soak(args: &Args, snapshotter: &Snapshotter) -> Result<bool, Box<dyn Er
     println!(
         "soak: {} seed={} secs={}+{} warm-up clients={CLIENTS} connections={connections} \
          errors={errors} errors_per_s={:.0} counted_exactly={} retry_decisions={retries} \
-         accept_backoffs={backoffs} scenarios[{}] fds={fds_before}->{fds_after} \
+         accept_backoffs={backoffs} scenarios[{}] counts[{}] fds={fds_before}->{fds_after} \
          rss_kib={rss_start}->{rss_end} (+{growth}, limit {RSS_GROWTH_LIMIT_KIB})",
         if problems.is_empty() { "ok" } else { "FAILED" },
         args.seed,
@@ -255,6 +255,11 @@ async fn soak(args: &Args, snapshotter: &Snapshotter) -> Result<bool, Box<dyn Er
         errors as f64 / elapsed,
         if problems.is_empty() { "yes" } else { "no" },
         scenarios.join(" "),
+        expected
+            .iter()
+            .map(|((code, op), n)| format!("{code}/{op}={n}"))
+            .collect::<Vec<_>>()
+            .join(" "),
     );
     Ok(problems.is_empty())
 }
