@@ -88,6 +88,7 @@
 //! | `retry` | yes | [`retry::RetryPolicy`], a tower retry policy driven by the classification, and a retry helper for one-off calls (implies `tower`) | `tower` (`retry` only), tokio's `time` |
 //! | `net` | yes | [`net::GuardedListener`], an accept loop that backs off when descriptors run out, and [`net::TraceUdpSocket`] (implies `tokio`) | tokio's `net` and `time` |
 //! | `hyper` | no | hyper's `rt::Read`/`rt::Write` and hyper-util's `Connection` on [`TraceStream`], `http::Uri` targets | `hyper`, `hyper-util`, `http` |
+//! | `axum` | no | [`GuardedListener`](net::GuardedListener) as an `axum::serve::Listener` (implies `net`) | `axum` (`tokio`, `http1`) |
 //! | `cli` | no | the `wsa` lookup tool (`cargo install --path . --features cli` in a checkout) | `clap`, `serde_json` |
 //!
 //! With no features the catalog, mapping, classification and [`Observer`] (which then

@@ -144,6 +144,21 @@ impl<L: Accept> GuardedListener<L> {
         delay
     }
 
+    /// Pauses after an error that [`accept`](Self::accept) returned (and so observed), for
+    /// an accept loop that cannot hand the error on: counts the pause under the error's code
+    /// and sleeps for the next delay of the backoff schedule.
+    #[cfg(feature = "axum")]
+    pub(crate) async fn pause_after_fatal(&mut self, err: &io::Error) {
+        let delay = self.next_delay();
+        #[cfg(feature = "metrics")]
+        self.observer
+            .counters()
+            .accept_backoff(crate::Mapping::from_io_error(err).code());
+        #[cfg(not(feature = "metrics"))]
+        let _ = err;
+        tokio::time::sleep(delay).await;
+    }
+
     /// The wrapped listener.
     pub fn inner(&self) -> &L {
         &self.inner
