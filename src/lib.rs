@@ -14,6 +14,7 @@
 //! | [`classify`](mod@classify) | code + operation -> category and retry advice | [`classify()`], [`DefaultClassifier`] |
 //! | [`observe`] | a tracing event with structured fields, a per-code counter | [`Observer`], [`ObserveExt`] |
 //! | [`TraceStream`], [`connect`] | wrap tokio streams and tower connectors | [`TraceStream`], [`TraceConnectLayer`] |
+//! | [`scan`] | socket errors in text: log lines, messages, field values | [`scan::Scanner`] |
 //!
 //! The caller always gets its original error back: same value, same `kind()`, same
 //! `raw_os_error()`, and the service's error type does not change.
@@ -91,6 +92,7 @@ pub mod net;
 pub mod observe;
 #[cfg(feature = "retry")]
 pub mod retry;
+pub mod scan;
 
 /// How the fields and labels map onto OpenTelemetry's semantic conventions.
 pub mod opentelemetry_mapping {

@@ -6,6 +6,7 @@
 //! Each test binary uses a part of this module only.
 #![allow(dead_code)]
 
+pub mod counting;
 pub mod ready;
 
 use std::collections::BTreeMap;
