@@ -7,6 +7,7 @@
 #![allow(dead_code)]
 
 pub mod counting;
+pub mod forms;
 pub mod ready;
 
 use std::collections::BTreeMap;
