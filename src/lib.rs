@@ -65,6 +65,7 @@
 //! | `tokio` | yes | [`TraceStream`], the `AsyncRead`/`AsyncWrite` wrapper | `tokio` (no features), `pin-project` |
 //! | `tower` | yes | [`TraceConnectLayer`] for connectors (implies `tokio`) | `tower-service`, `tower-layer` |
 //! | `hyper` | no | hyper's `rt::Read`/`rt::Write` and hyper-util's `Connection` on [`TraceStream`], `http::Uri` targets | `hyper`, `hyper-util`, `http` |
+//! | `layer` | no | `layer::WsaLayer` and `layer::Explain`: count and explain the socket errors other libraries log | `tracing-subscriber` (`registry`, `fmt`) |
 //! | `cli` | no | the `wsa` lookup tool (`cargo install wsa-trace --features cli`) | `clap`, `serde_json` |
 //!
 //! With no features the catalog, mapping, classification and [`Observer`] (which then
@@ -84,6 +85,8 @@ pub mod code;
 pub mod connect;
 #[cfg(feature = "tokio")]
 mod io;
+#[cfg(feature = "layer")]
+pub mod layer;
 pub mod map;
 #[cfg(feature = "metrics")]
 pub mod metrics;

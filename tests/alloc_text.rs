@@ -56,3 +56,67 @@ fn scanning_allocates_nothing() {
         ]
     );
 }
+
+/// Events of a library with and without a socket error, as a service logs them.
+#[cfg(feature = "layer")]
+fn library_events(n: usize) {
+    for i in 0..n {
+        tracing::info!(target: "hyper_util::client", peer = "127.0.0.1:8080", attempt = i, ok = true, "request sent");
+        tracing::error!(target: "axum::serve", "accept error: Too many open files (os error 24)");
+        let reset = std::io::Error::from_raw_os_error(libc::ECONNRESET);
+        tracing::debug!(target: "hyper", error = &reset as &dyn std::error::Error, "connection error");
+    }
+}
+
+/// After the first events (which register the callsites and the counter handles), the
+/// layer allocates nothing per event, alone and under the fmt layer writing to a sink.
+#[cfg(feature = "layer")]
+#[test]
+fn the_layer_allocates_nothing_per_event() {
+    use tracing_subscriber::prelude::*;
+    use wsa_trace::layer::{Explain, WsaLayer};
+
+    let recorder = metrics_util::debugging::DebuggingRecorder::new();
+    let snapshotter = recorder.snapshotter();
+    metrics::with_local_recorder(&recorder, || {
+        let alone = tracing_subscriber::registry().with(WsaLayer::new());
+        tracing::subscriber::with_default(alone, || {
+            library_events(2);
+            let (n, ()) = allocations(|| library_events(1_000));
+            assert_eq!(n, 0, "allocations in 3000 events through WsaLayer");
+        });
+        // The fmt layer allocates on its own (formatting an `io::Error` does): adding the
+        // layer and `Explain` must add nothing to that.
+        let plain = tracing_subscriber::registry()
+            .with(tracing_subscriber::fmt::layer().with_writer(std::io::sink));
+        let fmt_alone = tracing::subscriber::with_default(plain, || {
+            library_events(2);
+            allocations(|| library_events(1_000)).0
+        });
+        let fmt = tracing_subscriber::fmt::layer()
+            .with_writer(std::io::sink)
+            .event_format(Explain::new(tracing_subscriber::fmt::format()));
+        let logged = tracing_subscriber::registry()
+            .with(WsaLayer::new())
+            .with(fmt);
+        tracing::subscriber::with_default(logged, || {
+            library_events(2);
+            let (n, ()) = allocations(|| library_events(1_000));
+            assert_eq!(
+                n, fmt_alone,
+                "allocations beyond the fmt layer's own ({fmt_alone})"
+            );
+        });
+    });
+    let counted: u64 = snapshotter
+        .snapshot()
+        .into_vec()
+        .into_iter()
+        .filter(|(key, ..)| key.key().name() == "wsa_logged_socket_errors_total")
+        .map(|(.., value)| match value {
+            metrics_util::debugging::DebugValue::Counter(n) => n,
+            _ => 0,
+        })
+        .sum();
+    assert_eq!(counted, 2 * 2 * 1_002, "two counted events in each round");
+}

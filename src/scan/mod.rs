@@ -4,7 +4,7 @@
 //! so a value can be formatted straight into it) and finds at most one socket error in it. It
 //! allocates nothing and keeps only a small fixed window of the text, so scanning costs about
 //! what formatting does, and the answer is the same however the text is cut. The
-//! `WsaLayer` (feature `layer`) scans event fields with it and `wsa explain` scans
+//! `layer::WsaLayer` (feature `layer`) scans event fields with it and `wsa explain` scans
 //! log files.
 //!
 //! ```

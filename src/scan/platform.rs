@@ -24,6 +24,23 @@ pub enum Platform {
 }
 
 impl Platform {
+    /// The platform this is built for: Windows, macOS and the BSDs, or Linux for every
+    /// other system.
+    pub const HOST: Platform = if cfg!(windows) {
+        Platform::Windows
+    } else if cfg!(any(
+        target_os = "macos",
+        target_os = "ios",
+        target_os = "freebsd",
+        target_os = "dragonfly",
+        target_os = "netbsd",
+        target_os = "openbsd"
+    )) {
+        Platform::MacOs
+    } else {
+        Platform::Linux
+    };
+
     /// Every platform, in the order of `--os` values.
     pub const ALL: [Platform; 3] = [Platform::Linux, Platform::MacOs, Platform::Windows];
 

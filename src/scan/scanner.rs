@@ -319,9 +319,20 @@ impl Scanner {
         found
     }
 
-    /// Forgets the text fed so far.
+    /// Forgets the text fed so far (the window's bytes are left as they are: nothing reads
+    /// past its length).
     pub fn reset(&mut self) {
-        *self = Scanner::new(self.platform);
+        self.len = 0;
+        self.pos = 0;
+        self.at_start = true;
+        self.word = Word::NONE;
+        self.best = None;
+        self.done = false;
+    }
+
+    /// Whether nothing fed from now on can change the answer: a number form was found.
+    pub fn is_settled(&self) -> bool {
+        self.done
     }
 
     /// What was found so far, without ending the text (a word still being read is not
