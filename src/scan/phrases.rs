@@ -60,7 +60,7 @@ const fn longest() -> usize {
 
 /// A 256-bit filter over the last words of the phrases: a word whose bit is clear ends no
 /// phrase, and the table is not searched.
-pub(super) const LAST_WORDS: [u64; 4] = last_words();
+pub(super) static LAST_WORDS: [u64; 4] = last_words();
 
 /// The filter's hash of a word, in any case.
 pub(super) const fn word_hash(word: &[u8]) -> usize {
@@ -68,13 +68,32 @@ pub(super) const fn word_hash(word: &[u8]) -> usize {
     if n == 0 {
         return 0;
     }
-    let first = word[0].to_ascii_lowercase() as usize;
-    let last = word[n - 1].to_ascii_lowercase() as usize;
-    (n * 31 + first * 7 + last) & 255
+    word_hash_parts(n, word[0], word[n - 1])
+}
+
+/// [`word_hash`] of a word of `len` bytes from `first` to `last`.
+#[inline]
+pub(super) const fn word_hash_parts(len: usize, first: u8, last: u8) -> usize {
+    let first = first.to_ascii_lowercase() as usize;
+    let last = last.to_ascii_lowercase() as usize;
+    (len * 31 + first * 7 + last) & 255
 }
 
 const fn last_words() -> [u64; 4] {
     let mut bits = [0u64; 4];
+    let mut i = 0;
+    while i < PHRASES.len() {
+        let h = LAST_WORD_HASHES[i] as usize;
+        bits[h / 64] |= 1 << (h % 64);
+        i += 1;
+    }
+    bits
+}
+
+/// The hash of each phrase's last word, in table order: only the phrases whose last word
+/// hashes as the word just read are compared.
+pub(super) static LAST_WORD_HASHES: [u8; PHRASES.len()] = {
+    let mut hashes = [0u8; PHRASES.len()];
     let mut i = 0;
     while i < PHRASES.len() {
         let p = PHRASES[i].0.as_bytes();
@@ -83,18 +102,29 @@ const fn last_words() -> [u64; 4] {
             start -= 1;
         }
         let (_, last) = p.split_at(start);
-        let h = word_hash(last);
-        bits[h / 64] |= 1 << (h % 64);
+        hashes[i] = word_hash(last) as u8;
         i += 1;
     }
-    bits
-}
+    hashes
+};
 
 /// Whether a byte belongs to a word: ASCII letters, digits and `_`.
 #[inline]
 pub(super) const fn is_word(b: u8) -> bool {
-    b.is_ascii_alphanumeric() || b == b'_'
+    WORD[b as usize]
 }
+
+/// [`is_word`] as a table.
+static WORD: [bool; 256] = {
+    let mut t = [false; 256];
+    let mut b = 0;
+    while b < 256 {
+        let c = b as u8;
+        t[b] = c.is_ascii_alphanumeric() || c == b'_';
+        b += 1;
+    }
+    t
+};
 
 #[cfg(test)]
 mod tests {

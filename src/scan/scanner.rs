@@ -3,7 +3,9 @@
 use std::fmt;
 use std::ops::Range;
 
-use super::phrases::{is_word, word_hash, LAST_WORDS, LONGEST, PHRASES};
+use super::phrases::{
+    is_word, word_hash, word_hash_parts, LAST_WORDS, LAST_WORD_HASHES, LONGEST, PHRASES,
+};
 use super::platform::{code_for_name, Platform};
 use crate::code::WsaCode;
 use crate::map;
@@ -107,6 +109,38 @@ const LEADS: &[(&str, Form)] = &[
     ("code = ", Form::WsaNumber),
 ];
 
+/// The last three bytes of a text, lower case, hashed into 0..256.
+const fn tail_hash(t: &[u8]) -> usize {
+    let n = t.len();
+    let a = t[n - 3].to_ascii_lowercase() as usize;
+    let b = t[n - 2].to_ascii_lowercase() as usize;
+    let c = t[n - 1].to_ascii_lowercase() as usize;
+    (a * 31 * 31 + b * 31 + c) & 255
+}
+
+/// A 256-bit filter over the last three bytes of the leads.
+static LEAD_TAILS: [u64; 4] = {
+    let mut bits = [0u64; 4];
+    let mut i = 0;
+    while i < LEADS.len() {
+        let h = tail_hash(LEADS[i].0.as_bytes());
+        bits[h / 64] |= 1 << (h % 64);
+        i += 1;
+    }
+    bits
+};
+
+/// Whether `head` may end with a lead: most numbers (ports, counts, times) are turned away
+/// here.
+#[inline]
+fn lead_filter(head: &[u8]) -> bool {
+    if head.len() < 3 {
+        return false;
+    }
+    let h = tail_hash(head);
+    LEAD_TAILS[h / 64] & (1 << (h % 64)) != 0
+}
+
 /// The code of an HRESULT made from a WSA code (`HRESULT_FROM_WIN32`).
 fn hresult(h: u32) -> Option<WsaCode> {
     let low = (h & 0xFFFF) as i32;
@@ -158,69 +192,6 @@ impl fmt::Debug for Found {
     }
 }
 
-/// The word being read.
-#[derive(Clone, Copy, Debug)]
-struct Word {
-    len: usize,
-    /// Digits only so far, and their value.
-    digits: bool,
-    value: u64,
-    /// Upper-case letters, digits and `_`, starting with a letter.
-    upper: bool,
-    /// `0x` and hex digits so far, their count and value.
-    hex: bool,
-    hex_digits: u8,
-    hex_value: u32,
-}
-
-impl Word {
-    const NONE: Word = Word {
-        len: 0,
-        digits: false,
-        value: 0,
-        upper: false,
-        hex: false,
-        hex_digits: 0,
-        hex_value: 0,
-    };
-
-    #[inline]
-    fn push(&mut self, b: u8) {
-        let i = self.len;
-        self.len = i.saturating_add(1);
-        if i == 0 {
-            self.digits = b.is_ascii_digit();
-            self.value = u64::from(b.wrapping_sub(b'0'));
-            self.upper = b.is_ascii_uppercase();
-            self.hex = b == b'0';
-            return;
-        }
-        if self.digits {
-            if b.is_ascii_digit() {
-                if i < DIGITS_MAX {
-                    self.value = self.value * 10 + u64::from(b - b'0');
-                }
-            } else {
-                self.digits = false;
-            }
-        }
-        self.upper &= !b.is_ascii_lowercase();
-        if self.hex {
-            if i == 1 {
-                self.hex = b | 0x20 == b'x';
-            } else {
-                match (b as char).to_digit(16) {
-                    Some(d) if self.hex_digits < 8 => {
-                        self.hex_value = self.hex_value << 4 | d;
-                        self.hex_digits += 1;
-                    }
-                    _ => self.hex = false,
-                }
-            }
-        }
-    }
-}
-
 /// Finds at most one socket error in a text fed in pieces of any size.
 ///
 /// Feed it with [`feed`](Scanner::feed) or through [`fmt::Write`] (`write!(scanner, "{err}")`),
@@ -251,8 +222,11 @@ pub struct Scanner {
     pos: usize,
     /// Whether `window[0]` is the text's first byte.
     at_start: bool,
-    word: Word,
+    /// Length of the word the window ends with (bytes of letters, digits and `_`).
+    word: usize,
     best: Option<Found>,
+    /// The specificity of `best`, 0 for none.
+    rank: u8,
     /// Nothing can beat `best` any more.
     done: bool,
 }
@@ -282,8 +256,9 @@ impl Scanner {
             len: 0,
             pos: 0,
             at_start: true,
-            word: Word::NONE,
+            word: 0,
             best: None,
+            rank: 0,
             done: false,
         }
     }
@@ -295,24 +270,77 @@ impl Scanner {
 
     /// Feeds the next piece of the text. Bytes that are not ASCII never match anything, so
     /// text that is not UTF-8 can be fed as it is.
-    pub fn feed(&mut self, bytes: &[u8]) {
-        if self.done {
-            self.pos += bytes.len();
-            return;
-        }
-        for (i, &b) in bytes.iter().enumerate() {
-            self.byte(b);
+    pub fn feed(&mut self, mut bytes: &[u8]) {
+        while !bytes.is_empty() {
             if self.done {
-                self.pos += bytes.len() - i - 1;
+                self.pos += bytes.len();
                 return;
             }
+            if self.len == CAP {
+                self.window.copy_within(CAP - KEEP.., 0);
+                self.len = KEEP;
+                self.at_start = false;
+            }
+            let n = bytes.len().min(CAP - self.len);
+            let (piece, rest) = bytes.split_at(n);
+            bytes = rest;
+            let at = self.len;
+            self.window[at..at + n].copy_from_slice(piece);
+            // Only the ends of words matter: find them 64 bytes at a time, as bits.
+            let mut i = 0;
+            while i < n && !self.done {
+                let block = &piece[i..(i + 64).min(n)];
+                let mut mask = 0u64;
+                for (j, &b) in block.iter().enumerate() {
+                    mask |= u64::from(is_word(b)) << j;
+                }
+                let carry = self.word;
+                // Bit j of `ends`: a word ended just before byte j.
+                let mut ends = ((mask << 1) | u64::from(carry > 0)) & !mask;
+                if block.len() < 64 {
+                    ends &= (1u64 << block.len()) - 1;
+                }
+                while ends != 0 {
+                    let j = ends.trailing_zeros() as usize;
+                    // The word runs back to the last non-word byte below j, or into `carry`.
+                    let gaps = !mask & ((1u64 << j) - 1);
+                    self.word = match gaps {
+                        0 => carry + j,
+                        g => j - (63 - g.leading_zeros() as usize) - 1,
+                    };
+                    ends &= ends - 1;
+                    let end = at + i + j;
+                    // Most words are lower case and end no phrase: turned away here.
+                    if let Some(first) = end.checked_sub(self.word).map(|s| self.window[s]) {
+                        if first.is_ascii_lowercase()
+                            && !may_end_phrase(self.word, first, self.window[end - 1])
+                        {
+                            continue;
+                        }
+                    }
+                    self.end_word(end, Some(block[j]));
+                    if self.done {
+                        break;
+                    }
+                }
+                // The word still being read at the end of the block.
+                let top = (!mask << (64 - block.len())).leading_zeros() as usize;
+                self.word = if top >= block.len() {
+                    carry + block.len()
+                } else {
+                    top
+                };
+                i += block.len();
+            }
+            self.len = at + n;
+            self.pos += n;
         }
     }
 
     /// Ends the text: its socket error, if any, and the scanner is ready for another text.
     pub fn finish(&mut self) -> Option<Found> {
-        if !self.done && self.word.len > 0 {
-            self.end_word(None);
+        if !self.done && self.word > 0 {
+            self.end_word(self.len, None);
         }
         let found = self.best;
         self.reset();
@@ -325,8 +353,9 @@ impl Scanner {
         self.len = 0;
         self.pos = 0;
         self.at_start = true;
-        self.word = Word::NONE;
+        self.word = 0;
         self.best = None;
+        self.rank = 0;
         self.done = false;
     }
 
@@ -341,58 +370,35 @@ impl Scanner {
         self.best.as_ref()
     }
 
-    #[inline]
-    fn byte(&mut self, b: u8) {
-        if is_word(b) {
-            self.word.push(b);
-        } else if self.word.len > 0 {
-            self.end_word(Some(b));
-            self.word = Word::NONE;
-        }
-        if self.len == CAP {
-            self.window.copy_within(CAP - KEEP.., 0);
-            self.len = KEEP;
-            self.at_start = false;
-        }
-        self.window[self.len] = b;
-        self.len += 1;
-        self.pos += 1;
-    }
-
-    /// A word just ended at the end of the window; `next` is the byte after it.
-    fn end_word(&mut self, next: Option<u8>) {
-        let w = self.word;
-        if w.len > WORD_MAX {
+    /// The word in `window[.. end]` just ended; `next` is the byte after it.
+    fn end_word(&mut self, end: usize, next: Option<u8>) {
+        let len = self.word;
+        if len > WORD_MAX || len > end {
             return;
         }
-        let end = self.len;
-        let start = end - w.len;
-        if w.digits {
-            if w.len <= DIGITS_MAX {
-                self.number(start, w.value, next);
-            }
-            return;
-        }
-        if w.hex {
-            if w.hex_digits == 8 {
-                if let Some(code) = hresult(w.hex_value) {
-                    self.offer(code, Form::Hresult, start, end);
+        let start = end - len;
+        let word = &self.window[start..end];
+        let first = word[0];
+        if first.is_ascii_digit() {
+            if word.iter().all(u8::is_ascii_digit) {
+                if len <= DIGITS_MAX {
+                    let value = word.iter().fold(0u64, |v, d| v * 10 + u64::from(d - b'0'));
+                    self.number(start, end, value, next);
+                }
+            } else if len == 10 && first == b'0' && word[1] | 0x20 == b'x' {
+                let hex = std::str::from_utf8(&word[2..]).ok();
+                if let Some(h) = hex.and_then(|h| u32::from_str_radix(h, 16).ok()) {
+                    if let Some(code) = hresult(h) {
+                        self.offer(code, Form::Hresult, start, end);
+                    }
                 }
             }
             return;
         }
-        let rank = self.best.map_or(0, |f| f.form.specificity());
-        if w.upper && w.len >= 4 && rank < Form::Symbol.specificity() {
-            let name = std::str::from_utf8(&self.window[start..end]).unwrap_or_default();
-            let found = if name.starts_with("WSA") {
-                WsaCode::from_name(name).map(|c| (c, Form::Symbol))
-            } else if name.starts_with('E') {
-                code_for_name(name).map(|c| (c, Form::Berkeley))
-            } else {
-                None
-            };
-            if let Some((code, form)) = found {
-                self.offer(code, form, start, end);
+        let rank = self.rank;
+        if first.is_ascii_uppercase() && !word.iter().any(u8::is_ascii_lowercase) {
+            if len >= 4 && rank < Form::Symbol.specificity() {
+                self.name(start, end);
             }
             return;
         }
@@ -401,9 +407,23 @@ impl Scanner {
         }
     }
 
-    /// A number in `start..self.len` just ended.
-    fn number(&mut self, start: usize, value: u64, next: Option<u8>) {
-        let end = self.len;
+    /// A word in capitals in `window[start..end]`: a WSA symbol or a Berkeley name?
+    fn name(&mut self, start: usize, end: usize) {
+        let name = std::str::from_utf8(&self.window[start..end]).unwrap_or_default();
+        let found = if name.starts_with("WSA") {
+            WsaCode::from_name(name).map(|c| (c, Form::Symbol))
+        } else if name.starts_with('E') {
+            code_for_name(name).map(|c| (c, Form::Berkeley))
+        } else {
+            None
+        };
+        if let Some((code, form)) = found {
+            self.offer(code, form, start, end);
+        }
+    }
+
+    /// A number in `window[start..end]` just ended, followed by `next`.
+    fn number(&mut self, start: usize, end: usize, value: u64, next: Option<u8>) {
         let Some(&before) = start.checked_sub(1).map(|i| &self.window[i]) else {
             return;
         };
@@ -422,6 +442,9 @@ impl Scanner {
             }
             b' ' | b'=' | b':' | b'(' => {
                 let head = &self.window[..start];
+                if !lead_filter(head) {
+                    return;
+                }
                 let Some(&(lead, form)) = LEADS.iter().find(|(l, _)| ends_with(head, l)) else {
                     return;
                 };
@@ -439,11 +462,15 @@ impl Scanner {
     /// A word that may end a phrase just ended at `end`.
     fn phrase(&mut self, start: usize, end: usize) {
         let h = word_hash(&self.window[start..end]);
-        if LAST_WORDS[h / 64] & (1 << (h % 64)) == 0 {
+        if !may_end_phrase(end - start, self.window[start], self.window[end - 1]) {
             return;
         }
         let text = &self.window[..end];
-        for &(phrase, name) in PHRASES {
+        for (&(phrase, name), _) in PHRASES
+            .iter()
+            .zip(&LAST_WORD_HASHES)
+            .filter(|(_, &lh)| usize::from(lh) == h)
+        {
             if ends_with(text, phrase) && self.boundary(end - phrase.len()) {
                 if let Some(code) = code_for_name(name) {
                     self.offer(code, Form::Phrase, end - phrase.len(), end);
@@ -467,9 +494,9 @@ impl Scanner {
     /// `connection reset`).
     fn offer(&mut self, code: WsaCode, form: Form, start: usize, end: usize) {
         let base = self.pos - self.len;
-        if let Some(best) = self.best {
-            let (old, new) = (best.form.specificity(), form.specificity());
-            if old > new || (old == new && base + start > best.start) {
+        let new = form.specificity();
+        if let Some(best) = &self.best {
+            if self.rank > new || (self.rank == new && base + start > best.start) {
                 return;
             }
         }
@@ -483,7 +510,8 @@ impl Scanner {
             end: base + end,
             text,
         });
-        self.done = form.specificity() == Form::OsError.specificity();
+        self.rank = new;
+        self.done = new == Form::OsError.specificity();
     }
 }
 
@@ -492,6 +520,18 @@ impl fmt::Write for Scanner {
         self.feed(s.as_bytes());
         Ok(())
     }
+
+    fn write_char(&mut self, c: char) -> fmt::Result {
+        self.feed(c.encode_utf8(&mut [0; 4]).as_bytes());
+        Ok(())
+    }
+}
+
+/// Whether a word of `len` bytes from `first` to `last` may end a phrase.
+#[inline]
+fn may_end_phrase(len: usize, first: u8, last: u8) -> bool {
+    let h = word_hash_parts(len, first, last);
+    LAST_WORDS[h / 64] & (1 << (h % 64)) != 0
 }
 
 /// Whether `hay` ends with the lower-case `needle`, in any case.
