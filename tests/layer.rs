@@ -5,15 +5,14 @@
 mod support;
 
 use std::io;
-use std::sync::{Arc, Mutex};
 
 use tracing::error;
-use tracing_subscriber::fmt::MakeWriter;
 use tracing_subscriber::prelude::*;
 use wsa_trace::layer::{Explain, WsaLayer};
 use wsa_trace::observe::Observer;
 use wsa_trace::{Classification, DefaultClassifier, WsaCode};
 
+use support::logs::LogBuffer;
 use support::{capture_with, Counters};
 
 const LOGGED: &str = "wsa_logged_socket_errors_total";
@@ -136,35 +135,6 @@ fn the_observer_classifies_and_names_the_family() {
     assert_eq!(c.get("svc_logged_socket_errors_total", &labels), 1);
 }
 
-/// A `MakeWriter` into a shared buffer.
-#[derive(Clone, Default)]
-struct Buffer(Arc<Mutex<Vec<u8>>>);
-
-impl io::Write for Buffer {
-    fn write(&mut self, buf: &[u8]) -> io::Result<usize> {
-        self.0.lock().unwrap().extend_from_slice(buf);
-        Ok(buf.len())
-    }
-
-    fn flush(&mut self) -> io::Result<()> {
-        Ok(())
-    }
-}
-
-impl<'a> MakeWriter<'a> for Buffer {
-    type Writer = Buffer;
-
-    fn make_writer(&'a self) -> Self::Writer {
-        self.clone()
-    }
-}
-
-impl Buffer {
-    fn text(&self) -> String {
-        String::from_utf8(self.0.lock().unwrap().clone()).unwrap()
-    }
-}
-
 /// Events of every kind: with and without a socket error, in spans, with fields.
 fn events() {
     let span = tracing::info_span!("request", id = 7);
@@ -189,7 +159,7 @@ where
         + 'static,
 {
     let run = |explained: bool| {
-        let buf = Buffer::default();
+        let buf = LogBuffer::default();
         let layer = tracing_subscriber::fmt::layer()
             .with_writer(buf.clone())
             .with_ansi(false)
@@ -255,7 +225,7 @@ fn explain_over_the_pretty_format_appends_to_the_event_s_last_line() {
 
 #[test]
 fn explain_and_the_layer_together() {
-    let buf = Buffer::default();
+    let buf = LogBuffer::default();
     let fmt = tracing_subscriber::fmt::layer()
         .with_writer(buf.clone())
         .with_ansi(false)

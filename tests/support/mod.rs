@@ -8,6 +8,7 @@
 
 pub mod counting;
 pub mod forms;
+pub mod logs;
 pub mod ready;
 
 use std::collections::BTreeMap;
