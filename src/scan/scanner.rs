@@ -311,9 +311,18 @@ impl Scanner {
                     ends &= ends - 1;
                     let end = at + i + j;
                     // Most words are lower case and end no phrase: turned away here.
-                    if let Some(first) = end.checked_sub(self.word).map(|s| self.window[s]) {
+                    // So are numbers after anything but a lead's last byte (ports, times).
+                    if let Some(start) = end.checked_sub(self.word) {
+                        let first = self.window[start];
                         if first.is_ascii_lowercase()
                             && !may_end_phrase(self.word, first, self.window[end - 1])
+                        {
+                            continue;
+                        }
+                        let before = start.checked_sub(1).map(|b| self.window[b]);
+                        if first.is_ascii_digit()
+                            && !matches!(before, Some(b' ' | b'=' | b':' | b'(' | b'-'))
+                            && first != b'0'
                         {
                             continue;
                         }
