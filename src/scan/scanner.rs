@@ -222,7 +222,9 @@ pub struct Scanner {
     pos: usize,
     /// Whether `window[0]` is the text's first byte.
     at_start: bool,
-    /// Length of the word the window ends with (bytes of letters, digits and `_`).
+    /// Bytes of the window already read for word ends.
+    scanned: usize,
+    /// Length of the word `window[.. scanned]` ends with (letters, digits and `_`).
     word: usize,
     best: Option<Found>,
     /// The specificity of `best`, 0 for none.
@@ -256,6 +258,7 @@ impl Scanner {
             len: 0,
             pos: 0,
             at_start: true,
+            scanned: 0,
             word: 0,
             best: None,
             rank: 0,
@@ -270,6 +273,10 @@ impl Scanner {
 
     /// Feeds the next piece of the text. Bytes that are not ASCII never match anything, so
     /// text that is not UTF-8 can be fed as it is.
+    ///
+    /// The bytes are only copied here; they are read in blocks when the window fills up and
+    /// at [`finish`](Scanner::finish), so feeding many small pieces costs little more than
+    /// feeding one.
     pub fn feed(&mut self, mut bytes: &[u8]) {
         while !bytes.is_empty() {
             if self.done {
@@ -277,77 +284,89 @@ impl Scanner {
                 return;
             }
             if self.len == CAP {
+                self.scan_pending();
+                if self.done {
+                    continue;
+                }
                 self.window.copy_within(CAP - KEEP.., 0);
                 self.len = KEEP;
+                self.scanned = KEEP;
                 self.at_start = false;
             }
             let n = bytes.len().min(CAP - self.len);
             let (piece, rest) = bytes.split_at(n);
-            bytes = rest;
-            let at = self.len;
-            self.window[at..at + n].copy_from_slice(piece);
-            // Only the ends of words matter: find them 64 bytes at a time, as bits.
-            let mut i = 0;
-            while i < n && !self.done {
-                let block = &piece[i..(i + 64).min(n)];
-                let mut mask = 0u64;
-                for (j, &b) in block.iter().enumerate() {
-                    mask |= u64::from(is_word(b)) << j;
-                }
-                let carry = self.word;
-                // Bit j of `ends`: a word ended just before byte j.
-                let mut ends = ((mask << 1) | u64::from(carry > 0)) & !mask;
-                if block.len() < 64 {
-                    ends &= (1u64 << block.len()) - 1;
-                }
-                while ends != 0 {
-                    let j = ends.trailing_zeros() as usize;
-                    // The word runs back to the last non-word byte below j, or into `carry`.
-                    let gaps = !mask & ((1u64 << j) - 1);
-                    self.word = match gaps {
-                        0 => carry + j,
-                        g => j - (63 - g.leading_zeros() as usize) - 1,
-                    };
-                    ends &= ends - 1;
-                    let end = at + i + j;
-                    // Most words are lower case and end no phrase: turned away here.
-                    // So are numbers after anything but a lead's last byte (ports, times).
-                    if let Some(start) = end.checked_sub(self.word) {
-                        let first = self.window[start];
-                        if first.is_ascii_lowercase()
-                            && !may_end_phrase(self.word, first, self.window[end - 1])
-                        {
-                            continue;
-                        }
-                        let before = start.checked_sub(1).map(|b| self.window[b]);
-                        if first.is_ascii_digit()
-                            && !matches!(before, Some(b' ' | b'=' | b':' | b'(' | b'-'))
-                            && first != b'0'
-                        {
-                            continue;
-                        }
-                    }
-                    self.end_word(end, Some(block[j]));
-                    if self.done {
-                        break;
-                    }
-                }
-                // The word still being read at the end of the block.
-                let top = (!mask << (64 - block.len())).leading_zeros() as usize;
-                self.word = if top >= block.len() {
-                    carry + block.len()
-                } else {
-                    top
-                };
-                i += block.len();
-            }
-            self.len = at + n;
+            self.window[self.len..self.len + n].copy_from_slice(piece);
+            self.len += n;
             self.pos += n;
+            bytes = rest;
         }
+    }
+
+    /// Reads the bytes fed since the last read: only the ends of words matter, found 64
+    /// bytes at a time, as bits.
+    fn scan_pending(&mut self) {
+        let mut i = self.scanned;
+        while i < self.len && !self.done {
+            let block_end = (i + 64).min(self.len);
+            let width = block_end - i;
+            let mut mask = 0u64;
+            for (j, &b) in self.window[i..block_end].iter().enumerate() {
+                mask |= u64::from(is_word(b)) << j;
+            }
+            let carry = self.word;
+            // Bit j of `ends`: a word ended just before byte j.
+            let mut ends = ((mask << 1) | u64::from(carry > 0)) & !mask;
+            if width < 64 {
+                ends &= (1u64 << width) - 1;
+            }
+            while ends != 0 {
+                let j = ends.trailing_zeros() as usize;
+                ends &= ends - 1;
+                // The word runs back to the last non-word byte below j, or into `carry`.
+                let gaps = !mask & ((1u64 << j) - 1);
+                self.word = match gaps {
+                    0 => carry + j,
+                    g => j - (63 - g.leading_zeros() as usize) - 1,
+                };
+                let end = i + j;
+                if self.turned_away(end) {
+                    continue;
+                }
+                self.end_word(end, Some(self.window[end]));
+                if self.done {
+                    break;
+                }
+            }
+            // The word still being read at the end of the block.
+            let top = (!mask << (64 - width)).leading_zeros() as usize;
+            self.word = if top >= width { carry + width } else { top };
+            i = block_end;
+        }
+        self.scanned = self.len;
+    }
+
+    /// Most words are lower case and end no phrase; most numbers follow something other than
+    /// a lead's last byte (ports, times). Both are turned away before [`end_word`].
+    #[inline]
+    fn turned_away(&self, end: usize) -> bool {
+        let Some(start) = end.checked_sub(self.word) else {
+            return false;
+        };
+        let first = self.window[start];
+        if first.is_ascii_lowercase() {
+            return !may_end_phrase(self.word, first, self.window[end - 1]);
+        }
+        let before = start.checked_sub(1).map(|b| self.window[b]);
+        first.is_ascii_digit()
+            && first != b'0'
+            && !matches!(before, Some(b' ' | b'=' | b':' | b'(' | b'-'))
     }
 
     /// Ends the text: its socket error, if any, and the scanner is ready for another text.
     pub fn finish(&mut self) -> Option<Found> {
+        if !self.done {
+            self.scan_pending();
+        }
         if !self.done && self.word > 0 {
             self.end_word(self.len, None);
         }
@@ -360,23 +379,13 @@ impl Scanner {
     /// past its length).
     pub fn reset(&mut self) {
         self.len = 0;
+        self.scanned = 0;
         self.pos = 0;
         self.at_start = true;
         self.word = 0;
         self.best = None;
         self.rank = 0;
         self.done = false;
-    }
-
-    /// Whether nothing fed from now on can change the answer: a number form was found.
-    pub fn is_settled(&self) -> bool {
-        self.done
-    }
-
-    /// What was found so far, without ending the text (a word still being read is not
-    /// looked at).
-    pub fn best(&self) -> Option<&Found> {
-        self.best.as_ref()
     }
 
     /// The word in `window[.. end]` just ended; `next` is the byte after it.
