@@ -357,8 +357,9 @@ impl Scanner {
             return !may_end_phrase(self.word, first, self.window[end - 1]);
         }
         let before = start.checked_sub(1).map(|b| self.window[b]);
+        // (An HRESULT in hex, `0x` and eight digits, is let through wherever it stands.)
         first.is_ascii_digit()
-            && first != b'0'
+            && !(first == b'0' && self.word == 10)
             && !matches!(before, Some(b' ' | b'=' | b':' | b'(' | b'-'))
     }
 
