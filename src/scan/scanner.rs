@@ -309,10 +309,7 @@ impl Scanner {
         while i < self.len && !self.done {
             let block_end = (i + 64).min(self.len);
             let width = block_end - i;
-            let mut mask = 0u64;
-            for (j, &b) in self.window[i..block_end].iter().enumerate() {
-                mask |= u64::from(is_word(b)) << j;
-            }
+            let mask = word_mask(&self.window[i..block_end]);
             let carry = self.word;
             // Bit j of `ends`: a word ended just before byte j.
             let mut ends = ((mask << 1) | u64::from(carry > 0)) & !mask;
@@ -553,6 +550,39 @@ fn may_end_phrase(len: usize, first: u8, last: u8) -> bool {
     LAST_WORDS[h / 64] & (1 << (h % 64)) != 0
 }
 
+/// Bit j set: `bytes[j]` belongs to a word (at most 64 bytes). Eight bytes at a time.
+#[inline]
+fn word_mask(bytes: &[u8]) -> u64 {
+    let mut mask = 0u64;
+    let mut chunks = bytes.chunks_exact(8);
+    for (k, chunk) in chunks.by_ref().enumerate() {
+        let x = u64::from_le_bytes(chunk.try_into().unwrap_or_default());
+        mask |= u64::from(word_bits8(x)) << (8 * k);
+    }
+    let done = bytes.len() - chunks.remainder().len();
+    for (j, &b) in chunks.remainder().iter().enumerate() {
+        mask |= u64::from(is_word(b)) << (done + j);
+    }
+    mask
+}
+
+/// Bit j set: byte j of `x` (little-endian) is an ASCII letter, digit or `_`.
+#[inline]
+fn word_bits8(x: u64) -> u8 {
+    const L: u64 = 0x0101_0101_0101_0101;
+    const H: u64 = 0x8080_8080_8080_8080;
+    // High bit of each byte set where m < byte < n, for bytes below 128 (others clear).
+    let between = |x: u64, m: u64, n: u64| {
+        (L * (127 + n)).wrapping_sub(x & (L * 127)) & !x & ((x & (L * 127)) + L * (127 - m)) & H
+    };
+    let digits = between(x, u64::from(b'0') - 1, u64::from(b'9') + 1);
+    let letters = between(x | (L * 0x20), u64::from(b'a') - 1, u64::from(b'z') + 1);
+    let z = x ^ (L * u64::from(b'_'));
+    let underscore = !(((z & (L * 0x7F)) + L * 0x7F) | z) & H;
+    let t = (digits | letters | underscore) >> 7;
+    (t.wrapping_mul(0x0102_0408_1020_4080) >> 56) as u8
+}
+
 /// Whether `hay` ends with the lower-case `needle`, in any case.
 #[inline]
 fn ends_with(hay: &[u8], needle: &str) -> bool {
@@ -575,4 +605,32 @@ pub fn scan(text: &str, platform: Platform) -> Option<Found> {
     let mut scanner = Scanner::new(platform);
     scanner.feed(text.as_bytes());
     scanner.finish()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn word_bits_agree_with_the_table() {
+        for a in 0..=255u8 {
+            for b in [0u8, b'_', b'z', b'0', 0x80, 0xff, b' ', a.wrapping_add(1)] {
+                let bytes = [
+                    a,
+                    b,
+                    a ^ 0x20,
+                    b.wrapping_sub(1),
+                    a,
+                    0x7f,
+                    b,
+                    a.wrapping_mul(3),
+                ];
+                let want = bytes
+                    .iter()
+                    .enumerate()
+                    .fold(0u8, |m, (j, &c)| m | (u8::from(is_word(c)) << j));
+                assert_eq!(word_bits8(u64::from_le_bytes(bytes)), want, "{bytes:?}");
+            }
+        }
+    }
 }
