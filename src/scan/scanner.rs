@@ -353,11 +353,15 @@ impl Scanner {
         if first.is_ascii_lowercase() {
             return !may_end_phrase(self.word, first, self.window[end - 1]);
         }
-        let before = start.checked_sub(1).map(|b| self.window[b]);
-        // (An HRESULT in hex, `0x` and eight digits, is let through wherever it stands.)
-        first.is_ascii_digit()
-            && !(first == b'0' && self.word == 10)
-            && !matches!(before, Some(b' ' | b'=' | b':' | b'(' | b'-'))
+        if !first.is_ascii_digit() || (first == b'0' && self.word == 10) {
+            // Names, and HRESULTs in hex (`0x` and eight digits) wherever they stand.
+            return false;
+        }
+        match start.checked_sub(1).map(|b| self.window[b]) {
+            Some(b'(' | b'-') => false,
+            Some(b' ' | b'=' | b':') => !lead_filter(&self.window[..start]),
+            _ => true,
+        }
     }
 
     /// Ends the text: its socket error, if any, and the scanner is ready for another text.
