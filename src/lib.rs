@@ -14,6 +14,7 @@
 //! | [`classify`](mod@classify) | code + operation -> category and retry advice | [`classify()`], [`DefaultClassifier`] |
 //! | [`observe`] | a tracing event with structured fields, a per-code counter | [`Observer`], [`ObserveExt`] |
 //! | [`TraceStream`], [`connect`] | wrap tokio streams and tower connectors | [`TraceStream`], [`TraceConnectLayer`] |
+//! | [`scan`] | socket errors in text: log lines, messages, field values | [`scan::Scanner`] |
 //!
 //! The caller always gets its original error back: same value, same `kind()`, same
 //! `raw_os_error()`, and the service's error type does not change.
@@ -90,6 +91,7 @@
 //! | `hyper` | no | hyper's `rt::Read`/`rt::Write` and hyper-util's `Connection` on [`TraceStream`], `http::Uri` targets | `hyper`, `hyper-util`, `http` |
 //! | `axum` | no | [`GuardedListener`](net::GuardedListener) as an `axum::serve::Listener` (implies `net`) | `axum` (`tokio`, `http1`) |
 //! | `cli` | no | the `wsa` lookup tool (`cargo install --path . --features cli` in a checkout) | `clap`, `serde_json` |
+//! | `layer` | no | `layer::WsaLayer` and `layer::Explain`: count and explain the socket errors other libraries log | `tracing-subscriber` (`registry`, `fmt`) |
 //!
 //! With no features the catalog, mapping, classification and [`Observer`] (which then
 //! only classifies) need `std` and `libc` alone.
@@ -122,6 +124,8 @@ pub mod code;
 pub mod connect;
 #[cfg(feature = "tokio")]
 mod io;
+#[cfg(feature = "layer")]
+pub mod layer;
 pub mod map;
 #[cfg(feature = "metrics")]
 pub mod metrics;
@@ -130,6 +134,7 @@ pub mod net;
 pub mod observe;
 #[cfg(feature = "retry")]
 pub mod retry;
+pub mod scan;
 
 // These two pages' summaries are the first paragraphs of their markdown files.
 pub mod opentelemetry_mapping {

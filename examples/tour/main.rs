@@ -16,6 +16,7 @@
 //! | stalled | accepts and never answers | read, under a 300 ms deadline | `WSAETIMEDOUT` |
 //! | bind | another listener holds the port | bind | `WSAEADDRINUSE` |
 //! | would block | sends nothing | `try_read` | `WSAEWOULDBLOCK` |
+//! | a library's log line (feature `layer`) | nothing listens; hyper-util's client logs the refused connect itself | connect | `WSAECONNREFUSED`, counted by `WsaLayer` |
 //!
 //! The connects, reads and writes go through `TcpStream::connect` wrapped in
 //! `TraceConnectLayer`, whose `TraceStream` observes every I/O error; the deadline, the bind
@@ -37,6 +38,8 @@
 //! ```
 
 mod endpoint;
+#[cfg(feature = "layer")]
+mod library;
 mod scenarios;
 mod serve;
 mod servers;
@@ -140,6 +143,9 @@ async fn tour() -> Result<(PrometheusHandle, String, [(WsaCode, Op); 6]), Failur
         )
         .await?,
     ];
+
+    #[cfg(feature = "layer")]
+    library::refused_in_a_library(&observer, &prometheus).await?;
 
     println!("\n== metrics (Prometheus text)");
     let text = prometheus.render();

@@ -10,6 +10,7 @@
 //! wsa --search reset        # codes whose symbol, message, description or Berkeley name matches
 //! wsa --list                # every code, one line each
 //! wsa --list --json         # any form, as JSON
+//! wsa explain app.log       # every socket error in a log, explained (see `wsa explain --help`)
 //! ```
 //!
 //! A single code is explained as aligned `key: value` lines:
@@ -45,6 +46,9 @@
 #![forbid(unsafe_code)]
 #![deny(missing_docs, missing_debug_implementations, unreachable_pub)]
 
+#[path = "wsa/explain.rs"]
+mod explain;
+
 use std::io::{self, Write};
 use std::process::ExitCode;
 
@@ -66,6 +70,9 @@ fn main() -> ExitCode {
         Ok(matches) => matches,
         Err(err) => return clap_failure(&err),
     };
+    if let Some(explain) = matches.subcommand_matches("explain") {
+        return explain::run(explain);
+    }
     let json = matches.get_flag("json");
     match query(&matches).and_then(|q| run(q, json)) {
         Ok(out) => emit(&out),
@@ -78,6 +85,8 @@ fn command() -> Command {
         .version(env!("CARGO_PKG_VERSION"))
         .about("Explain Windows Sockets (WSA) error codes: meaning, category and retry advice")
         .allow_negative_numbers(true)
+        .args_conflicts_with_subcommands(true)
+        .subcommand(explain::command())
         .arg(
             Arg::new("code")
                 .value_name("CODE")

@@ -118,17 +118,20 @@ pub enum Via {
     Resolver,
     /// From the `io::ErrorKind`, for errors with no OS code.
     Kind,
+    /// From text, such as a log line ([`scan`](crate::scan)): no error value behind it.
+    Text,
     /// Nothing gave a code.
     Unmapped,
 }
 
 impl Via {
-    /// `"os"`, `"resolver"`, `"kind"` or `"unmapped"`.
+    /// `"os"`, `"resolver"`, `"kind"`, `"text"` or `"unmapped"`.
     pub const fn as_str(self) -> &'static str {
         match self {
             Via::Os => "os",
             Via::Resolver => "resolver",
             Via::Kind => "kind",
+            Via::Text => "text",
             Via::Unmapped => "unmapped",
         }
     }
@@ -212,6 +215,11 @@ impl Mapping {
     /// The mapping of an error with no `io::Error` inside: no code, kind `Other`.
     pub fn unmapped() -> Mapping {
         Mapping::new(None, None, Some(io::ErrorKind::Other), Via::Unmapped)
+    }
+
+    /// The mapping of a code read from text, which has no native code or kind behind it.
+    pub fn from_text(code: WsaCode) -> Mapping {
+        Mapping::new(Some(code), None, Some(io::ErrorKind::Other), Via::Text)
     }
 
     /// Maps exactly this `io::Error`, without looking inside it.

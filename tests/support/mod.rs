@@ -6,7 +6,10 @@
 //! Each test binary uses a part of this module only.
 #![allow(dead_code)]
 
+pub mod counting;
 pub mod cpu;
+pub mod forms;
+pub mod logs;
 pub mod ready;
 pub mod skip;
 #[cfg(unix)]
