@@ -29,8 +29,8 @@
 //! assert_eq!(code.raw(), 10061);
 //!
 //! let class = classify(Some(code), Op::Connect);
-//! assert_eq!(class.category, Category::Transient);
-//! assert_eq!(class.retry, Retry::Backoff);
+//! assert_eq!(class.category(), Category::Transient);
+//! assert_eq!(class.retry(), Retry::Backoff);
 //! println!("{code}: {}", code.hint().unwrap());
 //! ```
 //!
@@ -129,8 +129,8 @@ pub mod catalog {
 #[doc = include_str!("../README.md")]
 struct ReadmeDoctests;
 
-pub use classify::{classify, Category, Classification, Classify, DefaultClassifier, Op, Retry};
-pub use code::{Family, ParseCodeError, WsaCode, UNKNOWN_LABEL};
+pub use classify::{classify, Classification, Classify, DefaultClassifier, Op};
+pub use code::{Category, Family, ParseCodeError, Retry, WsaCode, UNKNOWN_LABEL};
 pub use map::{Mapping, Via};
 pub use observe::{ObserveExt, Observer};
 

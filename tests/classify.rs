@@ -6,11 +6,11 @@ use wsa_trace::{
 };
 
 use Category::{Benign, Fatal, Transient};
-use Retry::{Backoff, Immediately, Never, Reconnect};
+use Retry::{Backoff, Ignore, Immediately, Never, Reconnect};
 
 fn class(code: WsaCode, op: Op) -> (Category, Retry) {
     let c = classify(Some(code), op);
-    (c.category, c.retry)
+    (c.category(), c.retry())
 }
 
 fn default_class(code: WsaCode) -> (Category, Retry) {
@@ -80,10 +80,7 @@ fn a_firewall_refusing_one_connection_on_accept_is_skipped() {
 
 #[test]
 fn no_code_at_all_on_accept_is_one_connections() {
-    assert_eq!(
-        classify(None, Op::Accept),
-        Classification::new(Transient, Immediately)
-    );
+    assert_eq!(classify(None, Op::Accept), Classification::new(Immediately));
     // A code outside the catalog is still not understood.
     assert_eq!(
         classify(Some(WsaCode::from_raw(12345)), Op::Accept),
@@ -144,7 +141,8 @@ fn an_oversized_datagram_is_benign_on_receive_and_fatal_on_send() {
 #[test]
 fn not_connected_on_shutdown_is_benign() {
     let c = classify(Some(WsaCode::WSAENOTCONN), Op::Shutdown);
-    assert_eq!((c.category, c.retry), (Benign, Never));
+    assert_eq!((c.category(), c.retry()), (Benign, Ignore));
+    assert_eq!(c, Classification::BENIGN);
     assert!(!c.is_retryable());
     for op in [Op::Read, Op::Write, Op::Other] {
         assert_eq!(class(WsaCode::WSAENOTCONN, op), (Fatal, Never), "on {op}");
@@ -226,8 +224,8 @@ fn nothing_understood_is_fatal() {
             );
         }
     }
-    assert_eq!(Classification::FATAL.category, Fatal);
-    assert_eq!(Classification::FATAL.retry, Never);
+    assert_eq!(Classification::FATAL.category(), Fatal);
+    assert_eq!(Classification::FATAL.retry(), Never);
     assert!(!Classification::FATAL.is_retryable());
 }
 
@@ -236,36 +234,32 @@ fn every_class_is_consistent() {
     for code in WsaCode::all() {
         for op in Op::ALL {
             let c = classify(Some(code), op);
+            assert_eq!(c.category(), c.retry().category(), "{code:?} on {op}");
             assert_eq!(
-                matches!(c.category, Fatal | Benign),
-                c.retry == Never,
+                c.is_retryable(),
+                !matches!(c.retry(), Never | Ignore),
                 "{code:?} on {op}"
             );
-            assert_eq!(c.is_retryable(), c.retry != Never);
         }
     }
 }
 
 #[test]
-fn new_lets_the_advice_win() {
+fn the_category_follows_from_the_advice() {
     let cases = [
-        ((Transient, Immediately), (Transient, Immediately)),
-        ((Transient, Backoff), (Transient, Backoff)),
-        ((Transient, Reconnect), (Transient, Reconnect)),
-        ((Transient, Never), (Fatal, Never)),
-        ((Fatal, Immediately), (Transient, Immediately)),
-        ((Fatal, Backoff), (Transient, Backoff)),
-        ((Fatal, Reconnect), (Transient, Reconnect)),
-        ((Fatal, Never), (Fatal, Never)),
-        ((Benign, Never), (Benign, Never)),
-        ((Benign, Immediately), (Transient, Immediately)),
-        ((Benign, Backoff), (Transient, Backoff)),
+        (Immediately, Transient),
+        (Backoff, Transient),
+        (Reconnect, Transient),
+        (Never, Fatal),
+        (Ignore, Benign),
     ];
-    for ((category, retry), expected) in cases {
-        let c = Classification::new(category, retry);
-        assert_eq!((c.category, c.retry), expected, "new({category}, {retry})");
+    for (retry, category) in cases {
+        let c = Classification::new(retry);
+        assert_eq!((c.category(), c.retry()), (category, retry), "new({retry})");
+        assert_eq!(Classification::from(retry), c);
     }
-    assert_eq!(Classification::new(Fatal, Never), Classification::FATAL);
+    assert_eq!(Classification::new(Never), Classification::FATAL);
+    assert_eq!(Classification::new(Ignore), Classification::BENIGN);
 }
 
 #[test]
@@ -275,8 +269,8 @@ fn names_are_stable() {
         ["transient", "fatal", "benign"]
     );
     assert_eq!(
-        [Immediately, Backoff, Reconnect, Never].map(Retry::as_str),
-        ["immediately", "backoff", "reconnect", "never"]
+        [Immediately, Backoff, Reconnect, Never, Ignore].map(Retry::as_str),
+        ["immediately", "backoff", "reconnect", "never", "ignore"]
     );
     assert_eq!(Transient.to_string(), "transient");
     assert_eq!(Backoff.to_string(), "backoff");
@@ -322,7 +316,7 @@ fn override_per_code_applies_to_every_operation() {
 
 #[test]
 fn override_per_code_and_operation_applies_to_that_operation_only() {
-    let quick = Classification::new(Transient, Immediately);
+    let quick = Classification::new(Immediately);
     let classifier =
         DefaultClassifier::new().with_code_op(WsaCode::WSAETIMEDOUT, Op::Connect, quick);
     let code = Some(WsaCode::WSAETIMEDOUT);
@@ -334,7 +328,7 @@ fn override_per_code_and_operation_applies_to_that_operation_only() {
 
 #[test]
 fn code_and_operation_wins_over_code() {
-    let quick = Classification::new(Transient, Immediately);
+    let quick = Classification::new(Immediately);
     // Registered in both orders: precedence does not depend on the order of the calls.
     let a = DefaultClassifier::new()
         .with_code(WsaCode::WSAECONNRESET, Classification::FATAL)
@@ -352,18 +346,11 @@ fn code_and_operation_wins_over_code() {
 
 #[test]
 fn a_later_override_replaces_an_earlier_one() {
-    let later = Classification::new(Transient, Backoff);
+    let later = Classification::new(Backoff);
     let classifier = DefaultClassifier::new()
-        .with_code(
-            WsaCode::WSAEACCES,
-            Classification::new(Transient, Immediately),
-        )
+        .with_code(WsaCode::WSAEACCES, Classification::new(Immediately))
         .with_code(WsaCode::WSAEACCES, later)
-        .with_code_op(
-            WsaCode::WSAEINVAL,
-            Op::Bind,
-            Classification::new(Transient, Reconnect),
-        )
+        .with_code_op(WsaCode::WSAEINVAL, Op::Bind, Classification::new(Reconnect))
         .with_code_op(WsaCode::WSAEINVAL, Op::Bind, later);
     assert_eq!(
         classifier.classify(Some(WsaCode::WSAEACCES), Op::Connect),
@@ -395,7 +382,7 @@ fn a_later_override_replaces_an_earlier_one() {
 #[test]
 fn overrides_reach_unknown_codes() {
     let odd = WsaCode::from_raw(12345);
-    let retry = Classification::new(Transient, Backoff);
+    let retry = Classification::new(Backoff);
     let classifier = DefaultClassifier::new().with_code(odd, retry);
     assert_eq!(classifier.classify(Some(odd), Op::Read), retry);
     assert_eq!(
@@ -406,8 +393,11 @@ fn overrides_reach_unknown_codes() {
 
 #[test]
 fn closures_classify() {
-    let everything_backs_off = |_: Option<WsaCode>, _: Op| Classification::new(Transient, Backoff);
-    assert_eq!(everything_backs_off.classify(None, Op::Read).retry, Backoff);
+    let everything_backs_off = |_: Option<WsaCode>, _: Op| Classification::new(Backoff);
+    assert_eq!(
+        everything_backs_off.classify(None, Op::Read).retry(),
+        Backoff
+    );
 
     let strict = |code: Option<WsaCode>, op: Op| match code {
         Some(WsaCode::WSAECONNREFUSED) => Classification::FATAL,
@@ -418,13 +408,15 @@ fn closures_classify() {
         Classification::FATAL
     );
     assert_eq!(
-        strict.classify(Some(WsaCode::WSAETIMEDOUT), Op::Read).retry,
+        strict
+            .classify(Some(WsaCode::WSAETIMEDOUT), Op::Read)
+            .retry(),
         Reconnect
     );
 
     fn run(classifier: &dyn Classify) -> Classification {
         classifier.classify(Some(WsaCode::WSAEWOULDBLOCK), Op::Read)
     }
-    assert_eq!(run(&strict).retry, Immediately);
-    assert_eq!(run(&DefaultClassifier::default()).retry, Immediately);
+    assert_eq!(run(&strict).retry(), Immediately);
+    assert_eq!(run(&DefaultClassifier::default()).retry(), Immediately);
 }

@@ -120,7 +120,7 @@ proptest! {
             prop_assert_eq!(code.label(), UNKNOWN_LABEL);
             prop_assert!(code.berkeley().is_none() && code.hint().is_none());
         }
-        prop_assert_eq!(code.category() == Category::Fatal, code.retry() == Retry::Never);
+        prop_assert_eq!(code.category(), code.retry().category());
         let _ = (code.to_string(), format!("{code:?}"), code.to_string().parse::<WsaCode>());
     }
 
@@ -152,15 +152,12 @@ proptest! {
     fn classes_are_consistent(n in numbers(), op in ops()) {
         for code in [None, Some(WsaCode::from_raw(n))] {
             let c = classify(code, op);
-            prop_assert_eq!(
-                matches!(c.category, Category::Fatal | Category::Benign),
-                c.retry == Retry::Never
-            );
+            prop_assert_eq!(c.category(), c.retry().category());
             // Not understood is fatal; only no code at all on accept concerns one connection.
             if code.is_none() && op == Op::Accept {
-                prop_assert_eq!((c.category, c.retry), (Category::Transient, Retry::Immediately));
+                prop_assert_eq!((c.category(), c.retry()), (Category::Transient, Retry::Immediately));
             } else if !code.is_some_and(WsaCode::is_known) {
-                prop_assert_eq!((c.category, c.retry), (Category::Fatal, Retry::Never));
+                prop_assert_eq!((c.category(), c.retry()), (Category::Fatal, Retry::Never));
             }
         }
     }

@@ -30,7 +30,7 @@ fn connect(addr: SocketAddr) -> io::Result<TcpStream> {
 
 fn class(mapping: &Mapping, op: Op) -> (Category, Retry) {
     let c = classify(mapping.code(), op);
-    (c.category, c.retry)
+    (c.category(), c.retry())
 }
 
 /// A connected pair: the client, and the server's side of the same connection.

@@ -18,16 +18,16 @@ use crate::code::WsaCode;
 ///     .with_code_op(
 ///         WsaCode::WSAETIMEDOUT,
 ///         Op::Connect,
-///         Classification::new(Category::Transient, Retry::Immediately),
+///         Classification::new(Retry::Immediately),
 ///     );
 ///
 /// let refused = classifier.classify(Some(WsaCode::WSAECONNREFUSED), Op::Connect);
-/// assert_eq!(refused.retry, Retry::Never);
+/// assert_eq!(refused.retry(), Retry::Never);
 /// let timed_out = classifier.classify(Some(WsaCode::WSAETIMEDOUT), Op::Connect);
-/// assert_eq!(timed_out.retry, Retry::Immediately);
+/// assert_eq!(timed_out.retry(), Retry::Immediately);
 /// // Everything else keeps the built-in class.
 /// let reset = classifier.classify(Some(WsaCode::WSAECONNRESET), Op::Read);
-/// assert_eq!(reset.retry, Retry::Reconnect);
+/// assert_eq!(reset.retry(), Retry::Reconnect);
 /// ```
 #[derive(Clone, Debug, Default)]
 pub struct DefaultClassifier {

@@ -23,14 +23,14 @@
 //! assert_eq!(odd.label(), "UNKNOWN");
 //! ```
 
+mod advice;
 mod family;
 mod parse;
 mod table;
 
 use std::fmt;
 
-use crate::classify::{Category, Retry};
-
+pub use advice::{Category, Retry};
 pub use family::Family;
 pub use parse::ParseCodeError;
 
@@ -53,7 +53,6 @@ pub(crate) struct Info {
     pub(crate) berkeley: Option<&'static str>,
     pub(crate) message: &'static str,
     pub(crate) description: &'static str,
-    pub(crate) category: Category,
     pub(crate) retry: Retry,
     pub(crate) reason: &'static str,
     pub(crate) hint: Option<&'static str>,
@@ -128,10 +127,11 @@ impl WsaCode {
     ///
     /// The answer for a given operation comes from [`classify`](mod@crate::classify).
     pub fn category(self) -> Category {
-        self.info().map_or(Category::Fatal, |i| i.category)
+        self.retry().category()
     }
 
     /// The retry advice when the operation is not known; [`Retry::Never`] for unknown codes.
+    /// Its [`category`](Retry::category) is [`WsaCode::category`].
     pub fn retry(self) -> Retry {
         self.info().map_or(Retry::Never, |i| i.retry)
     }
@@ -192,9 +192,9 @@ pub(crate) const fn position(code: WsaCode) -> Option<usize> {
     table::position(code.0)
 }
 
-/// The catalog's default class for a code, straight from the table.
-pub(crate) const fn table_class(code: WsaCode) -> Option<(Category, Retry)> {
-    table::class(code.0)
+/// The catalog's default advice for a code, straight from the table.
+pub(crate) const fn table_advice(code: WsaCode) -> Option<Retry> {
+    table::advice(code.0)
 }
 
 #[cfg(any(feature = "tracing", feature = "metrics"))]

@@ -244,10 +244,10 @@ impl Mapping {
         self.code
     }
 
-    /// The code's symbol, or [`UNKNOWN_LABEL`](crate::UNKNOWN_LABEL) when there is none:
+    /// The code's symbol, or [`UNKNOWN_LABEL`](crate::code::UNKNOWN_LABEL) when there is none:
     /// always from a closed set.
     pub fn label(&self) -> &'static str {
-        self.code.map_or(crate::UNKNOWN_LABEL, WsaCode::label)
+        self.code.map_or(crate::code::UNKNOWN_LABEL, WsaCode::label)
     }
 
     /// The native OS code as observed (`raw_os_error()`): errno 104 on Linux, 10054 on Windows.

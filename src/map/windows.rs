@@ -64,7 +64,7 @@ win32_table! {
 
 /// Maps a Windows `raw_os_error()` value, a WSA code or a Win32 error, to its WSA code.
 pub(crate) const fn from_windows(raw: i32) -> Option<WsaCode> {
-    match crate::code::table_class(WsaCode::from_raw(raw)) {
+    match crate::code::table_advice(WsaCode::from_raw(raw)) {
         Some(_) => Some(WsaCode::from_raw(raw)),
         None => from_win32(raw),
     }

@@ -89,7 +89,10 @@ impl Family {
 
 /// A `code` label.
 pub(crate) fn code_label(code: Option<WsaCode>) -> Label {
-    Label::from_static_parts("code", code.map_or(crate::UNKNOWN_LABEL, WsaCode::label))
+    Label::from_static_parts(
+        "code",
+        code.map_or(crate::code::UNKNOWN_LABEL, WsaCode::label),
+    )
 }
 
 /// No label: dropped at registration.

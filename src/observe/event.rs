@@ -30,8 +30,8 @@ pub(super) fn event(level: Level, obs: &Observation, peer: &Peer, error: &dyn st
         level,
         wsa.code = code.map(|c| c.raw()),
         wsa.symbol = m.label(),
-        wsa.category = obs.class.category.as_str(),
-        wsa.retry = obs.class.retry.as_str(),
+        wsa.category = obs.class.category().as_str(),
+        wsa.retry = obs.class.retry().as_str(),
         wsa.message = code.and_then(|c| c.message()),
         wsa.description = code.and_then(|c| c.description()),
         wsa.op = obs.op.as_str(),
@@ -63,7 +63,7 @@ pub(super) fn suppressed(level: Level, code: Option<WsaCode>, n: u64, interval: 
     emit_at!(
         level,
         wsa.code = code.map(|c| c.raw()),
-        wsa.symbol = code.map_or(crate::UNKNOWN_LABEL, WsaCode::label),
+        wsa.symbol = code.map_or(crate::code::UNKNOWN_LABEL, WsaCode::label),
         wsa.suppressed = n,
         wsa.interval_ms = interval.as_millis() as u64,
         "socket error events suppressed by the rate limit"
@@ -78,8 +78,8 @@ pub(super) fn record(span: &Span, obs: &Observation, peer: &Peer) {
     let code = m.code();
     span.record("wsa.code", code.map(|c| c.raw()));
     span.record("wsa.symbol", m.label());
-    span.record("wsa.category", obs.class.category.as_str());
-    span.record("wsa.retry", obs.class.retry.as_str());
+    span.record("wsa.category", obs.class.category().as_str());
+    span.record("wsa.retry", obs.class.retry().as_str());
     span.record("wsa.message", code.and_then(|c| c.message()));
     span.record("wsa.description", code.and_then(|c| c.description()));
     span.record("wsa.op", obs.op.as_str());

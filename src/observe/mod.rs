@@ -11,7 +11,7 @@
 //! let err = io::Error::from(io::ErrorKind::ConnectionRefused);
 //! let seen = observer.observe_io(&err, Op::Connect, &Peer::unknown());
 //! assert_eq!(seen.code(), Some(WsaCode::WSAECONNREFUSED));
-//! assert_eq!(seen.class.retry, Retry::Backoff);
+//! assert_eq!(seen.class.retry(), Retry::Backoff);
 //! ```
 //!
 //! # Fields
@@ -24,7 +24,7 @@
 //! | `wsa.code` | `10054` | the Windows Sockets code |
 //! | `wsa.symbol` | `WSAECONNRESET` | its symbol, `UNKNOWN` when there is none |
 //! | `wsa.category` | `transient` | `transient`, `fatal` or `benign` |
-//! | `wsa.retry` | `reconnect` | `immediately`, `backoff`, `reconnect` or `never` |
+//! | `wsa.retry` | `reconnect` | `immediately`, `backoff`, `reconnect`, `never` or `ignore` |
 //! | `wsa.message` | `Connection reset by peer` | the standard short phrase |
 //! | `wsa.description` | `The remote side, ...` | what happened |
 //! | `wsa.op` | `read` | the operation that failed ([`Op`]) |
@@ -65,6 +65,8 @@ use std::io;
 use std::sync::Arc;
 
 use crate::classify::{Classification, Classify, DefaultClassifier, Op};
+#[cfg(feature = "tracing")]
+use crate::code::Retry;
 use crate::code::WsaCode;
 use crate::map::Mapping;
 
@@ -230,8 +232,8 @@ impl Observer {
         self
     }
 
-    /// The level of events for the would-block class ([`Retry::Immediately`](crate::Retry::Immediately))
-    /// and for benign errors ([`Category::Benign`](crate::Category::Benign)). Defaults to `DEBUG`.
+    /// The level of events for the would-block class ([`Retry::Immediately`])
+    /// and for benign errors ([`Retry::Ignore`], [`Category::Benign`](crate::code::Category::Benign)). Defaults to `DEBUG`.
     #[cfg(feature = "tracing")]
     pub fn level_immediately(mut self, level: Level) -> Self {
         self.set().levels.immediately = level;
@@ -371,7 +373,7 @@ impl Observer {
         #[cfg(feature = "metrics")]
         self.inner
             .counters
-            .error(obs.mapping.code(), obs.op, obs.class.category);
+            .error(obs.mapping.code(), obs.op, obs.class.category());
         #[cfg(feature = "tracing")]
         {
             if self.inner.on_event {
@@ -415,11 +417,10 @@ impl Observer {
     #[cfg(feature = "tracing")]
     fn level(&self, obs: &Observation) -> Level {
         let levels = &self.inner.levels;
-        match (obs.class.retry, obs.class.category) {
-            (crate::Retry::Immediately, _) => levels.immediately,
-            (_, crate::Category::Transient) => levels.transient,
-            (_, crate::Category::Fatal) => levels.fatal,
-            (_, crate::Category::Benign) => levels.immediately,
+        match obs.class.retry() {
+            Retry::Immediately | Retry::Ignore => levels.immediately,
+            Retry::Backoff | Retry::Reconnect => levels.transient,
+            Retry::Never => levels.fatal,
         }
     }
 }

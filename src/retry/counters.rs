@@ -1,7 +1,7 @@
 use metrics::Label;
 
-use super::Outcome;
 use crate::classify::Op;
+use crate::classify::Outcome;
 use crate::code::{slot, WsaCode};
 use crate::metrics::{code_label, Counters};
 

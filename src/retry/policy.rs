@@ -19,7 +19,7 @@ use crate::observe::Observer;
 /// | `immediately` (would block) | retries at once after yielding; not counted as an attempt |
 /// | `backoff` | retries after an exponential backoff with jitter |
 /// | `reconnect` | the same, if nothing can have been sent yet (connect, bind, accept, resolve) or the requests are marked [`idempotent`](RetryPolicy::idempotent); otherwise gives up |
-/// | `never` | gives up on the first failure |
+/// | `never`, `ignore` | gives up on the first failure |
 ///
 /// Retries stop at an overall deadline counted from the first failure (10 s by default, long
 /// enough to outlast a service restart), within a shared [`TpsBudget`] so that a dependency
