@@ -51,6 +51,7 @@ pub(crate) struct Info {
     pub(crate) name: &'static str,
     pub(crate) family: Family,
     pub(crate) berkeley: Option<&'static str>,
+    pub(crate) error_type: Option<&'static str>,
     pub(crate) message: &'static str,
     pub(crate) description: &'static str,
     pub(crate) retry: Retry,
@@ -115,6 +116,13 @@ impl WsaCode {
     /// The Berkeley sockets (errno) name this code stands for, such as `"ECONNRESET"`.
     pub fn berkeley(self) -> Option<&'static str> {
         self.info().and_then(|i| i.berkeley)
+    }
+
+    /// OpenTelemetry's `error.type` for this code, such as `"connection_reset"`: the
+    /// snake_case name .NET gives the error. `None` for codes without one, which observers
+    /// report as `_OTHER`.
+    pub fn error_type(self) -> Option<&'static str> {
+        self.info().and_then(|i| i.error_type)
     }
 
     /// Which group of codes this one belongs to.
@@ -184,6 +192,34 @@ pub(crate) const COUNT: usize = table::NUMBERS.len();
 /// The code at a catalog position (`position < COUNT`).
 pub(crate) const fn at(position: usize) -> WsaCode {
     WsaCode(table::NUMBERS[position])
+}
+
+/// The catalog position of the code whose Berkeley name is exactly `name`, for tables built
+/// at compile time from the Berkeley column.
+pub(crate) const fn berkeley_position(name: &str) -> Option<usize> {
+    const fn same(a: &[u8], b: &[u8]) -> bool {
+        if a.len() != b.len() {
+            return false;
+        }
+        let mut i = 0;
+        while i < a.len() {
+            if a[i] != b[i] {
+                return false;
+            }
+            i += 1;
+        }
+        true
+    }
+    let mut i = 0;
+    while i < table::BERKELEY.len() {
+        if let Some(berkeley) = table::BERKELEY[i] {
+            if same(berkeley.as_bytes(), name.as_bytes()) {
+                return Some(i);
+            }
+        }
+        i += 1;
+    }
+    None
 }
 
 /// A code's catalog position.

@@ -1,6 +1,7 @@
 //! THE catalog: one row per Windows Sockets code.
 //!
-//! Numbers, symbols and Berkeley equivalents are Microsoft's. Messages are the standard short
+//! Numbers, symbols and Berkeley equivalents are Microsoft's; the OpenTelemetry `error.type`
+//! names (`otel`) are the snake_case names .NET gives these errors (`SocketError`). Messages are the standard short
 //! phrases; descriptions, reasons and hints are this project's own words.
 //!
 //! Each row gives the code's default advice when the operation is unknown (its category
@@ -26,6 +27,7 @@ macro_rules! catalog {
         $name:ident = $num:literal {
             family: $family:ident,
             berkeley: $berkeley:tt,
+            otel: $otel:tt,
             message: $message:literal,
             description: $description:literal,
             advice: $retry:ident,
@@ -43,6 +45,9 @@ macro_rules! catalog {
         /// Every number, in table order.
         pub(crate) const NUMBERS: &[i32] = &[$($num),+];
 
+        /// Every Berkeley name, in table order.
+        pub(super) const BERKELEY: &[Option<&str>] = &[$(opt!($berkeley)),+];
+
         /// Every row, in numerical order.
         pub(super) static ROWS: &[Info] = &[
             $(
@@ -51,6 +56,7 @@ macro_rules! catalog {
                     name: stringify!($name),
                     family: Family::$family,
                     berkeley: opt!($berkeley),
+                    error_type: opt!($otel),
                     message: $message,
                     description: $description,
                     retry: Retry::$retry,
@@ -122,6 +128,7 @@ catalog! {
     WSA_INVALID_HANDLE = 6 {
         family: Win32,
         berkeley: -,
+        otel: -,
         message: "Specified event object handle is invalid",
         description: "An overlapped call was given an event object handle that does not refer to a live event. The caller passed a closed, uninitialised or foreign handle.",
         advice: Never,
@@ -132,6 +139,7 @@ catalog! {
     WSA_NOT_ENOUGH_MEMORY = 8 {
         family: Win32,
         berkeley: -,
+        otel: -,
         message: "Insufficient memory available",
         description: "The system could not allocate the memory the call needed. The process or the whole machine is short of memory at this moment.",
         advice: Backoff,
@@ -142,6 +150,7 @@ catalog! {
     WSA_INVALID_PARAMETER = 87 {
         family: Win32,
         berkeley: -,
+        otel: -,
         message: "One or more parameters are invalid",
         description: "A Win32-level argument check failed before any network activity took place; the call was made with values the API rejects.",
         advice: Never,
@@ -152,6 +161,7 @@ catalog! {
     WSA_OPERATION_ABORTED = 995 {
         family: Win32,
         berkeley: -,
+        otel: "operation_aborted",
         message: "Overlapped operation aborted",
         description: "A pending overlapped operation was cancelled before it finished, most often because the socket was closed or the request was cancelled while the I/O was still outstanding.",
         advice: Never,
@@ -162,6 +172,7 @@ catalog! {
     WSA_IO_INCOMPLETE = 996 {
         family: Win32,
         berkeley: -,
+        otel: -,
         message: "Overlapped I/O event object not in signaled state",
         description: "The result of an overlapped operation was asked for before the operation completed. Nothing failed; the answer is simply not ready yet.",
         advice: Immediately,
@@ -172,6 +183,7 @@ catalog! {
     WSA_IO_PENDING = 997 {
         family: Win32,
         berkeley: -,
+        otel: "io_pending",
         message: "Overlapped operations will complete later",
         description: "An overlapped operation was started and will finish later; completion is signalled separately. This is the normal answer of an asynchronous call, not a failure.",
         advice: Immediately,
@@ -182,6 +194,7 @@ catalog! {
     WSAEINTR = 10004 {
         family: Berkeley,
         berkeley: EINTR,
+        otel: "interrupted",
         message: "Interrupted function call",
         description: "A blocking call was cut short before it could finish, by a signal on Unix or by an explicit cancellation of the blocking call on Windows.",
         advice: Immediately,
@@ -192,6 +205,7 @@ catalog! {
     WSAEBADF = 10009 {
         family: Berkeley,
         berkeley: EBADF,
+        otel: -,
         message: "File handle is not valid",
         description: "The descriptor or handle passed to the call does not refer to an open file or socket, typically because it was already closed.",
         advice: Never,
@@ -202,6 +216,7 @@ catalog! {
     WSAEACCES = 10013 {
         family: Berkeley,
         berkeley: EACCES,
+        otel: "access_denied",
         message: "Permission denied",
         description: "The operating system refused the operation on permission grounds: a privileged port, a broadcast send without the broadcast option, an address held exclusively by another process, or a firewall rule.",
         advice: Never,
@@ -212,6 +227,7 @@ catalog! {
     WSAEFAULT = 10014 {
         family: Berkeley,
         berkeley: EFAULT,
+        otel: "fault",
         message: "Bad address",
         description: "A pointer argument did not point at valid memory, or a length argument was too small for the structure it describes, such as a socket address buffer shorter than the address.",
         advice: Never,
@@ -222,6 +238,7 @@ catalog! {
     WSAEINVAL = 10022 {
         family: Berkeley,
         berkeley: EINVAL,
+        otel: "invalid_argument",
         message: "Invalid argument",
         description: "An argument was rejected, or the socket is in the wrong state for the call: listening before binding, an unknown option level, a malformed address.",
         advice: Never,
@@ -232,6 +249,7 @@ catalog! {
     WSAEMFILE = 10024 {
         family: Berkeley,
         berkeley: EMFILE,
+        otel: "too_many_open_sockets",
         message: "Too many open files",
         description: "The process, or the whole system, has reached its limit of open descriptors or sockets, so no new one could be created.",
         advice: Backoff,
@@ -242,6 +260,7 @@ catalog! {
     WSAEWOULDBLOCK = 10035 {
         family: Berkeley,
         berkeley: EWOULDBLOCK,
+        otel: "would_block",
         message: "Resource temporarily unavailable",
         description: "A non-blocking socket had nothing to give or no room to take right now. The operation is not done yet; it has not failed.",
         advice: Immediately,
@@ -252,6 +271,7 @@ catalog! {
     WSAEINPROGRESS = 10036 {
         family: Berkeley,
         berkeley: EINPROGRESS,
+        otel: "in_progress",
         message: "Operation now in progress",
         description: "A call that cannot finish at once has been started and continues in the background, as with a non-blocking connect; on Windows it can also mean another blocking call is already under way.",
         advice: Immediately,
@@ -262,6 +282,7 @@ catalog! {
     WSAEALREADY = 10037 {
         family: Berkeley,
         berkeley: EALREADY,
+        otel: "already_in_progress",
         message: "Operation already in progress",
         description: "An operation was requested on a socket that is still busy with the same kind of operation, such as a second connect while the first is pending.",
         advice: Immediately,
@@ -272,6 +293,7 @@ catalog! {
     WSAENOTSOCK = 10038 {
         family: Berkeley,
         berkeley: ENOTSOCK,
+        otel: "not_socket",
         message: "Socket operation on nonsocket",
         description: "A socket call was given a handle that is not a socket, either never one or one already closed and reused.",
         advice: Never,
@@ -282,6 +304,7 @@ catalog! {
     WSAEDESTADDRREQ = 10039 {
         family: Berkeley,
         berkeley: EDESTADDRREQ,
+        otel: "destination_address_required",
         message: "Destination address required",
         description: "A send on an unconnected socket named no destination.",
         advice: Never,
@@ -292,6 +315,7 @@ catalog! {
     WSAEMSGSIZE = 10040 {
         family: Berkeley,
         berkeley: EMSGSIZE,
+        otel: "message_size",
         message: "Message too long",
         description: "A datagram was larger than the protocol, the buffer or the path allows. On a send it was not transmitted; on a receive the buffer was too small and the excess was discarded.",
         advice: Never,
@@ -302,6 +326,7 @@ catalog! {
     WSAEPROTOTYPE = 10041 {
         family: Berkeley,
         berkeley: EPROTOTYPE,
+        otel: "protocol_type",
         message: "Protocol wrong type for socket",
         description: "The protocol named does not support the semantics of the requested socket type, such as a datagram protocol asked for a stream socket.",
         advice: Never,
@@ -312,6 +337,7 @@ catalog! {
     WSAENOPROTOOPT = 10042 {
         family: Berkeley,
         berkeley: ENOPROTOOPT,
+        otel: "protocol_option",
         message: "Bad protocol option",
         description: "A socket option, or its level, is not known or not supported for this socket.",
         advice: Never,
@@ -322,6 +348,7 @@ catalog! {
     WSAEPROTONOSUPPORT = 10043 {
         family: Berkeley,
         berkeley: EPROTONOSUPPORT,
+        otel: "protocol_not_supported",
         message: "Protocol not supported",
         description: "The requested protocol is not available on this system, not configured, or not implemented.",
         advice: Never,
@@ -332,6 +359,7 @@ catalog! {
     WSAESOCKTNOSUPPORT = 10044 {
         family: Berkeley,
         berkeley: ESOCKTNOSUPPORT,
+        otel: "socket_not_supported",
         message: "Socket type not supported",
         description: "The socket type asked for is not supported within this address family.",
         advice: Never,
@@ -342,6 +370,7 @@ catalog! {
     WSAEOPNOTSUPP = 10045 {
         family: Berkeley,
         berkeley: EOPNOTSUPP,
+        otel: "operation_not_supported",
         message: "Operation not supported",
         description: "The operation makes no sense for this kind of socket, such as accepting on a datagram socket.",
         advice: Never,
@@ -352,6 +381,7 @@ catalog! {
     WSAEPFNOSUPPORT = 10046 {
         family: Berkeley,
         berkeley: EPFNOSUPPORT,
+        otel: "protocol_family_not_supported",
         message: "Protocol family not supported",
         description: "The protocol family is not configured on this system or has no implementation.",
         advice: Never,
@@ -362,6 +392,7 @@ catalog! {
     WSAEAFNOSUPPORT = 10047 {
         family: Berkeley,
         berkeley: EAFNOSUPPORT,
+        otel: "address_family_not_supported",
         message: "Address family not supported by protocol family",
         description: "An address of one family was used with a socket of another, or the family is unavailable, for example an IPv6 address on a host with IPv6 turned off.",
         advice: Never,
@@ -372,6 +403,7 @@ catalog! {
     WSAEADDRINUSE = 10048 {
         family: Berkeley,
         berkeley: EADDRINUSE,
+        otel: "address_already_in_use",
         message: "Address already in use",
         description: "The local address and port are already taken by another socket, or by one of this process's sockets still closing. On connect it means no local port could be found for the connection.",
         advice: Never,
@@ -382,6 +414,7 @@ catalog! {
     WSAEADDRNOTAVAIL = 10049 {
         family: Berkeley,
         berkeley: EADDRNOTAVAIL,
+        otel: "address_not_available",
         message: "Cannot assign requested address",
         description: "The address is not valid in this context: binding to an address that no local interface owns, or connecting to a wildcard or invalid remote address. On Linux a connect also reports it when no local port is free.",
         advice: Never,
@@ -392,6 +425,7 @@ catalog! {
     WSAENETDOWN = 10050 {
         family: Berkeley,
         berkeley: ENETDOWN,
+        otel: "network_down",
         message: "Network is down",
         description: "The local network interface or stack needed for the operation is down.",
         advice: Backoff,
@@ -402,6 +436,7 @@ catalog! {
     WSAENETUNREACH = 10051 {
         family: Berkeley,
         berkeley: ENETUNREACH,
+        otel: "network_unreachable",
         message: "Network is unreachable",
         description: "The local host has no route to the destination network.",
         advice: Backoff,
@@ -412,6 +447,7 @@ catalog! {
     WSAENETRESET = 10052 {
         family: Berkeley,
         berkeley: ENETRESET,
+        otel: "network_reset",
         message: "Network dropped connection on reset",
         description: "The connection broke because keep-alive probing found a failure while an operation was running, or, on a datagram socket, an ICMP time-exceeded message came back.",
         advice: Reconnect,
@@ -422,6 +458,7 @@ catalog! {
     WSAECONNABORTED = 10053 {
         family: Berkeley,
         berkeley: ECONNABORTED,
+        otel: "connection_aborted",
         message: "Software caused connection abort",
         description: "The local host gave up on an established connection, usually after data went unacknowledged for too long or a protocol error occurred.",
         advice: Reconnect,
@@ -432,6 +469,7 @@ catalog! {
     WSAECONNRESET = 10054 {
         family: Berkeley,
         berkeley: ECONNRESET,
+        otel: "connection_reset",
         message: "Connection reset by peer",
         description: "The remote side, or something between the two ends, tore the connection down abruptly with a reset. Whatever was in flight may or may not have arrived.",
         advice: Reconnect,
@@ -442,6 +480,7 @@ catalog! {
     WSAENOBUFS = 10055 {
         family: Berkeley,
         berkeley: ENOBUFS,
+        otel: "no_buffer_space_available",
         message: "No buffer space available",
         description: "The system ran out of buffer space or its queues were full, so the operation could not be carried out.",
         advice: Backoff,
@@ -452,6 +491,7 @@ catalog! {
     WSAEISCONN = 10056 {
         family: Berkeley,
         berkeley: EISCONN,
+        otel: "is_connected",
         message: "Socket is already connected",
         description: "A connect was issued on a socket that is already connected, or a destination was given on a send over a connected socket.",
         advice: Never,
@@ -462,6 +502,7 @@ catalog! {
     WSAENOTCONN = 10057 {
         family: Berkeley,
         berkeley: ENOTCONN,
+        otel: "not_connected",
         message: "Socket is not connected",
         description: "Data was sent or received on a socket that has no connection, because it never connected or the connection is already gone.",
         advice: Never,
@@ -472,6 +513,7 @@ catalog! {
     WSAESHUTDOWN = 10058 {
         family: Berkeley,
         berkeley: ESHUTDOWN,
+        otel: "shutdown",
         message: "Cannot send after socket shutdown",
         description: "Data was sent after the sending direction was closed. On Unix the same situation, a write to a connection the peer already closed, is reported as a broken pipe (EPIPE).",
         advice: Reconnect,
@@ -482,6 +524,7 @@ catalog! {
     WSAETOOMANYREFS = 10059 {
         family: Berkeley,
         berkeley: ETOOMANYREFS,
+        otel: -,
         message: "Too many references",
         description: "A kernel object gathered too many references to it.",
         advice: Never,
@@ -492,6 +535,7 @@ catalog! {
     WSAETIMEDOUT = 10060 {
         family: Berkeley,
         berkeley: ETIMEDOUT,
+        otel: "timed_out",
         message: "Connection timed out",
         description: "The peer did not answer in time: a connect got no reply, or an established connection stopped acknowledging data and the system gave up on it.",
         advice: Backoff,
@@ -502,6 +546,7 @@ catalog! {
     WSAECONNREFUSED = 10061 {
         family: Berkeley,
         berkeley: ECONNREFUSED,
+        otel: "connection_refused",
         message: "Connection refused",
         description: "The target host answered, but nothing was listening on that port, so it actively rejected the connection.",
         advice: Backoff,
@@ -512,6 +557,7 @@ catalog! {
     WSAELOOP = 10062 {
         family: Berkeley,
         berkeley: ELOOP,
+        otel: -,
         message: "Cannot translate name",
         description: "A name could not be translated, for example a path with too many symbolic links in a local socket address.",
         advice: Never,
@@ -522,6 +568,7 @@ catalog! {
     WSAENAMETOOLONG = 10063 {
         family: Berkeley,
         berkeley: ENAMETOOLONG,
+        otel: -,
         message: "Name too long",
         description: "A name or a name component was longer than allowed, such as a Unix socket path over its limit.",
         advice: Never,
@@ -532,6 +579,7 @@ catalog! {
     WSAEHOSTDOWN = 10064 {
         family: Berkeley,
         berkeley: EHOSTDOWN,
+        otel: "host_down",
         message: "Host is down",
         description: "The destination host was found to be down, as judged by the local networking stack.",
         advice: Backoff,
@@ -542,6 +590,7 @@ catalog! {
     WSAEHOSTUNREACH = 10065 {
         family: Berkeley,
         berkeley: EHOSTUNREACH,
+        otel: "host_unreachable",
         message: "No route to host",
         description: "The destination host cannot be reached: no route leads to it, or a router or firewall on the way reported it unreachable.",
         advice: Backoff,
@@ -552,6 +601,7 @@ catalog! {
     WSAENOTEMPTY = 10066 {
         family: Berkeley,
         berkeley: ENOTEMPTY,
+        otel: -,
         message: "Directory not empty",
         description: "A directory that still has entries could not be removed. Sockets rarely report it.",
         advice: Never,
@@ -562,6 +612,7 @@ catalog! {
     WSAEPROCLIM = 10067 {
         family: Berkeley,
         berkeley: EPROCLIM,
+        otel: "process_limit",
         message: "Too many processes",
         description: "The socket implementation has reached the number of processes or applications it can serve at once.",
         advice: Backoff,
@@ -572,6 +623,7 @@ catalog! {
     WSAEUSERS = 10068 {
         family: Berkeley,
         berkeley: EUSERS,
+        otel: -,
         message: "User quota exceeded",
         description: "A per-user limit was reached.",
         advice: Never,
@@ -582,6 +634,7 @@ catalog! {
     WSAEDQUOT = 10069 {
         family: Berkeley,
         berkeley: EDQUOT,
+        otel: -,
         message: "Disk quota exceeded",
         description: "A disk quota was exhausted. Sockets rarely report it.",
         advice: Never,
@@ -592,6 +645,7 @@ catalog! {
     WSAESTALE = 10070 {
         family: Berkeley,
         berkeley: ESTALE,
+        otel: -,
         message: "Stale file handle reference",
         description: "A handle refers to something that is no longer available, such as a file on a remote share that was removed.",
         advice: Never,
@@ -602,6 +656,7 @@ catalog! {
     WSAEREMOTE = 10071 {
         family: Berkeley,
         berkeley: EREMOTE,
+        otel: -,
         message: "Item is remote",
         description: "The object named is not available locally, for example a path that lives on a remote system.",
         advice: Never,
@@ -612,6 +667,7 @@ catalog! {
     WSASYSNOTREADY = 10091 {
         family: Winsock,
         berkeley: -,
+        otel: "system_not_ready",
         message: "Network subsystem is unavailable",
         description: "WSAStartup could not bring Winsock up because the networking layer underneath it is not usable right now. Typically the stack is still starting, is being reconfigured, or a required component is missing.",
         advice: Backoff,
@@ -622,6 +678,7 @@ catalog! {
     WSAVERNOTSUPPORTED = 10092 {
         family: Winsock,
         berkeley: -,
+        otel: "version_not_supported",
         message: "Winsock.dll version out of range",
         description: "WSAStartup was asked for a Windows Sockets version that the loaded implementation cannot provide. No usable version could be agreed between the caller and the DLL.",
         advice: Never,
@@ -632,6 +689,7 @@ catalog! {
     WSANOTINITIALISED = 10093 {
         family: Winsock,
         berkeley: -,
+        otel: "not_initialized",
         message: "Successful WSAStartup not yet performed",
         description: "A socket function ran while Winsock was not initialised for this process: WSAStartup was never called, it failed, or WSACleanup has already undone it.",
         advice: Never,
@@ -642,6 +700,7 @@ catalog! {
     WSAEDISCON = 10101 {
         family: Winsock,
         berkeley: -,
+        otel: "disconnecting",
         message: "Graceful shutdown in progress",
         description: "On a message-oriented socket, the peer has started an orderly close of the connection. No further messages will come from it on this socket.",
         advice: Reconnect,
@@ -652,6 +711,7 @@ catalog! {
     WSAENOMORE = 10102 {
         family: Winsock,
         berkeley: -,
+        otel: -,
         message: "No more results",
         description: "A service lookup enumeration has been exhausted: WSALookupServiceNext has nothing further to hand back. WSA_E_NO_MORE (10110) reports the same condition under a second number.",
         advice: Never,
@@ -662,6 +722,7 @@ catalog! {
     WSAECANCELLED = 10103 {
         family: Winsock,
         berkeley: -,
+        otel: -,
         message: "Call has been canceled",
         description: "A service lookup was still in progress when WSALookupServiceEnd closed its handle, so the pending call was abandoned. WSA_E_CANCELLED (10111) reports the same condition under a second number.",
         advice: Never,
@@ -672,6 +733,7 @@ catalog! {
     WSAEINVALIDPROCTABLE = 10104 {
         family: Winsock,
         berkeley: -,
+        otel: -,
         message: "Procedure call table is invalid",
         description: "A service provider handed Winsock a function dispatch table that cannot be used, usually because some of its entries are null. The fault lies in the installed provider, not in the calling program.",
         advice: Never,
@@ -682,6 +744,7 @@ catalog! {
     WSAEINVALIDPROVIDER = 10105 {
         family: Winsock,
         berkeley: -,
+        otel: -,
         message: "Service provider is invalid",
         description: "The requested service provider cannot be used: its catalog entry was not found, or the provider reported a service provider interface version other than 2.0.",
         advice: Never,
@@ -692,6 +755,7 @@ catalog! {
     WSAEPROVIDERFAILEDINIT = 10106 {
         family: Winsock,
         berkeley: -,
+        otel: -,
         message: "Service provider failed to initialize",
         description: "Winsock could not load or start a transport or namespace provider: its DLL failed to load, or the provider's startup routine returned an error. Socket creation and name lookups then fail.",
         advice: Never,
@@ -702,6 +766,7 @@ catalog! {
     WSASYSCALLFAILURE = 10107 {
         family: Winsock,
         berkeley: -,
+        otel: -,
         message: "System call failure",
         description: "An operating system call that Winsock relies on, and that is not expected to fail, failed anyway. It is also used when a provider reports failure without saying why, so it is a catch-all for internal faults.",
         advice: Never,
@@ -712,6 +777,7 @@ catalog! {
     WSASERVICE_NOT_FOUND = 10108 {
         family: Winsock,
         berkeley: -,
+        otel: -,
         message: "Service not found",
         description: "The requested service is not registered in the namespace that was searched.",
         advice: Never,
@@ -722,6 +788,7 @@ catalog! {
     WSATYPE_NOT_FOUND = 10109 {
         family: Winsock,
         berkeley: -,
+        otel: "type_not_found",
         message: "Class type not found",
         description: "The service class or type named in the request is not known. getaddrinfo also reports it, as EAI_SERVICE, when the service name given cannot be mapped to a port.",
         advice: Never,
@@ -732,6 +799,7 @@ catalog! {
     WSA_E_NO_MORE = 10110 {
         family: Winsock,
         berkeley: -,
+        otel: -,
         message: "No more results",
         description: "WSALookupServiceNext has no further results to return for this lookup. It means the same as WSAENOMORE (10102); providers may return either.",
         advice: Never,
@@ -742,6 +810,7 @@ catalog! {
     WSA_E_CANCELLED = 10111 {
         family: Winsock,
         berkeley: -,
+        otel: -,
         message: "Call was canceled",
         description: "A pending service lookup call was abandoned because WSALookupServiceEnd was called on its handle before it finished. It means the same as WSAECANCELLED (10103).",
         advice: Never,
@@ -752,6 +821,7 @@ catalog! {
     WSAEREFUSED = 10112 {
         family: Winsock,
         berkeley: -,
+        otel: -,
         message: "Database query was refused",
         description: "A query to a name or service database was rejected outright by the server answering it, rather than failing for lack of data.",
         advice: Never,
@@ -762,6 +832,7 @@ catalog! {
     WSAHOST_NOT_FOUND = 11001 {
         family: Resolver,
         berkeley: -,
+        otel: "host_not_found",
         message: "Host not found",
         description: "The name could not be resolved: it is not a known host name or alias in any database searched. This is the Winsock form of h_errno HOST_NOT_FOUND and is what getaddrinfo returns as EAI_NONAME.",
         advice: Never,
@@ -772,6 +843,7 @@ catalog! {
     WSATRY_AGAIN = 11002 {
         family: Resolver,
         berkeley: -,
+        otel: "try_again",
         message: "Nonauthoritative host not found",
         description: "Name resolution failed without a definite answer, usually because the local DNS server got no reply from an authoritative server in time. This is the Winsock form of h_errno TRY_AGAIN and getaddrinfo's EAI_AGAIN.",
         advice: Backoff,
@@ -782,6 +854,7 @@ catalog! {
     WSANO_RECOVERY = 11003 {
         family: Resolver,
         berkeley: -,
+        otel: "no_recovery",
         message: "This is a nonrecoverable error",
         description: "The lookup hit a hard failure, such as a DNS server answering with a serious error or a local database file like hosts or services being unavailable. This is the Winsock form of h_errno NO_RECOVERY and getaddrinfo's EAI_FAIL.",
         advice: Never,
@@ -792,6 +865,7 @@ catalog! {
     WSANO_DATA = 11004 {
         family: Resolver,
         berkeley: -,
+        otel: "no_data",
         message: "Valid name, no data record of requested type",
         description: "The name exists, but it has no record of the kind asked for, such as an address record for a host that only has mail records. This is the Winsock form of h_errno NO_DATA; WSANO_ADDRESS is another name for it.",
         advice: Never,
@@ -802,6 +876,7 @@ catalog! {
     WSA_QOS_RECEIVERS = 11005 {
         family: Qos,
         berkeley: -,
+        otel: -,
         message: "QoS receivers",
         description: "A status notice from the Generic QoS (RSVP) layer: at least one receiver has sent a reservation for this flow.",
         advice: Immediately,
@@ -812,6 +887,7 @@ catalog! {
     WSA_QOS_SENDERS = 11006 {
         family: Qos,
         berkeley: -,
+        otel: -,
         message: "QoS senders",
         description: "A status notice from the Generic QoS (RSVP) layer: path information from at least one sender has arrived for this flow.",
         advice: Immediately,
@@ -822,6 +898,7 @@ catalog! {
     WSA_QOS_NO_SENDERS = 11007 {
         family: Qos,
         berkeley: -,
+        otel: -,
         message: "No QoS senders",
         description: "A status notice from the Generic QoS (RSVP) layer: no sender is currently advertising this flow, so no reservation can be made for it yet.",
         advice: Backoff,
@@ -832,6 +909,7 @@ catalog! {
     WSA_QOS_NO_RECEIVERS = 11008 {
         family: Qos,
         berkeley: -,
+        otel: -,
         message: "QoS no receivers",
         description: "A status notice from the Generic QoS (RSVP) layer: no receiver currently holds a reservation for this flow.",
         advice: Backoff,
@@ -842,6 +920,7 @@ catalog! {
     WSA_QOS_REQUEST_CONFIRMED = 11009 {
         family: Qos,
         berkeley: -,
+        otel: -,
         message: "QoS request confirmed",
         description: "A status notice from the Generic QoS (RSVP) layer: the reservation that was requested has been confirmed along the path.",
         advice: Immediately,
@@ -852,6 +931,7 @@ catalog! {
     WSA_QOS_ADMISSION_FAILURE = 11010 {
         family: Qos,
         berkeley: -,
+        otel: -,
         message: "QoS admission error",
         description: "The QoS request was turned down because there were not enough resources, such as bandwidth, to admit the flow at that moment.",
         advice: Backoff,
@@ -862,6 +942,7 @@ catalog! {
     WSA_QOS_POLICY_FAILURE = 11011 {
         family: Qos,
         berkeley: -,
+        otel: -,
         message: "QoS policy failure",
         description: "The QoS request was refused because the policy in force does not allow this user or application the resources it asked for.",
         advice: Never,
@@ -872,6 +953,7 @@ catalog! {
     WSA_QOS_BAD_STYLE = 11012 {
         family: Qos,
         berkeley: -,
+        otel: -,
         message: "QoS bad style",
         description: "The reservation style in the request was not recognised or clashes with a style already in use for the same session.",
         advice: Never,
@@ -882,6 +964,7 @@ catalog! {
     WSA_QOS_BAD_OBJECT = 11013 {
         family: Qos,
         berkeley: -,
+        otel: -,
         message: "QoS bad object",
         description: "Something in the filterspec or in the provider-specific buffer of the QoS request could not be used as given.",
         advice: Never,
@@ -892,6 +975,7 @@ catalog! {
     WSA_QOS_TRAFFIC_CTRL_ERROR = 11014 {
         family: Qos,
         berkeley: -,
+        otel: -,
         message: "QoS traffic control error",
         description: "The traffic control layer rejected the request when the QoS settings were being applied locally. Possible causes include running out of memory or an internal fault in the QoS provider.",
         advice: Never,
@@ -902,6 +986,7 @@ catalog! {
     WSA_QOS_GENERIC_ERROR = 11015 {
         family: Qos,
         berkeley: -,
+        otel: -,
         message: "QoS generic error",
         description: "The QoS provider failed without giving a more specific reason.",
         advice: Never,
@@ -912,6 +997,7 @@ catalog! {
     WSA_QOS_ESERVICETYPE = 11016 {
         family: Qos,
         berkeley: -,
+        otel: -,
         message: "QoS service type error",
         description: "The flowspec names a service type that is invalid or that the provider does not recognise.",
         advice: Never,
@@ -922,6 +1008,7 @@ catalog! {
     WSA_QOS_EFLOWSPEC = 11017 {
         family: Qos,
         berkeley: -,
+        otel: -,
         message: "QoS flowspec error",
         description: "A flowspec in the QOS structure is invalid or internally inconsistent.",
         advice: Never,
@@ -932,6 +1019,7 @@ catalog! {
     WSA_QOS_EPROVSPECBUF = 11018 {
         family: Qos,
         berkeley: -,
+        otel: -,
         message: "Invalid QoS provider buffer",
         description: "The provider-specific buffer attached to the QoS request is not valid as a whole.",
         advice: Never,
@@ -942,6 +1030,7 @@ catalog! {
     WSA_QOS_EFILTERSTYLE = 11019 {
         family: Qos,
         berkeley: -,
+        otel: -,
         message: "Invalid QoS filter style",
         description: "The filter style given in the QoS request is not one the provider accepts.",
         advice: Never,
@@ -952,6 +1041,7 @@ catalog! {
     WSA_QOS_EFILTERTYPE = 11020 {
         family: Qos,
         berkeley: -,
+        otel: -,
         message: "Invalid QoS filter type",
         description: "The filter type given in the QoS request is not one the provider accepts.",
         advice: Never,
@@ -962,6 +1052,7 @@ catalog! {
     WSA_QOS_EFILTERCOUNT = 11021 {
         family: Qos,
         berkeley: -,
+        otel: -,
         message: "Incorrect QoS filter count",
         description: "A flow descriptor declares a number of filterspecs that is wrong for the request.",
         advice: Never,
@@ -972,6 +1063,7 @@ catalog! {
     WSA_QOS_EOBJLENGTH = 11022 {
         family: Qos,
         berkeley: -,
+        otel: -,
         message: "Invalid QoS object length",
         description: "An object in the provider-specific buffer carries an ObjectLength value that does not fit its type or the buffer.",
         advice: Never,
@@ -982,6 +1074,7 @@ catalog! {
     WSA_QOS_EFLOWCOUNT = 11023 {
         family: Qos,
         berkeley: -,
+        otel: -,
         message: "Incorrect QoS flow count",
         description: "The QoS request declares a number of flow descriptors that is wrong for what was supplied.",
         advice: Never,
@@ -992,6 +1085,7 @@ catalog! {
     WSA_QOS_EUNKOWNPSOBJ = 11024 {
         family: Qos,
         berkeley: -,
+        otel: -,
         message: "Unrecognized QoS object",
         description: "The provider-specific buffer contains an object whose type the provider does not know. The symbol's spelling, with UNKOWN, is the official one.",
         advice: Never,
@@ -1002,6 +1096,7 @@ catalog! {
     WSA_QOS_EPOLICYOBJ = 11025 {
         family: Qos,
         berkeley: -,
+        otel: -,
         message: "Invalid QoS policy object",
         description: "A policy object inside the provider-specific buffer is not valid.",
         advice: Never,
@@ -1012,6 +1107,7 @@ catalog! {
     WSA_QOS_EFLOWDESC = 11026 {
         family: Qos,
         berkeley: -,
+        otel: -,
         message: "Invalid QoS flow descriptor",
         description: "One of the entries in the list of flow descriptors is not valid.",
         advice: Never,
@@ -1022,6 +1118,7 @@ catalog! {
     WSA_QOS_EPSFLOWSPEC = 11027 {
         family: Qos,
         berkeley: -,
+        otel: -,
         message: "Invalid QoS provider-specific flowspec",
         description: "A flowspec carried inside the provider-specific buffer is invalid or internally inconsistent.",
         advice: Never,
@@ -1032,6 +1129,7 @@ catalog! {
     WSA_QOS_EPSFILTERSPEC = 11028 {
         family: Qos,
         berkeley: -,
+        otel: -,
         message: "Invalid QoS provider-specific filterspec",
         description: "A filterspec carried inside the provider-specific buffer is not valid.",
         advice: Never,
@@ -1042,6 +1140,7 @@ catalog! {
     WSA_QOS_ESDMODEOBJ = 11029 {
         family: Qos,
         berkeley: -,
+        otel: -,
         message: "Invalid QoS shape discard mode object",
         description: "The object in the provider-specific buffer that says how nonconforming packets are shaped or discarded is not valid.",
         advice: Never,
@@ -1052,6 +1151,7 @@ catalog! {
     WSA_QOS_ESHAPERATEOBJ = 11030 {
         family: Qos,
         berkeley: -,
+        otel: -,
         message: "Invalid QoS shaping rate object",
         description: "The object in the provider-specific buffer that sets the traffic shaping rate is not valid.",
         advice: Never,
@@ -1062,6 +1162,7 @@ catalog! {
     WSA_QOS_RESERVED_PETYPE = 11031 {
         family: Qos,
         berkeley: -,
+        otel: -,
         message: "Reserved policy QoS element type",
         description: "The provider-specific buffer contains a policy element whose type is reserved and may not be used by applications.",
         advice: Never,
@@ -1072,6 +1173,7 @@ catalog! {
     WSA_SECURE_HOST_NOT_FOUND = 11032 {
         family: Security,
         berkeley: -,
+        otel: -,
         message: "No such host is known securely",
         description: "A connect that asked for a secured connection by name could not find the host through a lookup it could trust, so no secure connection was attempted.",
         advice: Never,
@@ -1082,6 +1184,7 @@ catalog! {
     WSA_IPSEC_NAME_POLICY_ERROR = 11033 {
         family: Security,
         berkeley: -,
+        otel: -,
         message: "Name based IPSEC policy could not be added",
         description: "Setting up a secured connection by name needed an IPsec policy rule for that name, and the system could not install it.",
         advice: Never,

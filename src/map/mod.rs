@@ -99,7 +99,7 @@ pub struct Translation {
 /// The errno table compiled for this platform, in table order: the Berkeley pairs, then the
 /// documented extras.
 pub fn errno_translations() -> &'static [Translation] {
-    errno::ROWS
+    &errno::ROWS
 }
 
 /// The Win32 errors that overlapped socket I/O reports, with the WSA code each stands for.
