@@ -1,7 +1,7 @@
 use std::sync::Arc;
 
 use super::{Classification, Classify, Op};
-use crate::code::WsaCode;
+use crate::code::{Entry, WsaCode};
 
 /// The built-in rules, with the user's overrides on top.
 ///
@@ -86,6 +86,21 @@ impl DefaultClassifier {
     }
 }
 
+impl DefaultClassifier {
+    /// The class of a mapped error, from the catalog row the mapping holds: the same answer
+    /// as [`Classify::classify`] with the row's code, without looking the code up again.
+    #[inline]
+    pub(crate) fn class_of(&self, entry: Option<Entry>, op: Op) -> Classification {
+        if let (Some(entry), false) = (entry, self.overrides.is_empty()) {
+            let code = entry.code();
+            if let Some(class) = self.find(code, Some(op)).or_else(|| self.find(code, None)) {
+                return class;
+            }
+        }
+        super::rules::class_of(entry, op)
+    }
+}
+
 impl Classify for DefaultClassifier {
     fn classify(&self, code: Option<WsaCode>, op: Op) -> Classification {
         if let (Some(code), false) = (code, self.overrides.is_empty()) {
@@ -94,5 +109,40 @@ impl Classify for DefaultClassifier {
             }
         }
         super::classify(code, op)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::code::Retry;
+
+    /// The row a mapping holds gives the class the code gives, overrides included.
+    #[test]
+    fn the_row_classifies_as_the_code() {
+        let classifiers = [
+            DefaultClassifier::new(),
+            DefaultClassifier::new()
+                .with_code(WsaCode::WSAECONNREFUSED, Classification::FATAL)
+                .with_code_op(
+                    WsaCode::WSAETIMEDOUT,
+                    Op::Read,
+                    Classification::new(Retry::Backoff),
+                ),
+        ];
+        for classifier in &classifiers {
+            for code in WsaCode::all() {
+                for op in Op::ALL {
+                    assert_eq!(
+                        classifier.class_of(Entry::of(code), op),
+                        classifier.classify(Some(code), op),
+                        "{code:?} {op:?}"
+                    );
+                }
+            }
+            for op in Op::ALL {
+                assert_eq!(classifier.class_of(None, op), classifier.classify(None, op));
+            }
+        }
     }
 }

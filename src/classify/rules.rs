@@ -2,7 +2,7 @@
 //! two in step.
 
 use super::{Classification, Op};
-use crate::code::{at, position, table_advice, Retry, WsaCode, COUNT};
+use crate::code::{at, table_advice, Entry, Retry, WsaCode, COUNT};
 
 const TRANSIENT_NOW: Classification = Classification::new(Retry::Immediately);
 const TRANSIENT_LATER: Classification = Classification::new(Retry::Backoff);
@@ -28,10 +28,19 @@ static CLASSES: [[Classification; Op::ALL.len()]; COUNT] = {
 #[inline]
 pub(super) fn classify(code: Option<WsaCode>, op: Op) -> Classification {
     match code {
-        Some(code) => match position(code) {
-            Some(i) => CLASSES[i][op as usize],
+        Some(code) => match Entry::of(code) {
+            Some(entry) => CLASSES[entry.position()][op as usize],
             None => Classification::FATAL,
         },
+        None => class_of(None, op),
+    }
+}
+
+/// The built-in class of a catalog row (`None`: no code at all) for `op`: one load.
+#[inline]
+pub(super) fn class_of(entry: Option<Entry>, op: Op) -> Classification {
+    match entry {
+        Some(entry) => CLASSES[entry.position()][op as usize],
         // What took no code at all on accept (a custom listener's handshake failure, say)
         // concerns the one connection that failed: the listener is no worse for it.
         None if matches!(op, Op::Accept) => TRANSIENT_NOW,
@@ -84,6 +93,11 @@ mod tests {
         for code in WsaCode::all() {
             for op in Op::ALL {
                 assert_eq!(classify(Some(code), op), rule(code, op), "{code:?} {op:?}");
+                assert_eq!(
+                    class_of(Entry::of(code), op),
+                    rule(code, op),
+                    "{code:?} {op:?}"
+                );
             }
         }
         for op in Op::ALL {

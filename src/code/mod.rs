@@ -45,7 +45,7 @@ pub use parse::ParseCodeError;
 pub struct WsaCode(i32);
 
 /// What the catalog records for one code.
-#[derive(Debug)]
+#[derive(Debug, PartialEq, Eq)]
 pub(crate) struct Info {
     pub(crate) code: WsaCode,
     pub(crate) name: &'static str,
@@ -233,19 +233,56 @@ pub(crate) const fn table_advice(code: WsaCode) -> Option<Retry> {
     table::advice(code.0)
 }
 
-#[cfg(any(feature = "tracing", feature = "metrics"))]
-impl WsaCode {
-    /// The code's position in the catalog, for tables indexed by code.
-    pub(crate) fn index(self) -> Option<usize> {
-        position(self)
+/// A catalog row, by position: what a mapping holds once it has found its code, so that every
+/// later stage (classification, event fields, counters) reads the row instead of looking the
+/// code up again. One byte.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+pub(crate) struct Entry(u8);
+
+const _: () = assert!(COUNT < u8::MAX as usize, "catalog positions fit in a byte");
+
+impl Entry {
+    /// The row at `position`, which must be below [`COUNT`].
+    #[inline]
+    pub(crate) const fn at(position: usize) -> Entry {
+        assert!(position < COUNT);
+        Entry(position as u8)
+    }
+
+    /// The row of a code, `None` for an unknown one: the one catalog lookup.
+    #[inline]
+    pub(crate) const fn of(code: WsaCode) -> Option<Entry> {
+        match position(code) {
+            Some(p) => Some(Entry(p as u8)),
+            None => None,
+        }
+    }
+
+    /// The row's position in the catalog, for tables indexed by code.
+    #[inline]
+    pub(crate) const fn position(self) -> usize {
+        self.0 as usize
+    }
+
+    /// The row's code.
+    #[inline]
+    pub(crate) const fn code(self) -> WsaCode {
+        at(self.0 as usize)
+    }
+
+    /// Everything the catalog knows about the code.
+    #[inline]
+    pub(crate) fn info(self) -> &'static Info {
+        &table::ROWS[self.0 as usize]
     }
 }
 
 #[cfg(any(feature = "tracing", feature = "metrics"))]
-/// The slot of a code in a table with one entry per catalog code plus one shared by every
+/// The slot of a row in a table with one entry per catalog code plus one shared by every
 /// unknown or missing code: its catalog position, or the last slot.
-pub(crate) fn slot(code: Option<WsaCode>) -> usize {
-    code.and_then(WsaCode::index).unwrap_or(table::ROWS.len())
+#[inline]
+pub(crate) fn slot(entry: Option<Entry>) -> usize {
+    entry.map_or(COUNT, Entry::position)
 }
 
 #[cfg(any(feature = "tracing", feature = "metrics"))]

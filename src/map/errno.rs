@@ -8,7 +8,7 @@
 //! one table indexed by errno, so that a lookup is one bounds check and one load.
 
 use super::Translation;
-use crate::code::{at, berkeley_position, position, WsaCode};
+use crate::code::{at, berkeley_position, position, Entry, WsaCode};
 
 /// This platform's value of each Berkeley name of the catalog that libc defines.
 macro_rules! berkeley {
@@ -229,16 +229,16 @@ fn slot(errno: i32) -> Option<Slot> {
     (slot.row != u8::MAX).then_some(slot)
 }
 
-/// The catalog position of this platform's errno's Windows Sockets code.
+/// The catalog row of this platform's errno's Windows Sockets code.
 #[inline]
-pub(crate) fn position_of(errno: i32) -> Option<usize> {
-    slot(errno).map(|s| s.position as usize)
+pub(crate) fn entry_of(errno: i32) -> Option<Entry> {
+    slot(errno).map(|s| Entry::at(s.position as usize))
 }
 
 /// Maps this platform's errno to its Windows Sockets code.
 #[inline]
 pub(crate) fn from_errno(errno: i32) -> Option<WsaCode> {
-    position_of(errno).map(at)
+    entry_of(errno).map(Entry::code)
 }
 
 /// The errno's symbolic name.

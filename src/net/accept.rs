@@ -127,7 +127,9 @@ impl<L: Accept> GuardedListener<L> {
                 Retry::Backoff => {
                     let delay = self.next_delay();
                     #[cfg(feature = "metrics")]
-                    self.observer.counters().accept_backoff(seen.code());
+                    self.observer
+                        .counters()
+                        .accept_backoff(seen.mapping.entry());
                     tokio::time::sleep(delay).await;
                 }
                 Retry::Reconnect | Retry::Never | Retry::Ignore => return Err(err),

@@ -65,6 +65,8 @@ use std::io;
 use std::sync::Arc;
 
 use crate::classify::{Classification, Classify, DefaultClassifier, Op};
+#[cfg(any(feature = "tracing", feature = "metrics"))]
+use crate::code::Entry;
 #[cfg(feature = "tracing")]
 use crate::code::Retry;
 use crate::code::WsaCode;
@@ -98,7 +100,7 @@ impl Observation {
 
     /// OpenTelemetry's `error.type` for this error: snake_case, `_OTHER` when no name applies.
     pub fn error_type(&self) -> &'static str {
-        otel::error_type(self.mapping.code())
+        otel::error_type(self.mapping.entry())
     }
 }
 
@@ -151,10 +153,10 @@ enum Classifier {
 }
 
 impl Classifier {
-    fn classify(&self, code: Option<WsaCode>, op: Op) -> Classification {
+    fn classify(&self, mapping: &Mapping, op: Op) -> Classification {
         match self {
-            Classifier::Default(c) => c.classify(code, op),
-            Classifier::Custom(c) => c.classify(code, op),
+            Classifier::Default(c) => c.class_of(mapping.entry(), op),
+            Classifier::Custom(c) => c.classify(mapping.code(), op),
         }
     }
 }
@@ -343,7 +345,7 @@ impl Observer {
     pub fn classify(&self, mapping: Mapping, op: Op) -> Observation {
         Observation {
             mapping,
-            class: self.inner.classifier.classify(mapping.code(), op),
+            class: self.inner.classifier.classify(&mapping, op),
             op,
         }
     }
@@ -373,12 +375,12 @@ impl Observer {
         #[cfg(feature = "metrics")]
         self.inner
             .counters
-            .error(obs.mapping.code(), obs.op, obs.class.category());
+            .error(obs.mapping.entry(), obs.op, obs.class.category());
         #[cfg(feature = "tracing")]
         {
             if self.inner.on_event {
                 let level = self.level(obs);
-                if self.admit(level, obs.mapping.code()) {
+                if self.admit(level, obs.mapping.entry()) {
                     event::event(level, obs, peer, err);
                 }
             }
@@ -391,7 +393,7 @@ impl Observer {
     /// Whether an event about `code` at `level` is to be emitted: someone wants it and the
     /// rate limit lets it through. A summary of what the limit dropped goes out first.
     #[cfg(feature = "tracing")]
-    pub(crate) fn admit(&self, level: Level, code: Option<WsaCode>) -> bool {
+    pub(crate) fn admit(&self, level: Level, entry: Option<Entry>) -> bool {
         let Some(limit) = &self.inner.limit else {
             return true;
         };
@@ -399,16 +401,16 @@ impl Observer {
         if !event::enabled(level) {
             return false;
         }
-        match limit.admit(code) {
+        match limit.admit(entry) {
             limit::Admit::Emit { suppressed: 0 } => true,
             limit::Admit::Emit { suppressed } => {
                 let transient = self.inner.levels.transient;
-                event::suppressed(transient, code, suppressed, limit.interval());
+                event::suppressed(transient, entry, suppressed, limit.interval());
                 true
             }
             limit::Admit::Suppress => {
                 #[cfg(feature = "metrics")]
-                self.inner.counters.suppressed(code);
+                self.inner.counters.suppressed(entry);
                 false
             }
         }

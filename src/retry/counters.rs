@@ -2,11 +2,11 @@ use metrics::Label;
 
 use crate::classify::Op;
 use crate::classify::Outcome;
-use crate::code::{slot, WsaCode};
+use crate::code::{slot, Entry};
 use crate::metrics::{code_label, Counters};
 
 /// Counts one decision in `<prefix>_retries_total{code, op, outcome}`.
-pub(crate) fn increment(counters: &Counters, code: Option<WsaCode>, op: Op, outcome: Outcome) {
+pub(crate) fn increment(counters: &Counters, code: Option<Entry>, op: Op, outcome: Outcome) {
     let index = (slot(code) * Op::ALL.len() + op as usize) * Outcome::ALL.len() + outcome as usize;
     counters.retries.increment(index, || {
         [

@@ -30,9 +30,9 @@ impl Config {
 #[allow(unused_variables)]
 fn report(config: &Config, seen: &Observation, decision: &Decision, attempts: &Attempts) {
     let outcome = decision.outcome();
-    let code = seen.code();
+    let entry = seen.mapping.entry();
     #[cfg(feature = "metrics")]
-    super::counters::increment(config.observer.counters(), code, seen.op, outcome);
+    super::counters::increment(config.observer.counters(), entry, seen.op, outcome);
     #[cfg(feature = "tracing")]
     {
         use tracing::Level;
@@ -46,11 +46,11 @@ fn report(config: &Config, seen: &Observation, decision: &Decision, attempts: &A
             span.record("wsa.attempts", attempts.calls());
             span.record("wsa.outcome", outcome.as_str());
         }
-        if !config.observer.admit(level, code) {
+        if !config.observer.admit(level, entry) {
             return;
         }
         let symbol = seen.mapping.label();
-        let raw = code.map(|c| c.raw());
+        let raw = seen.code().map(|c| c.raw());
         let op = seen.op.as_str();
         let category = seen.class.category().as_str();
         let retry = seen.class.retry().as_str();
