@@ -24,7 +24,7 @@ failed is not known, which is what [`WsaCode::category`](crate::WsaCode::categor
 something else for a given operation (an address in use is fatal on bind but transient on
 connect, for example): those rules are listed in
 [`wsa_trace::classify`](mod@crate::classify#rules-that-depend-on-the-operation) and applied by
-[`classify()`](fn@crate::classify).
+[`default_class()`](fn@crate::default_class).
 
 This page is generated from the catalog by `tests/catalog_doc.rs`.
 ";

@@ -2,25 +2,25 @@
 //! and the user's overrides.
 
 use wsa_trace::{
-    classify, Category, Classification, Classify, DefaultClassifier, Op, Retry, WsaCode,
+    default_class, Category, Classification, Classify, DefaultClassifier, Op, Retry, WsaCode,
 };
 
 use Category::{Benign, Fatal, Transient};
 use Retry::{Backoff, Ignore, Immediately, Never, Reconnect};
 
 fn class(code: WsaCode, op: Op) -> (Category, Retry) {
-    let c = classify(Some(code), op);
+    let c = default_class(Some(code), op);
     (c.category(), c.retry())
 }
 
-fn default_class(code: WsaCode) -> (Category, Retry) {
+fn catalog_class(code: WsaCode) -> (Category, Retry) {
     (code.category(), code.retry())
 }
 
 #[test]
 fn unknown_operation_gives_the_catalog_default() {
     for code in WsaCode::all() {
-        assert_eq!(class(code, Op::Other), default_class(code), "{code:?}");
+        assert_eq!(class(code, Op::Other), catalog_class(code), "{code:?}");
     }
 }
 
@@ -64,7 +64,7 @@ fn a_network_error_of_the_pending_connection_is_skipped() {
             (Transient, Immediately),
             "{code:?}"
         );
-        assert_eq!(class(code, Op::Other), default_class(code), "{code:?}");
+        assert_eq!(class(code, Op::Other), catalog_class(code), "{code:?}");
     }
 }
 
@@ -80,10 +80,13 @@ fn a_firewall_refusing_one_connection_on_accept_is_skipped() {
 
 #[test]
 fn no_code_at_all_on_accept_is_one_connections() {
-    assert_eq!(classify(None, Op::Accept), Classification::new(Immediately));
+    assert_eq!(
+        default_class(None, Op::Accept),
+        Classification::new(Immediately)
+    );
     // A code outside the catalog is still not understood.
     assert_eq!(
-        classify(Some(WsaCode::from_raw(12345)), Op::Accept),
+        default_class(Some(WsaCode::from_raw(12345)), Op::Accept),
         Classification::FATAL
     );
 }
@@ -117,7 +120,7 @@ fn icmp_errors_on_a_datagram_call_are_retried_at_once() {
         // Stream calls keep their own classes.
         for op in [Op::Read, Op::Write] {
             assert!(!op.is_datagram());
-            assert_eq!(class(code, op), default_class(code), "{code:?} on {op}");
+            assert_eq!(class(code, op), catalog_class(code), "{code:?} on {op}");
         }
     }
     assert_eq!(
@@ -135,12 +138,12 @@ fn an_oversized_datagram_is_benign_on_receive_and_fatal_on_send() {
     for op in [Op::Send, Op::SendTo] {
         assert_eq!(class(code, op), (Fatal, Never), "on {op}");
     }
-    assert_eq!(default_class(code), (Fatal, Never));
+    assert_eq!(catalog_class(code), (Fatal, Never));
 }
 
 #[test]
 fn not_connected_on_shutdown_is_benign() {
-    let c = classify(Some(WsaCode::WSAENOTCONN), Op::Shutdown);
+    let c = default_class(Some(WsaCode::WSAENOTCONN), Op::Shutdown);
     assert_eq!((c.category(), c.retry()), (Benign, Ignore));
     assert_eq!(c, Classification::BENIGN);
     assert!(!c.is_retryable());
@@ -205,21 +208,21 @@ fn codes_without_a_rule_keep_their_default_on_every_operation() {
         {
             continue;
         }
-        for op in Op::ALL {
-            assert_eq!(class(code, op), default_class(code), "{code:?} on {op}");
+        for &op in Op::ALL {
+            assert_eq!(class(code, op), catalog_class(code), "{code:?} on {op}");
         }
     }
 }
 
 #[test]
 fn nothing_understood_is_fatal() {
-    for op in Op::ALL {
+    for &op in Op::ALL {
         if op != Op::Accept {
-            assert_eq!(classify(None, op), Classification::FATAL, "{op}");
+            assert_eq!(default_class(None, op), Classification::FATAL, "{op}");
         }
         for raw in [0, 2, 12345, -1, i32::MAX] {
             assert_eq!(
-                classify(Some(WsaCode::from_raw(raw)), op),
+                default_class(Some(WsaCode::from_raw(raw)), op),
                 Classification::FATAL
             );
         }
@@ -232,8 +235,8 @@ fn nothing_understood_is_fatal() {
 #[test]
 fn every_class_is_consistent() {
     for code in WsaCode::all() {
-        for op in Op::ALL {
-            let c = classify(Some(code), op);
+        for &op in Op::ALL {
+            let c = default_class(Some(code), op);
             assert_eq!(c.category(), c.retry().category(), "{code:?} on {op}");
             assert_eq!(
                 c.is_retryable(),
@@ -289,8 +292,8 @@ fn default_classifier_without_overrides_is_the_builtin_rules() {
         .map(Some)
         .chain([None, Some(WsaCode::from_raw(12345))])
     {
-        for op in Op::ALL {
-            assert_eq!(classifier.classify(code, op), classify(code, op));
+        for &op in Op::ALL {
+            assert_eq!(classifier.class_of(code, op), default_class(code, op));
         }
     }
 }
@@ -299,17 +302,17 @@ fn default_classifier_without_overrides_is_the_builtin_rules() {
 fn override_per_code_applies_to_every_operation() {
     let classifier =
         DefaultClassifier::new().with_code(WsaCode::WSAECONNREFUSED, Classification::FATAL);
-    for op in Op::ALL {
+    for &op in Op::ALL {
         assert_eq!(
-            classifier.classify(Some(WsaCode::WSAECONNREFUSED), op),
+            classifier.class_of(Some(WsaCode::WSAECONNREFUSED), op),
             Classification::FATAL
         );
         // Other codes keep the built-in rules.
         let reset = Some(WsaCode::WSAECONNRESET);
-        assert_eq!(classifier.classify(reset, op), classify(reset, op));
+        assert_eq!(classifier.class_of(reset, op), default_class(reset, op));
     }
     assert_eq!(
-        classifier.classify(None, Op::Connect),
+        classifier.class_of(None, Op::Connect),
         Classification::FATAL
     );
 }
@@ -320,9 +323,13 @@ fn override_per_code_and_operation_applies_to_that_operation_only() {
     let classifier =
         DefaultClassifier::new().with_code_op(WsaCode::WSAETIMEDOUT, Op::Connect, quick);
     let code = Some(WsaCode::WSAETIMEDOUT);
-    assert_eq!(classifier.classify(code, Op::Connect), quick);
-    for op in Op::ALL.into_iter().filter(|&op| op != Op::Connect) {
-        assert_eq!(classifier.classify(code, op), classify(code, op), "{op}");
+    assert_eq!(classifier.class_of(code, Op::Connect), quick);
+    for op in Op::ALL.iter().copied().filter(|&op| op != Op::Connect) {
+        assert_eq!(
+            classifier.class_of(code, op),
+            default_class(code, op),
+            "{op}"
+        );
     }
 }
 
@@ -338,9 +345,9 @@ fn code_and_operation_wins_over_code() {
         .with_code(WsaCode::WSAECONNRESET, Classification::FATAL);
     for classifier in [a, b] {
         let code = Some(WsaCode::WSAECONNRESET);
-        assert_eq!(classifier.classify(code, Op::Read), quick);
-        assert_eq!(classifier.classify(code, Op::Write), Classification::FATAL);
-        assert_eq!(classifier.classify(code, Op::Accept), Classification::FATAL);
+        assert_eq!(classifier.class_of(code, Op::Read), quick);
+        assert_eq!(classifier.class_of(code, Op::Write), Classification::FATAL);
+        assert_eq!(classifier.class_of(code, Op::Accept), Classification::FATAL);
     }
 }
 
@@ -353,15 +360,15 @@ fn a_later_override_replaces_an_earlier_one() {
         .with_code_op(WsaCode::WSAEINVAL, Op::Bind, Classification::new(Reconnect))
         .with_code_op(WsaCode::WSAEINVAL, Op::Bind, later);
     assert_eq!(
-        classifier.classify(Some(WsaCode::WSAEACCES), Op::Connect),
+        classifier.class_of(Some(WsaCode::WSAEACCES), Op::Connect),
         later
     );
     assert_eq!(
-        classifier.classify(Some(WsaCode::WSAEINVAL), Op::Bind),
+        classifier.class_of(Some(WsaCode::WSAEINVAL), Op::Bind),
         later
     );
     assert_eq!(
-        classifier.classify(Some(WsaCode::WSAEINVAL), Op::Connect),
+        classifier.class_of(Some(WsaCode::WSAEINVAL), Op::Connect),
         Classification::FATAL
     );
 
@@ -370,11 +377,11 @@ fn a_later_override_replaces_an_earlier_one() {
         .clone()
         .with_code(WsaCode::WSAEACCES, Classification::FATAL);
     assert_eq!(
-        base.classify(Some(WsaCode::WSAEACCES), Op::Other),
+        base.class_of(Some(WsaCode::WSAEACCES), Op::Other),
         Classification::FATAL
     );
     assert_eq!(
-        classifier.classify(Some(WsaCode::WSAEACCES), Op::Other),
+        classifier.class_of(Some(WsaCode::WSAEACCES), Op::Other),
         later
     );
 }
@@ -384,9 +391,9 @@ fn overrides_reach_unknown_codes() {
     let odd = WsaCode::from_raw(12345);
     let retry = Classification::new(Backoff);
     let classifier = DefaultClassifier::new().with_code(odd, retry);
-    assert_eq!(classifier.classify(Some(odd), Op::Read), retry);
+    assert_eq!(classifier.class_of(Some(odd), Op::Read), retry);
     assert_eq!(
-        classifier.classify(Some(WsaCode::from_raw(12346)), Op::Read),
+        classifier.class_of(Some(WsaCode::from_raw(12346)), Op::Read),
         Classification::FATAL
     );
 }
@@ -395,27 +402,27 @@ fn overrides_reach_unknown_codes() {
 fn closures_classify() {
     let everything_backs_off = |_: Option<WsaCode>, _: Op| Classification::new(Backoff);
     assert_eq!(
-        everything_backs_off.classify(None, Op::Read).retry(),
+        everything_backs_off.class_of(None, Op::Read).retry(),
         Backoff
     );
 
     let strict = |code: Option<WsaCode>, op: Op| match code {
         Some(WsaCode::WSAECONNREFUSED) => Classification::FATAL,
-        _ => classify(code, op),
+        _ => default_class(code, op),
     };
     assert_eq!(
-        strict.classify(Some(WsaCode::WSAECONNREFUSED), Op::Connect),
+        strict.class_of(Some(WsaCode::WSAECONNREFUSED), Op::Connect),
         Classification::FATAL
     );
     assert_eq!(
         strict
-            .classify(Some(WsaCode::WSAETIMEDOUT), Op::Read)
+            .class_of(Some(WsaCode::WSAETIMEDOUT), Op::Read)
             .retry(),
         Reconnect
     );
 
     fn run(classifier: &dyn Classify) -> Classification {
-        classifier.classify(Some(WsaCode::WSAEWOULDBLOCK), Op::Read)
+        classifier.class_of(Some(WsaCode::WSAEWOULDBLOCK), Op::Read)
     }
     assert_eq!(run(&strict).retry(), Immediately);
     assert_eq!(run(&DefaultClassifier::default()).retry(), Immediately);

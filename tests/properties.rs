@@ -12,7 +12,7 @@ use wsa_trace::map::{
     errno_name, errno_translations, find_io_error, from_errno, from_kind, from_raw_os_error,
     from_windows, os_code_name, windows_name, windows_translations,
 };
-use wsa_trace::{classify, Category, Mapping, Op, Retry, Via, WsaCode, UNKNOWN_LABEL};
+use wsa_trace::{default_class, Category, Mapping, Op, Retry, Via, WsaCode, UNKNOWN_LABEL};
 
 /// Every label a code or a mapping may carry.
 fn labels() -> BTreeSet<&'static str> {
@@ -151,7 +151,7 @@ proptest! {
     #[test]
     fn classes_are_consistent(n in numbers(), op in ops()) {
         for code in [None, Some(WsaCode::from_raw(n))] {
-            let c = classify(code, op);
+            let c = default_class(code, op);
             prop_assert_eq!(c.category(), c.retry().category());
             // Not understood is fatal; only no code at all on accept concerns one connection.
             if code.is_none() && op == Op::Accept {

@@ -8,11 +8,11 @@
 //! [`Classify`] implementation.
 //!
 //! ```
-//! use wsa_trace::{classify, Category, Op, Retry, WsaCode};
+//! use wsa_trace::{default_class, Category, Op, Retry, WsaCode};
 //!
 //! // Address in use: fatal on bind, transient on connect (ephemeral ports exhausted).
-//! let bind = classify(Some(WsaCode::WSAEADDRINUSE), Op::Bind);
-//! let connect = classify(Some(WsaCode::WSAEADDRINUSE), Op::Connect);
+//! let bind = default_class(Some(WsaCode::WSAEADDRINUSE), Op::Bind);
+//! let connect = default_class(Some(WsaCode::WSAEADDRINUSE), Op::Connect);
 //! assert_eq!((bind.category(), bind.retry()), (Category::Fatal, Retry::Never));
 //! assert_eq!((connect.category(), connect.retry()), (Category::Transient, Retry::Backoff));
 //! ```
@@ -101,14 +101,14 @@ impl From<Retry> for Classification {
 /// `Fn(Option<WsaCode>, Op) -> Classification`.
 pub trait Classify {
     /// The class of `code` when `op` failed with it.
-    fn classify(&self, code: Option<WsaCode>, op: Op) -> Classification;
+    fn class_of(&self, code: Option<WsaCode>, op: Op) -> Classification;
 }
 
 impl<F> Classify for F
 where
     F: Fn(Option<WsaCode>, Op) -> Classification,
 {
-    fn classify(&self, code: Option<WsaCode>, op: Op) -> Classification {
+    fn class_of(&self, code: Option<WsaCode>, op: Op) -> Classification {
         self(code, op)
     }
 }
@@ -117,6 +117,6 @@ where
 /// depend on the operation. Unknown codes are [`Classification::FATAL`]; so is no code at all,
 /// except on [`Op::Accept`], where it concerns one connection (transient, immediately).
 #[inline]
-pub fn classify(code: Option<WsaCode>, op: Op) -> Classification {
-    rules::classify(code, op)
+pub fn default_class(code: Option<WsaCode>, op: Op) -> Classification {
+    rules::default_class(code, op)
 }

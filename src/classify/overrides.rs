@@ -21,12 +21,12 @@ use crate::code::{Entry, WsaCode};
 ///         Classification::new(Retry::Immediately),
 ///     );
 ///
-/// let refused = classifier.classify(Some(WsaCode::WSAECONNREFUSED), Op::Connect);
+/// let refused = classifier.class_of(Some(WsaCode::WSAECONNREFUSED), Op::Connect);
 /// assert_eq!(refused.retry(), Retry::Never);
-/// let timed_out = classifier.classify(Some(WsaCode::WSAETIMEDOUT), Op::Connect);
+/// let timed_out = classifier.class_of(Some(WsaCode::WSAETIMEDOUT), Op::Connect);
 /// assert_eq!(timed_out.retry(), Retry::Immediately);
 /// // Everything else keeps the built-in class.
-/// let reset = classifier.classify(Some(WsaCode::WSAECONNRESET), Op::Read);
+/// let reset = classifier.class_of(Some(WsaCode::WSAECONNRESET), Op::Read);
 /// assert_eq!(reset.retry(), Retry::Reconnect);
 /// ```
 #[derive(Clone, Debug, Default)]
@@ -88,9 +88,9 @@ impl DefaultClassifier {
 
 impl DefaultClassifier {
     /// The class of a mapped error, from the catalog row the mapping holds: the same answer
-    /// as [`Classify::classify`] with the row's code, without looking the code up again.
+    /// as [`Classify::class_of`] with the row's code, without looking the code up again.
     #[inline]
-    pub(crate) fn class_of(&self, entry: Option<Entry>, op: Op) -> Classification {
+    pub(crate) fn class_of_entry(&self, entry: Option<Entry>, op: Op) -> Classification {
         if let (Some(entry), false) = (entry, self.overrides.is_empty()) {
             let code = entry.code();
             if let Some(class) = self.find(code, Some(op)).or_else(|| self.find(code, None)) {
@@ -102,13 +102,13 @@ impl DefaultClassifier {
 }
 
 impl Classify for DefaultClassifier {
-    fn classify(&self, code: Option<WsaCode>, op: Op) -> Classification {
+    fn class_of(&self, code: Option<WsaCode>, op: Op) -> Classification {
         if let (Some(code), false) = (code, self.overrides.is_empty()) {
             if let Some(class) = self.find(code, Some(op)).or_else(|| self.find(code, None)) {
                 return class;
             }
         }
-        super::classify(code, op)
+        super::default_class(code, op)
     }
 }
 
@@ -132,16 +132,19 @@ mod tests {
         ];
         for classifier in &classifiers {
             for code in WsaCode::all() {
-                for op in Op::ALL {
+                for &op in Op::ALL {
                     assert_eq!(
-                        classifier.class_of(Entry::of(code), op),
-                        classifier.classify(Some(code), op),
+                        classifier.class_of_entry(Entry::of(code), op),
+                        classifier.class_of(Some(code), op),
                         "{code:?} {op:?}"
                     );
                 }
             }
-            for op in Op::ALL {
-                assert_eq!(classifier.class_of(None, op), classifier.classify(None, op));
+            for &op in Op::ALL {
+                assert_eq!(
+                    classifier.class_of_entry(None, op),
+                    classifier.class_of(None, op)
+                );
             }
         }
     }

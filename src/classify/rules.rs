@@ -26,7 +26,7 @@ static CLASSES: [[Classification; Op::ALL.len()]; COUNT] = {
 };
 
 #[inline]
-pub(super) fn classify(code: Option<WsaCode>, op: Op) -> Classification {
+pub(super) fn default_class(code: Option<WsaCode>, op: Op) -> Classification {
     match code {
         Some(code) => match Entry::of(code) {
             Some(entry) => CLASSES[entry.position()][op as usize],
@@ -91,8 +91,12 @@ mod tests {
     #[test]
     fn the_table_is_the_rules() {
         for code in WsaCode::all() {
-            for op in Op::ALL {
-                assert_eq!(classify(Some(code), op), rule(code, op), "{code:?} {op:?}");
+            for &op in Op::ALL {
+                assert_eq!(
+                    default_class(Some(code), op),
+                    rule(code, op),
+                    "{code:?} {op:?}"
+                );
                 assert_eq!(
                     class_of(Entry::of(code), op),
                     rule(code, op),
@@ -100,13 +104,13 @@ mod tests {
                 );
             }
         }
-        for op in Op::ALL {
+        for &op in Op::ALL {
             let expected = if op == Op::Accept {
                 TRANSIENT_NOW
             } else {
                 Classification::FATAL
             };
-            assert_eq!(classify(None, op), expected, "{op:?}");
+            assert_eq!(default_class(None, op), expected, "{op:?}");
         }
     }
 }

@@ -72,6 +72,7 @@
 pub(crate) mod chain;
 pub(crate) mod errno;
 mod kind;
+pub(crate) mod view;
 pub(crate) mod windows;
 
 use std::error::Error;
@@ -80,6 +81,7 @@ use std::io;
 use crate::code::{Entry, WsaCode};
 
 pub use chain::find_io_error;
+pub use view::ErrorView;
 
 /// One row of a translation table: a native code, its name, the WSA code it maps to, and why,
 /// where the pair is not a plain equivalence.

@@ -62,7 +62,7 @@ mod tests {
 
     #[test]
     fn op_discriminants_index_op_all() {
-        for (i, op) in Op::ALL.into_iter().enumerate() {
+        for (i, op) in Op::ALL.iter().copied().enumerate() {
             assert_eq!(op as usize, i, "{op:?}");
         }
     }

@@ -76,7 +76,7 @@ use crate::map::Mapping;
 pub use event::TARGET;
 pub use ext::ObserveExt;
 pub use otel::OTHER as ERROR_TYPE_OTHER;
-pub use peer::{Host, Peer, Target, Transport};
+pub use peer::{Host, Peer, Transport};
 
 #[cfg(feature = "tracing")]
 pub use tracing::Level;
@@ -153,10 +153,10 @@ enum Classifier {
 }
 
 impl Classifier {
-    fn classify(&self, mapping: &Mapping, op: Op) -> Classification {
+    fn class_of(&self, mapping: &Mapping, op: Op) -> Classification {
         match self {
-            Classifier::Default(c) => c.class_of(mapping.entry(), op),
-            Classifier::Custom(c) => c.classify(mapping.code(), op),
+            Classifier::Default(c) => c.class_of_entry(mapping.entry(), op),
+            Classifier::Custom(c) => c.class_of(mapping.code(), op),
         }
     }
 }
@@ -342,10 +342,10 @@ impl Observer {
     }
 
     /// Maps and classifies without emitting or counting.
-    pub fn classify(&self, mapping: Mapping, op: Op) -> Observation {
+    pub fn observation(&self, mapping: Mapping, op: Op) -> Observation {
         Observation {
             mapping,
-            class: self.inner.classifier.classify(&mapping, op),
+            class: self.inner.classifier.class_of(&mapping, op),
             op,
         }
     }
@@ -354,7 +354,7 @@ impl Observer {
     #[cold]
     #[inline(never)]
     pub fn observe_io(&self, err: &io::Error, op: Op, peer: &Peer) -> Observation {
-        let obs = self.classify(Mapping::from_io_error(err), op);
+        let obs = self.observation(Mapping::from_io_error(err), op);
         self.emit(&obs, peer, err);
         obs
     }
@@ -365,7 +365,7 @@ impl Observer {
     #[inline(never)]
     pub fn observe_error(&self, err: &(dyn Error + 'static), op: Op, peer: &Peer) -> Observation {
         let mapping = Mapping::from_error(err).unwrap_or_else(Mapping::unmapped);
-        let obs = self.classify(mapping, op);
+        let obs = self.observation(mapping, op);
         self.emit(&obs, peer, &Chain(err));
         obs
     }

@@ -23,7 +23,7 @@ mod tests {
 
     #[test]
     fn outcome_discriminants_index_outcome_all() {
-        for (i, outcome) in Outcome::ALL.into_iter().enumerate() {
+        for (i, outcome) in Outcome::ALL.iter().copied().enumerate() {
             assert_eq!(outcome as usize, i, "{outcome:?}");
         }
     }

@@ -9,7 +9,8 @@ use tower::retry::Policy;
 use super::config::{Attempts, Config, Decision};
 use super::RetryFuture;
 use crate::classify::Op;
-use crate::connect::{ErrorView, ObserveOnly, Wrap};
+use crate::connect::{ObserveOnly, Wrap};
+use crate::map::ErrorView;
 use crate::observe::Observer;
 
 /// A `tower::retry::Policy` driven by the classification of each error.
@@ -167,8 +168,8 @@ where
                 None
             }
             Err(err) => match self.decide(V::error(err)) {
-                Decision::Now => Some(RetryFuture::Yield(false)),
-                Decision::After(sleep) => Some(RetryFuture::Sleep(sleep)),
+                Decision::Now => Some(RetryFuture::yield_now()),
+                Decision::After(sleep) => Some(RetryFuture::sleep(sleep)),
                 Decision::GiveUp(_) => None,
             },
         }

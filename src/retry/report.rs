@@ -20,7 +20,7 @@ impl Config {
         let mapping = mapping
             .or_else(|| Mapping::from_error(err))
             .unwrap_or_else(Mapping::unmapped);
-        let seen = self.observer.classify(mapping, op);
+        let seen = self.observer.observation(mapping, op);
         let decision = attempts.decide(self, op, seen.class);
         report(self, &seen, &decision, attempts);
         decision
