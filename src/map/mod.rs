@@ -306,7 +306,7 @@ pub fn from_raw_os_error(raw: i32) -> Option<WsaCode> {
 fn entry_of_raw_os_error(raw: i32) -> Option<Entry> {
     #[cfg(windows)]
     {
-        from_windows(raw).and_then(Entry::of)
+        windows::entry_of(raw)
     }
     #[cfg(not(windows))]
     {
