@@ -8,6 +8,16 @@ use std::error::Error;
 /// [`Wrap`](crate::connect::Wrap) for every `E: Error + 'static` and
 /// [`ObserveOnly`](crate::connect::ObserveOnly) for `Box<dyn Error + Send + Sync>`, which does
 /// not implement `Error` itself.
+///
+/// ```compile_fail
+/// // Sealed: a type of another crate cannot implement it.
+/// struct Mine;
+/// impl wsa_trace::map::ErrorView<std::io::Error> for Mine {
+///     fn error(err: &std::io::Error) -> &(dyn std::error::Error + 'static) {
+///         err
+///     }
+/// }
+/// ```
 pub trait ErrorView<E>: sealed::Sealed {
     /// The error as a `dyn Error`.
     fn error(err: &E) -> &(dyn Error + 'static);

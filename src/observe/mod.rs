@@ -65,7 +65,7 @@ use std::io;
 use std::sync::Arc;
 
 use crate::classify::{Classification, Classify, DefaultClassifier, Op};
-#[cfg(any(feature = "tracing", feature = "metrics"))]
+#[cfg(feature = "tracing")]
 use crate::code::Entry;
 #[cfg(feature = "tracing")]
 use crate::code::Retry;

@@ -120,6 +120,7 @@ impl Attempts {
     }
 
     /// Calls made so far, each ending in a failure: would-block ones included.
+    #[cfg_attr(not(feature = "tracing"), allow(dead_code))] // only events and spans show it
     pub(super) fn calls(&self) -> u32 {
         self.calls
     }
