@@ -85,11 +85,27 @@
 //! | `metrics` | yes | the per-code error counter ([`metrics`](mod@metrics)) | `metrics` |
 //! | `tokio` | yes | [`TraceStream`], the `AsyncRead`/`AsyncWrite` wrapper | `tokio` (no features), `pin-project` |
 //! | `tower` | yes | [`TraceConnectLayer`] for connectors (implies `tokio`) | `tower-service`, `tower-layer` |
+//! | `retry` | yes | [`retry::RetryPolicy`], a tower retry policy driven by the classification, and a retry helper for one-off calls (implies `tower`) | `tower` (`retry` only), tokio's `time` |
+//! | `net` | yes | [`net::GuardedListener`], an accept loop that backs off when descriptors run out, and [`net::TraceUdpSocket`] (implies `tokio`) | tokio's `net` and `time` |
 //! | `hyper` | no | hyper's `rt::Read`/`rt::Write` and hyper-util's `Connection` on [`TraceStream`], `http::Uri` targets | `hyper`, `hyper-util`, `http` |
-//! | `cli` | no | the `wsa` lookup tool (`cargo install wsa-trace --features cli`) | `clap`, `serde_json` |
+//! | `cli` | no | the `wsa` lookup tool (`cargo install --path . --features cli` in a checkout) | `clap`, `serde_json` |
 //!
 //! With no features the catalog, mapping, classification and [`Observer`] (which then
 //! only classifies) need `std` and `libc` alone.
+//!
+//! ## hyper, hyper-util and tonic need the `hyper` feature
+//!
+//! Without it, handing a [`TraceStream`] or a [`TraceConnectLayer`]-wrapped `HttpConnector`
+//! to hyper fails to compile with errors that name the missing trait, not the feature:
+//!
+//! ```text
+//! the trait bound `TraceStream<TokioIo<TcpStream>>: hyper::rt::Read` is not satisfied
+//! the trait bound `TraceStream<..>: hyper_util::client::legacy::connect::Connection` is not satisfied
+//! `http::Uri` is not a connector request wsa-trace can name the peer of
+//! ```
+//!
+//! All three mean the same thing: enable the feature,
+//! `wsa-trace = { version = "0.1", features = ["hyper"] }`.
 //!
 //! # The catalog
 //!
@@ -114,18 +130,17 @@ pub mod observe;
 #[cfg(feature = "retry")]
 pub mod retry;
 
-/// How the fields and labels map onto OpenTelemetry's semantic conventions.
+// These two pages' summaries are the first paragraphs of their markdown files.
 pub mod opentelemetry_mapping {
     #![doc = include_str!("../docs/opentelemetry.md")]
 }
 
-/// Every Windows Sockets code with its default class.
 pub mod catalog {
     #![doc = include_str!("../docs/catalog.md")]
 }
 
-/// The README's examples, compiled and run as doctests.
-#[cfg(doctest)]
+/// The README's examples, compiled and run as doctests with the default features they use.
+#[cfg(all(doctest, feature = "retry", feature = "tower"))]
 #[doc = include_str!("../README.md")]
 struct ReadmeDoctests;
 

@@ -9,7 +9,6 @@
 //!
 //! A counting global allocator keeps one counter per thread, so tests running in parallel
 //! on the harness's threads do not see each other's allocations.
-#![cfg(all(feature = "tokio", feature = "tracing", feature = "metrics"))]
 
 mod support;
 

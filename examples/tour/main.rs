@@ -36,12 +36,13 @@
 //! cargo run --example tour -- --serve 127.0.0.1:0 --for 60
 //! ```
 
+mod endpoint;
 mod scenarios;
 mod serve;
 mod servers;
 
 use std::future::Future;
-use std::io;
+use std::io::{self, Write};
 use std::process::ExitCode;
 
 use metrics_exporter_prometheus::{PrometheusBuilder, PrometheusHandle};
@@ -57,6 +58,16 @@ use scenarios::Failure;
 async fn main() -> ExitCode {
     let serve = match serve::Options::from_args() {
         Ok(serve) => serve,
+        Err(err) if err.is::<serve::Help>() => {
+            let mut stdout = io::stdout().lock();
+            let printed = stdout
+                .write_all(serve::USAGE.as_bytes())
+                .and_then(|()| stdout.flush());
+            return match printed {
+                Ok(()) => ExitCode::SUCCESS,
+                Err(_) => ExitCode::FAILURE,
+            };
+        }
         Err(err) => {
             eprintln!("tour: {err}");
             return ExitCode::from(2);

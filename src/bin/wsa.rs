@@ -69,10 +69,7 @@ fn main() -> ExitCode {
     let json = matches.get_flag("json");
     match query(&matches).and_then(|q| run(q, json)) {
         Ok(out) => emit(&out),
-        Err(msg) => {
-            eprintln!("wsa: {msg}");
-            ExitCode::from(BAD_INPUT)
-        }
+        Err(msg) => complain(&msg, ExitCode::from(BAD_INPUT)),
     }
 }
 
@@ -131,16 +128,20 @@ fn command() -> Command {
 fn clap_failure(err: &clap::Error) -> ExitCode {
     match err.kind() {
         ErrorKind::DisplayHelp | ErrorKind::DisplayVersion => {
-            // Nothing useful is left to do if stdout is gone.
-            let _ = err.print();
-            ExitCode::SUCCESS
+            match err.print().and_then(|()| io::stdout().flush()) {
+                Ok(()) => ExitCode::SUCCESS,
+                Err(e) if e.kind() == io::ErrorKind::BrokenPipe => ExitCode::SUCCESS,
+                Err(e) => complain(&format!("cannot write the help: {e}"), ExitCode::FAILURE),
+            }
         }
         _ => {
             let rendered = err.to_string();
             let first = rendered.lines().next().unwrap_or("invalid arguments");
             let first = first.strip_prefix("error: ").unwrap_or(first);
-            eprintln!("wsa: {first}; see `wsa --help`");
-            ExitCode::from(BAD_INPUT)
+            complain(
+                &format!("{first}; see `wsa --help`"),
+                ExitCode::from(BAD_INPUT),
+            )
         }
     }
 }
@@ -432,9 +433,13 @@ fn emit(out: &str) -> ExitCode {
     {
         Ok(()) => ExitCode::SUCCESS,
         Err(e) if e.kind() == io::ErrorKind::BrokenPipe => ExitCode::SUCCESS,
-        Err(e) => {
-            eprintln!("wsa: cannot write the answer: {e}");
-            ExitCode::FAILURE
-        }
+        Err(e) => complain(&format!("cannot write the answer: {e}"), ExitCode::FAILURE),
     }
+}
+
+/// Prints `wsa: <msg>` on stderr and returns `status`. An unwritable stderr cannot be told
+/// about, so it changes nothing: the status still says the run failed.
+fn complain(msg: &str, status: ExitCode) -> ExitCode {
+    let _ = writeln!(io::stderr().lock(), "wsa: {msg}");
+    status
 }

@@ -40,6 +40,18 @@ pub use parse::ParseCodeError;
 /// knows it. Known codes are associated constants named as in `winerror.h` and `winsock2.h`
 /// (`WsaCode::WSAECONNRESET`, `WsaCode::WSA_IO_PENDING`), so one string finds a code in logs,
 /// docs and source alike.
+///
+/// ```
+/// use wsa_trace::{Category, Retry, WsaCode};
+///
+/// let code: WsaCode = "wsaeconnreset".parse().unwrap();
+/// assert_eq!(code, WsaCode::WSAECONNRESET);
+/// assert_eq!(code.raw(), 10054);
+/// assert_eq!(WsaCode::from_raw(10054), code);
+/// assert_eq!(code.berkeley(), Some("ECONNRESET"));
+/// assert_eq!((code.category(), code.retry()), (Category::Transient, Retry::Reconnect));
+/// assert_eq!(code.to_string(), "WSAECONNRESET (10054): Connection reset by peer");
+/// ```
 #[derive(Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
 #[repr(transparent)]
 pub struct WsaCode(i32);

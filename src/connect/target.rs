@@ -8,6 +8,12 @@ use crate::observe::{Peer, Transport};
 ///
 /// Implemented for socket addresses, `"host:port"` strings and, with the `hyper` feature,
 /// `http::Uri`. Requests that cannot say (reqwest's) are observed with an unknown peer.
+#[diagnostic::on_unimplemented(
+    message = "`{Self}` is not a connector request wsa-trace can name the peer of",
+    label = "not a `wsa_trace::connect::Target`",
+    note = "`http::Uri` (hyper-util's `HttpConnector`, tonic) is a `Target` only with wsa-trace's `hyper` feature: `wsa-trace = {{ features = [\"hyper\"] }}`",
+    note = "for requests that cannot name their peer, build the layer with `TraceConnectLayer::observe_only()`"
+)]
 pub trait Target {
     /// The peer this request connects to.
     fn peer(&self) -> Peer;

@@ -206,13 +206,13 @@ static INDEX: [Slot; LEN] = {
                 let Some(position) = position(row.code) else {
                     panic!("every errno row maps to a catalog code");
                 };
-                let slot = &mut index[row.raw as usize];
-                if slot.row == u8::MAX {
-                    *slot = Slot {
+                let raw = row.raw as usize;
+                if index[raw].row == u8::MAX {
+                    index[raw] = Slot {
                         row: i as u8,
                         position: position as u8,
                     };
-                } else if slot.position as usize != position {
+                } else if index[raw].position as usize != position {
                     panic!("two errno rows of one value map to different codes");
                 }
             }

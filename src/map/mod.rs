@@ -141,6 +141,25 @@ impl Via {
 /// Copying a `Mapping` is cheap (12 bytes) and making one never allocates. It holds the
 /// catalog row it found, so that asking for the code, its symbol or its class looks nothing up
 /// again.
+///
+/// ```
+/// use std::io;
+/// use wsa_trace::{Mapping, Via, WsaCode};
+///
+/// // An OS error: the code, and the native errno kept beside it.
+/// let refused = io::Error::from_raw_os_error(libc::ECONNREFUSED);
+/// let mapping = Mapping::from_io_error(&refused);
+/// assert_eq!(mapping.code(), Some(WsaCode::WSAECONNREFUSED));
+/// assert_eq!(mapping.os_code(), Some(libc::ECONNREFUSED));
+/// assert_eq!(mapping.via(), Via::Os);
+///
+/// // No OS code: the `io::ErrorKind` decides.
+/// let timed_out = io::Error::from(io::ErrorKind::TimedOut);
+/// let mapping = Mapping::from_io_error(&timed_out);
+/// assert_eq!(mapping.code(), Some(WsaCode::WSAETIMEDOUT));
+/// assert_eq!(mapping.via(), Via::Kind);
+/// assert_eq!(mapping.label(), "WSAETIMEDOUT");
+/// ```
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub struct Mapping {
     entry: Option<Entry>,

@@ -114,6 +114,7 @@ impl Observation {
 /// handles belong to the process, one table per prefix. Make one at start-up and clone it.
 ///
 /// ```
+/// # #[cfg(all(feature = "tracing", feature = "metrics"))] {
 /// use wsa_trace::observe::{Level, Observer};
 /// use wsa_trace::{Classification, DefaultClassifier, WsaCode};
 ///
@@ -123,7 +124,8 @@ impl Observation {
 ///     .metrics_prefix("myapp")?
 ///     .record_on_span(true);
 /// # let _ = observer;
-/// # Ok::<(), wsa_trace::metrics::InvalidPrefix>(())
+/// # }
+/// # Ok::<(), Box<dyn std::error::Error>>(())
 /// ```
 #[derive(Clone)]
 pub struct Observer {

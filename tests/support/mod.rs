@@ -7,6 +7,9 @@
 #![allow(dead_code)]
 
 pub mod ready;
+pub mod skip;
+#[cfg(unix)]
+pub mod tour;
 
 use std::collections::BTreeMap;
 use std::fmt;
