@@ -23,7 +23,7 @@ use std::time::Duration;
 use criterion::{criterion_group, criterion_main, Criterion};
 use metrics_exporter_prometheus::{PrometheusBuilder, PrometheusHandle};
 use wsa_trace::observe::{Observer, Peer};
-use wsa_trace::{classify, Classification, Mapping, Op, WsaCode};
+use wsa_trace::{default_class, Classification, Mapping, Op, WsaCode};
 
 use common::{interleaved, run_by_cargo_bench};
 
@@ -59,7 +59,7 @@ fn wrapped_error() -> io::Error {
 #[inline(always)]
 fn map_classify(err: &io::Error) -> Classification {
     let mapping = Mapping::from_io_error(black_box(err));
-    black_box(classify(mapping.code(), Op::Read))
+    black_box(default_class(mapping.code(), Op::Read))
 }
 
 #[inline(always)]

@@ -11,7 +11,7 @@
 //! |---|---|---|
 //! | [`code`] | the catalog: every WSA code, its message, description, Berkeley name, class and hint | [`WsaCode`] |
 //! | [`map`] | `io::Error` (or any error chain) -> code, keeping the native code | [`Mapping`] |
-//! | [`classify`](mod@classify) | code + operation -> category and retry advice | [`classify()`], [`DefaultClassifier`] |
+//! | [`classify`](mod@classify) | code + operation -> category and retry advice | [`default_class()`], [`DefaultClassifier`] |
 //! | [`observe`] | a tracing event with structured fields, a per-code counter | [`Observer`], [`ObserveExt`] |
 //! | [`TraceStream`], [`connect`] | wrap tokio streams and tower connectors | [`TraceStream`], [`TraceConnectLayer`] |
 //! | [`scan`] | socket errors in text: log lines, messages, field values | [`scan::Scanner`] |
@@ -21,7 +21,7 @@
 //!
 //! ```
 //! use std::io;
-//! use wsa_trace::{classify, Category, Mapping, Op, Retry, WsaCode};
+//! use wsa_trace::{default_class, Category, Mapping, Op, Retry, WsaCode};
 //!
 //! let err = io::Error::from_raw_os_error(libc::ECONNREFUSED);
 //! let mapping = Mapping::from_io_error(&err);
@@ -29,9 +29,9 @@
 //! assert_eq!(code, WsaCode::WSAECONNREFUSED);
 //! assert_eq!(code.raw(), 10061);
 //!
-//! let class = classify(Some(code), Op::Connect);
-//! assert_eq!(class.category, Category::Transient);
-//! assert_eq!(class.retry, Retry::Backoff);
+//! let class = default_class(Some(code), Op::Connect);
+//! assert_eq!(class.category(), Category::Transient);
+//! assert_eq!(class.retry(), Retry::Backoff);
 //! println!("{code}: {}", code.hint().unwrap());
 //! ```
 //!
@@ -150,8 +150,8 @@ pub mod catalog {
 #[doc = include_str!("../README.md")]
 struct ReadmeDoctests;
 
-pub use classify::{classify, Category, Classification, Classify, DefaultClassifier, Op, Retry};
-pub use code::{Family, ParseCodeError, WsaCode, UNKNOWN_LABEL};
+pub use classify::{default_class, Classification, Classify, DefaultClassifier, Op};
+pub use code::{Category, Family, ParseCodeError, Retry, WsaCode, UNKNOWN_LABEL};
 pub use map::{Mapping, Via};
 pub use observe::{ObserveExt, Observer};
 

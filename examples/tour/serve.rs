@@ -44,7 +44,7 @@ use tokio::time::{interval, timeout, Instant, MissedTickBehavior};
 use wsa_trace::net::{Accept, GuardedListener};
 use wsa_trace::observe::{Observer, Peer};
 use wsa_trace::retry::RetryPolicy;
-use wsa_trace::{classify, Mapping, ObserveExt, Op, Retry, WsaCode};
+use wsa_trace::{default_class, Mapping, ObserveExt, Op, Retry, WsaCode};
 
 use crate::scenarios::{self, Failure};
 use crate::{check, endpoint, servers};
@@ -356,7 +356,7 @@ impl Accept for Tallied {
             let code = mapping.label();
             let mut tally = lock(&self.tally);
             tally.add(&self.errors, code, Op::Accept.as_str(), 1);
-            if classify(mapping.code(), Op::Accept).retry == Retry::Backoff {
+            if default_class(mapping.code(), Op::Accept).retry() == Retry::Backoff {
                 let backoffs = format!(
                     "{}_accept_backoffs_total",
                     wsa_trace::metrics::DEFAULT_PREFIX

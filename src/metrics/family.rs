@@ -6,7 +6,7 @@ use std::sync::{OnceLock, RwLock};
 
 use metrics::{Counter, Key, KeyName, Label, Metadata, Recorder, SharedString, Unit};
 
-use crate::code::WsaCode;
+use crate::code::Entry;
 
 static METADATA: Metadata<'static> =
     Metadata::new(module_path!(), metrics::Level::INFO, Some(module_path!()));
@@ -88,8 +88,11 @@ impl Family {
 }
 
 /// A `code` label.
-pub(crate) fn code_label(code: Option<WsaCode>) -> Label {
-    Label::from_static_parts("code", code.map_or(crate::UNKNOWN_LABEL, WsaCode::label))
+pub(crate) fn code_label(code: Option<Entry>) -> Label {
+    Label::from_static_parts(
+        "code",
+        code.map_or(crate::code::UNKNOWN_LABEL, |e| e.info().name),
+    )
 }
 
 /// No label: dropped at registration.

@@ -6,7 +6,7 @@ use std::sync::{Mutex, OnceLock};
 use super::family::{code_label, Family, NO_LABEL};
 use super::{DEFAULT_PREFIX, ERRORS_SUFFIX};
 use crate::classify::{Category, Op};
-use crate::code::{slot as code_slot, slots as code_slots, WsaCode};
+use crate::code::{slot as code_slot, slots as code_slots, Entry};
 
 /// A metrics prefix that is not a valid Prometheus metric name: it must be non-empty, start
 /// with an ASCII letter, `_` or `:`, and go on with ASCII letters, digits, `_` or `:`.
@@ -95,7 +95,7 @@ pub(crate) struct Counters {
 
 /// How many outcomes a retry decision has.
 #[cfg(feature = "retry")]
-const OUTCOMES: usize = crate::retry::Outcome::ALL.len();
+const OUTCOMES: usize = crate::classify::Outcome::ALL.len();
 #[cfg(not(feature = "retry"))]
 const OUTCOMES: usize = 0;
 
@@ -156,7 +156,7 @@ impl Counters {
 
     /// Counts one error.
     #[inline]
-    pub(crate) fn error(&self, code: Option<WsaCode>, op: Op, category: Category) {
+    pub(crate) fn error(&self, code: Option<Entry>, op: Op, category: Category) {
         let slot = code_slot(code) * Op::ALL.len() + op as usize;
         self.errors.increment(slot, || {
             [
@@ -170,7 +170,7 @@ impl Counters {
     /// Counts one event the rate limit dropped.
     #[cfg_attr(not(feature = "tracing"), allow(dead_code))]
     #[inline]
-    pub(crate) fn suppressed(&self, code: Option<WsaCode>) {
+    pub(crate) fn suppressed(&self, code: Option<Entry>) {
         self.suppressed
             .increment(code_slot(code), || [code_label(code), NO_LABEL, NO_LABEL]);
     }
@@ -183,7 +183,7 @@ impl Counters {
 
     /// Counts one pause of an accept loop.
     #[cfg_attr(not(feature = "net"), allow(dead_code))]
-    pub(crate) fn accept_backoff(&self, code: Option<WsaCode>) {
+    pub(crate) fn accept_backoff(&self, code: Option<Entry>) {
         self.accept_backoffs
             .increment(code_slot(code), || [code_label(code), NO_LABEL, NO_LABEL]);
     }

@@ -122,15 +122,17 @@ impl<L: Accept> GuardedListener<L> {
                 Err(err) => err,
             };
             let seen = self.observer.observe_io(&err, Op::Accept, &Peer::unknown());
-            match seen.class.retry {
+            match seen.class.retry() {
                 Retry::Immediately => continue,
                 Retry::Backoff => {
                     let delay = self.next_delay();
                     #[cfg(feature = "metrics")]
-                    self.observer.counters().accept_backoff(seen.code());
+                    self.observer
+                        .counters()
+                        .accept_backoff(seen.mapping.entry());
                     tokio::time::sleep(delay).await;
                 }
-                Retry::Reconnect | Retry::Never => return Err(err),
+                Retry::Reconnect | Retry::Never | Retry::Ignore => return Err(err),
             }
         }
     }

@@ -4,7 +4,7 @@ use std::time::Duration;
 
 use tracing::{Level, Span};
 
-use crate::code::WsaCode;
+use crate::code::{Entry, UNKNOWN_LABEL};
 
 use super::{otel, Observation, Peer};
 
@@ -25,20 +25,20 @@ macro_rules! emit_at {
 
 pub(super) fn event(level: Level, obs: &Observation, peer: &Peer, error: &dyn std::fmt::Display) {
     let m = &obs.mapping;
-    let code = m.code();
+    let info = m.entry().map(Entry::info);
     emit_at!(
         level,
-        wsa.code = code.map(|c| c.raw()),
-        wsa.symbol = m.label(),
-        wsa.category = obs.class.category.as_str(),
-        wsa.retry = obs.class.retry.as_str(),
-        wsa.message = code.and_then(|c| c.message()),
-        wsa.description = code.and_then(|c| c.description()),
+        wsa.code = info.map(|i| i.code.raw()),
+        wsa.symbol = info.map_or(UNKNOWN_LABEL, |i| i.name),
+        wsa.category = obs.class.category().as_str(),
+        wsa.retry = obs.class.retry().as_str(),
+        wsa.message = info.map(|i| i.message),
+        wsa.description = info.map(|i| i.description),
         wsa.op = obs.op.as_str(),
         wsa.os_code = m.os_code(),
         wsa.os_name = m.os_name(),
         wsa.kind = ?m.kind(),
-        error.type = otel::error_type(code),
+        error.type = otel::error_type(m.entry()),
         server.address = peer.name(),
         network.peer.address = peer.ip().map(tracing::field::display),
         network.peer.port = peer.port().map(i64::from),
@@ -59,11 +59,12 @@ pub(super) fn enabled(level: Level) -> bool {
     }
 }
 
-pub(super) fn suppressed(level: Level, code: Option<WsaCode>, n: u64, interval: Duration) {
+pub(super) fn suppressed(level: Level, entry: Option<Entry>, n: u64, interval: Duration) {
+    let info = entry.map(Entry::info);
     emit_at!(
         level,
-        wsa.code = code.map(|c| c.raw()),
-        wsa.symbol = code.map_or(crate::UNKNOWN_LABEL, WsaCode::label),
+        wsa.code = info.map(|i| i.code.raw()),
+        wsa.symbol = info.map_or(UNKNOWN_LABEL, |i| i.name),
         wsa.suppressed = n,
         wsa.interval_ms = interval.as_millis() as u64,
         "socket error events suppressed by the rate limit"
@@ -75,18 +76,18 @@ pub(super) fn record(span: &Span, obs: &Observation, peer: &Peer) {
         return;
     }
     let m = &obs.mapping;
-    let code = m.code();
-    span.record("wsa.code", code.map(|c| c.raw()));
-    span.record("wsa.symbol", m.label());
-    span.record("wsa.category", obs.class.category.as_str());
-    span.record("wsa.retry", obs.class.retry.as_str());
-    span.record("wsa.message", code.and_then(|c| c.message()));
-    span.record("wsa.description", code.and_then(|c| c.description()));
+    let info = m.entry().map(Entry::info);
+    span.record("wsa.code", info.map(|i| i.code.raw()));
+    span.record("wsa.symbol", info.map_or(UNKNOWN_LABEL, |i| i.name));
+    span.record("wsa.category", obs.class.category().as_str());
+    span.record("wsa.retry", obs.class.retry().as_str());
+    span.record("wsa.message", info.map(|i| i.message));
+    span.record("wsa.description", info.map(|i| i.description));
     span.record("wsa.op", obs.op.as_str());
     span.record("wsa.os_code", m.os_code());
     span.record("wsa.os_name", m.os_name());
     span.record("wsa.kind", tracing::field::debug(m.kind()));
-    span.record("error.type", otel::error_type(code));
+    span.record("error.type", otel::error_type(m.entry()));
     span.record("server.address", peer.name());
     span.record(
         "network.peer.address",

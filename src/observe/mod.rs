@@ -11,7 +11,7 @@
 //! let err = io::Error::from(io::ErrorKind::ConnectionRefused);
 //! let seen = observer.observe_io(&err, Op::Connect, &Peer::unknown());
 //! assert_eq!(seen.code(), Some(WsaCode::WSAECONNREFUSED));
-//! assert_eq!(seen.class.retry, Retry::Backoff);
+//! assert_eq!(seen.class.retry(), Retry::Backoff);
 //! ```
 //!
 //! # Fields
@@ -24,7 +24,7 @@
 //! | `wsa.code` | `10054` | the Windows Sockets code |
 //! | `wsa.symbol` | `WSAECONNRESET` | its symbol, `UNKNOWN` when there is none |
 //! | `wsa.category` | `transient` | `transient`, `fatal` or `benign` |
-//! | `wsa.retry` | `reconnect` | `immediately`, `backoff`, `reconnect` or `never` |
+//! | `wsa.retry` | `reconnect` | `immediately`, `backoff`, `reconnect`, `never` or `ignore` |
 //! | `wsa.message` | `Connection reset by peer` | the standard short phrase |
 //! | `wsa.description` | `The remote side, ...` | what happened |
 //! | `wsa.op` | `read` | the operation that failed ([`Op`]) |
@@ -65,6 +65,10 @@ use std::io;
 use std::sync::Arc;
 
 use crate::classify::{Classification, Classify, DefaultClassifier, Op};
+#[cfg(feature = "tracing")]
+use crate::code::Entry;
+#[cfg(feature = "tracing")]
+use crate::code::Retry;
 use crate::code::WsaCode;
 use crate::map::Mapping;
 
@@ -72,7 +76,7 @@ use crate::map::Mapping;
 pub use event::TARGET;
 pub use ext::ObserveExt;
 pub use otel::OTHER as ERROR_TYPE_OTHER;
-pub use peer::{Host, Peer, Target, Transport};
+pub use peer::{Host, Peer, Transport};
 
 #[cfg(feature = "tracing")]
 pub use tracing::Level;
@@ -96,7 +100,7 @@ impl Observation {
 
     /// OpenTelemetry's `error.type` for this error: snake_case, `_OTHER` when no name applies.
     pub fn error_type(&self) -> &'static str {
-        otel::error_type(self.mapping.code())
+        otel::error_type(self.mapping.entry())
     }
 }
 
@@ -151,10 +155,10 @@ enum Classifier {
 }
 
 impl Classifier {
-    fn classify(&self, code: Option<WsaCode>, op: Op) -> Classification {
+    fn class_of(&self, mapping: &Mapping, op: Op) -> Classification {
         match self {
-            Classifier::Default(c) => c.classify(code, op),
-            Classifier::Custom(c) => c.classify(code, op),
+            Classifier::Default(c) => c.class_of_entry(mapping.entry(), op),
+            Classifier::Custom(c) => c.class_of(mapping.code(), op),
         }
     }
 }
@@ -232,8 +236,8 @@ impl Observer {
         self
     }
 
-    /// The level of events for the would-block class ([`Retry::Immediately`](crate::Retry::Immediately))
-    /// and for benign errors ([`Category::Benign`](crate::Category::Benign)). Defaults to `DEBUG`.
+    /// The level of events for the would-block class ([`Retry::Immediately`])
+    /// and for benign errors ([`Retry::Ignore`], [`Category::Benign`](crate::code::Category::Benign)). Defaults to `DEBUG`.
     #[cfg(feature = "tracing")]
     pub fn level_immediately(mut self, level: Level) -> Self {
         self.set().levels.immediately = level;
@@ -340,10 +344,10 @@ impl Observer {
     }
 
     /// Maps and classifies without emitting or counting.
-    pub fn classify(&self, mapping: Mapping, op: Op) -> Observation {
+    pub fn observation(&self, mapping: Mapping, op: Op) -> Observation {
         Observation {
             mapping,
-            class: self.inner.classifier.classify(mapping.code(), op),
+            class: self.inner.classifier.class_of(&mapping, op),
             op,
         }
     }
@@ -352,7 +356,7 @@ impl Observer {
     #[cold]
     #[inline(never)]
     pub fn observe_io(&self, err: &io::Error, op: Op, peer: &Peer) -> Observation {
-        let obs = self.classify(Mapping::from_io_error(err), op);
+        let obs = self.observation(Mapping::from_io_error(err), op);
         self.emit(&obs, peer, err);
         obs
     }
@@ -363,7 +367,7 @@ impl Observer {
     #[inline(never)]
     pub fn observe_error(&self, err: &(dyn Error + 'static), op: Op, peer: &Peer) -> Observation {
         let mapping = Mapping::from_error(err).unwrap_or_else(Mapping::unmapped);
-        let obs = self.classify(mapping, op);
+        let obs = self.observation(mapping, op);
         self.emit(&obs, peer, &Chain(err));
         obs
     }
@@ -373,12 +377,12 @@ impl Observer {
         #[cfg(feature = "metrics")]
         self.inner
             .counters
-            .error(obs.mapping.code(), obs.op, obs.class.category);
+            .error(obs.mapping.entry(), obs.op, obs.class.category());
         #[cfg(feature = "tracing")]
         {
             if self.inner.on_event {
                 let level = self.level(obs);
-                if self.admit(level, obs.mapping.code()) {
+                if self.admit(level, obs.mapping.entry()) {
                     event::event(level, obs, peer, err);
                 }
             }
@@ -391,7 +395,7 @@ impl Observer {
     /// Whether an event about `code` at `level` is to be emitted: someone wants it and the
     /// rate limit lets it through. A summary of what the limit dropped goes out first.
     #[cfg(feature = "tracing")]
-    pub(crate) fn admit(&self, level: Level, code: Option<WsaCode>) -> bool {
+    pub(crate) fn admit(&self, level: Level, entry: Option<Entry>) -> bool {
         let Some(limit) = &self.inner.limit else {
             return true;
         };
@@ -399,16 +403,16 @@ impl Observer {
         if !event::enabled(level) {
             return false;
         }
-        match limit.admit(code) {
+        match limit.admit(entry) {
             limit::Admit::Emit { suppressed: 0 } => true,
             limit::Admit::Emit { suppressed } => {
                 let transient = self.inner.levels.transient;
-                event::suppressed(transient, code, suppressed, limit.interval());
+                event::suppressed(transient, entry, suppressed, limit.interval());
                 true
             }
             limit::Admit::Suppress => {
                 #[cfg(feature = "metrics")]
-                self.inner.counters.suppressed(code);
+                self.inner.counters.suppressed(entry);
                 false
             }
         }
@@ -417,11 +421,10 @@ impl Observer {
     #[cfg(feature = "tracing")]
     fn level(&self, obs: &Observation) -> Level {
         let levels = &self.inner.levels;
-        match (obs.class.retry, obs.class.category) {
-            (crate::Retry::Immediately, _) => levels.immediately,
-            (_, crate::Category::Transient) => levels.transient,
-            (_, crate::Category::Fatal) => levels.fatal,
-            (_, crate::Category::Benign) => levels.immediately,
+        match obs.class.retry() {
+            Retry::Immediately | Retry::Ignore => levels.immediately,
+            Retry::Backoff | Retry::Reconnect => levels.transient,
+            Retry::Never => levels.fatal,
         }
     }
 }
