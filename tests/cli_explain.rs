@@ -9,7 +9,7 @@ use std::path::PathBuf;
 use std::process::{Command, Output, Stdio};
 
 use serde_json::Value;
-use wsa_trace::{classify, Op};
+use wsa_trace::{default_class, Op};
 
 use support::forms::FORMS;
 
@@ -71,13 +71,13 @@ fn json_explains_every_form_on_its_line() {
     let objects = json_lines(&out);
     assert_eq!(objects.len(), FORMS.len());
     for (i, (v, &(line, _, code, text))) in objects.iter().zip(FORMS).enumerate() {
-        let class = classify(Some(code), Op::Other);
+        let class = default_class(Some(code), Op::Other);
         assert_eq!(v["line"].as_u64(), Some(i as u64 + 2), "{line}");
         assert_eq!(v["text"], text, "{line}");
         assert_eq!(v["code"].as_i64(), Some(i64::from(code.raw())), "{line}");
         assert_eq!(v["symbol"], code.name().unwrap(), "{line}");
-        assert_eq!(v["category"], class.category.as_str(), "{line}");
-        assert_eq!(v["retry"], class.retry.as_str(), "{line}");
+        assert_eq!(v["category"], class.category().as_str(), "{line}");
+        assert_eq!(v["retry"], class.retry().as_str(), "{line}");
         assert_eq!(v["message"], code.message().unwrap(), "{line}");
         assert_eq!(v["hint"].as_str(), code.hint(), "{line}");
         assert!(v.get("file").is_none());
@@ -98,13 +98,13 @@ fn text_keeps_every_line_and_explains_under_it() {
     for (i, &(line, _, code, _)) in FORMS.iter().enumerate() {
         let at = lines.iter().position(|l| *l == line).unwrap();
         let under = lines[at + 1];
-        let class = classify(Some(code), Op::Other);
+        let class = default_class(Some(code), Op::Other);
         let head = format!(
             "  -> {} ({}) {}, retry {}: {}.",
             code.name().unwrap(),
             code.raw(),
-            class.category,
-            class.retry,
+            class.category(),
+            class.retry(),
             code.message().unwrap()
         );
         assert!(under.starts_with(&head), "form {i}: {under}");

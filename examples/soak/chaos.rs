@@ -12,7 +12,7 @@ use tokio::io::{AsyncReadExt, AsyncWriteExt};
 use tokio::net::{TcpListener, TcpStream};
 use tokio::time::timeout;
 use wsa_trace::net::{Accept, GuardedListener};
-use wsa_trace::{classify, Mapping, Op, Retry};
+use wsa_trace::{default_class, Mapping, Op, Retry};
 
 use crate::common::WAIT;
 
@@ -137,7 +137,7 @@ impl Accept for TallyingListener {
                 .unwrap()
                 .entry(mapping.label())
                 .or_default() += 1;
-            if classify(mapping.code(), Op::Accept).retry == Retry::Backoff {
+            if default_class(mapping.code(), Op::Accept).retry() == Retry::Backoff {
                 self.tally.backoffs.fetch_add(1, Ordering::SeqCst);
             }
         }

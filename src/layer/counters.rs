@@ -6,7 +6,7 @@ use std::sync::OnceLock;
 use metrics::{Counter, Key, KeyName, Label, Metadata, SharedString, Unit};
 
 use crate::classify::{Category, Op};
-use crate::code::{slot, slots, WsaCode};
+use crate::code::{slot, slots, Entry};
 use crate::metrics::code_label;
 
 /// What the logged-error counter's name is after the prefix.
@@ -40,14 +40,14 @@ impl SourceCounters {
 
     /// Counts one logged error: one atomic add once its handle exists.
     #[inline]
-    pub(super) fn increment(&self, code: Option<WsaCode>, op: Op, category: Category) {
+    pub(super) fn increment(&self, code: Option<Entry>, op: Op, category: Category) {
         self.slots[slot(code) * Op::ALL.len() + op as usize]
             .get_or_init(|| self.register(code, op, category))
             .increment(1);
     }
 
     #[cold]
-    fn register(&self, code: Option<WsaCode>, op: Op, category: Category) -> Counter {
+    fn register(&self, code: Option<Entry>, op: Op, category: Category) -> Counter {
         let labels = vec![
             code_label(code),
             Label::from_static_parts("category", category.as_str()),

@@ -216,5 +216,5 @@ where
             words.0.found()
         })
         .unwrap_or(Op::Other);
-    Some(observer.classify(mapping, op))
+    Some(observer.observation(mapping, op))
 }

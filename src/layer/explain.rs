@@ -118,8 +118,8 @@ where
             held.out,
             " wsa.symbol={} wsa.category={} wsa.retry={}",
             code.map_or(crate::UNKNOWN_LABEL, |c| c.label()),
-            obs.class.category,
-            obs.class.retry
+            obs.class.category(),
+            obs.class.retry()
         )?;
         if let Some(hint) = code.and_then(|c| c.hint()) {
             write!(held.out, " wsa.hint={hint:?}")?;

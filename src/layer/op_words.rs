@@ -76,7 +76,8 @@ impl fmt::Write for OpWords {
 pub(super) fn op_named(name: &str) -> Option<Op> {
     let name = name.trim().trim_matches('"');
     Op::ALL
-        .into_iter()
+        .iter()
+        .copied()
         .find(|op| op.as_str().eq_ignore_ascii_case(name))
 }
 

@@ -167,7 +167,7 @@ where
             return;
         };
         if let Some(obs) = detect(event, ctx.event_scope(event), &self.observer, self.platform) {
-            counters.increment(obs.code(), obs.op, obs.class.category);
+            counters.increment(obs.mapping.entry(), obs.op, obs.class.category());
         }
     }
 }

@@ -223,7 +223,7 @@ impl Mapping {
 
     /// The mapping of a code read from text, which has no native code or kind behind it.
     pub fn from_text(code: WsaCode) -> Mapping {
-        Mapping::new(Some(code), None, Some(io::ErrorKind::Other), Via::Text)
+        Mapping::new(Entry::of(code), None, Some(io::ErrorKind::Other), Via::Text)
     }
 
     /// Maps exactly this `io::Error`, without looking inside it.

@@ -20,7 +20,7 @@ use std::process::ExitCode;
 
 use clap::{Arg, ArgAction, ArgMatches, Command};
 use wsa_trace::scan::{Found, Platform, Scanner};
-use wsa_trace::{classify, Op};
+use wsa_trace::{default_class, Op};
 
 /// How much of the input is read at a time.
 const CHUNK: usize = 64 * 1024;
@@ -191,7 +191,7 @@ impl<W: Write> Output<W> {
         let Some(found) = found else { return Ok(()) };
         self.matched = true;
         let code = found.code();
-        let class = classify(Some(code), Op::Other);
+        let class = default_class(Some(code), Op::Other);
         let w = &mut self.stdout;
         let written = if self.json {
             let text = |s: Option<&str>| serde_json::Value::from(s).to_string();
@@ -206,8 +206,8 @@ impl<W: Write> Output<W> {
                 text(Some(found.text())),
                 code.raw(),
                 text(Some(code.label())),
-                class.category,
-                class.retry,
+                class.category(),
+                class.retry(),
                 text(code.message()),
                 text(code.hint()),
             )
@@ -220,8 +220,8 @@ impl<W: Write> Output<W> {
                 "{nl}  -> {} ({}) {}, retry {}: {message}.{hint}",
                 code.label(),
                 code.raw(),
-                class.category,
-                class.retry,
+                class.category(),
+                class.retry(),
             )
         };
         written.map_err(Failure::Write)
