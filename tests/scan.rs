@@ -40,7 +40,17 @@ fn the_platform_decides_bare_errnos() {
         scan("(os error 64)", Platform::Windows).unwrap().code(),
         WsaCode::WSAECONNRESET
     );
-    assert_eq!(scan("(os error 64)", Platform::Linux), None);
+    // 64 is ENONET on Linux, a host cut off.
+    assert_eq!(
+        scan("(os error 64)", Platform::Linux).unwrap().code(),
+        WsaCode::WSAEHOSTUNREACH
+    );
+    // ENOENT in a log line is a missing file, not a socket's missing path.
+    assert_eq!(
+        scan("No such file or directory (os error 2)", Platform::Linux),
+        None
+    );
+    assert_eq!(scan("open config: ENOENT", Platform::Linux), None);
     for p in Platform::ALL {
         assert_eq!(
             scan("(os error 10054)", p).unwrap().code(),
