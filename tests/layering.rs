@@ -12,7 +12,8 @@ use std::path::{Path, PathBuf};
 
 /// The library's top-level modules, lowest first. A module may import any module before it.
 const ORDER: &[&str] = &[
-    "code", "map", "classify", "metrics", "observe", "io", "connect", "net", "retry",
+    "code", "map", "scan", "classify", "metrics", "observe", "io", "connect", "net", "retry",
+    "layer",
 ];
 
 /// Root items that are not re-exports: the private support of the exported macros.

@@ -117,7 +117,7 @@ where
         write!(
             held.out,
             " wsa.symbol={} wsa.category={} wsa.retry={}",
-            code.map_or(crate::UNKNOWN_LABEL, |c| c.label()),
+            code.map_or(crate::code::UNKNOWN_LABEL, |c| c.label()),
             obs.class.category(),
             obs.class.retry()
         )?;

@@ -155,7 +155,7 @@ impl<L: Accept> GuardedListener<L> {
         #[cfg(feature = "metrics")]
         self.observer
             .counters()
-            .accept_backoff(crate::Mapping::from_io_error(err).entry());
+            .accept_backoff(crate::map::Mapping::from_io_error(err).entry());
         #[cfg(not(feature = "metrics"))]
         let _ = err;
         tokio::time::sleep(delay).await;
