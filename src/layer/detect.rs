@@ -38,6 +38,15 @@ fn is_errno_field(field: &Field) -> bool {
     matches!(field.name(), "errno" | "os_error" | "raw_os_error")
 }
 
+/// Fields named for a span of time: they hold durations (`elapsed = ?dur`, the fmt layer's
+/// `time.busy`), never an error, and are not formatted.
+fn is_duration_field(field: &Field) -> bool {
+    matches!(
+        field.name(),
+        "elapsed" | "duration" | "latency" | "took" | "time.busy" | "time.idle"
+    )
+}
+
 /// A value formatted into a small fixed buffer (longer values are cut).
 #[derive(Default)]
 struct Short {
@@ -103,7 +112,7 @@ impl Visit for Finder {
     fn record_str(&mut self, field: &Field, value: &str) {
         if is_op_field(field) {
             self.op = self.op.or_else(|| op_named(value));
-        } else if !self.settled() {
+        } else if !self.settled() && !is_duration_field(field) {
             self.scanner.feed(value.as_bytes());
             self.take();
         }
@@ -116,7 +125,7 @@ impl Visit for Finder {
                 let _ = write!(short, "{value:?}");
                 self.op = short.op();
             }
-        } else if !self.settled() {
+        } else if !self.settled() && !is_duration_field(field) {
             let _ = write!(self.scanner, "{value:?}");
             self.take();
         }

@@ -29,7 +29,9 @@
 //!    known to be a socket error;
 //! 2. every other field, the message included, goes through the text
 //!    [scanner](crate::scan) (integer fields named `errno`, `os_error` or `raw_os_error`
-//!    as `errno=104`); the most specific match wins.
+//!    as `errno=104`); the most specific match wins. Fields named for a span of time
+//!    (`elapsed`, `duration`, `latency`, `took`, and the fmt layer's `time.busy` and
+//!    `time.idle`) hold durations, not errors, and are not read.
 //!
 //! Events whose target is `wsa_trace` are skipped: they are the crate's own, counted where
 //! they happen.
