@@ -309,7 +309,9 @@ impl Scanner {
         while i < self.len && !self.done {
             let block_end = (i + 64).min(self.len);
             let width = block_end - i;
-            let mask = word_mask(&self.window[i..block_end]);
+            // Whole eight-byte chunks where the window has them: the bits past `width` are
+            // never read.
+            let mask = word_mask(&self.window[i..(i + ((width + 7) & !7)).min(CAP)]);
             let carry = self.word;
             // Bit j of `ends`: a word ended just before byte j.
             let mut ends = ((mask << 1) | u64::from(carry > 0)) & !mask;
@@ -366,6 +368,11 @@ impl Scanner {
 
     /// Ends the text: its socket error, if any, and the scanner is ready for another text.
     pub fn finish(&mut self) -> Option<Found> {
+        if self.at_start && self.scanned == 0 && !may_match(&self.window[..self.len]) {
+            // The whole text is in the window and nothing in it can start a match.
+            self.reset();
+            return None;
+        }
         if !self.done {
             self.scan_pending();
         }
@@ -554,6 +561,38 @@ fn may_end_phrase(len: usize, first: u8, last: u8) -> bool {
     LAST_WORDS[h / 64] & (1 << (h % 64)) != 0
 }
 
+/// Whether `bytes` may hold a match: every form has an ASCII letter (the leads, `0x`, names
+/// and phrases), a `(` (nginx) or a `-` (a negative HRESULT). Addresses, numbers and times
+/// have none and are turned away in one pass, eight bytes at a time.
+fn may_match(bytes: &[u8]) -> bool {
+    let mut chunks = bytes.chunks_exact(8);
+    let hit = chunks
+        .by_ref()
+        .any(|c| may_match8(u64::from_le_bytes(c.try_into().unwrap_or_default())));
+    hit || chunks
+        .remainder()
+        .iter()
+        .any(|&b| b.is_ascii_alphabetic() || b == b'(' || b == b'-')
+}
+
+/// Whether any byte of `x` is an ASCII letter, `(` or `-`.
+#[inline]
+fn may_match8(x: u64) -> bool {
+    const L: u64 = 0x0101_0101_0101_0101;
+    let letters = between(x | (L * 0x20), u64::from(b'a') - 1, u64::from(b'z') + 1);
+    // `(` is 0x28 and `-` is 0x2d: bytes from 0x28 to 0x2d are `(`, `)`, `*`, `+`, `,`, `-`.
+    let punct = between(x, 0x27, 0x2e);
+    letters | punct != 0
+}
+
+/// High bit of each byte of `x` set where m < byte < n, for bytes below 128 (others clear).
+#[inline]
+fn between(x: u64, m: u64, n: u64) -> u64 {
+    const L: u64 = 0x0101_0101_0101_0101;
+    const H: u64 = 0x8080_8080_8080_8080;
+    (L * (127 + n)).wrapping_sub(x & (L * 127)) & !x & ((x & (L * 127)) + L * (127 - m)) & H
+}
+
 /// Bit j set: `bytes[j]` belongs to a word (at most 64 bytes). Eight bytes at a time.
 #[inline]
 fn word_mask(bytes: &[u8]) -> u64 {
@@ -575,10 +614,6 @@ fn word_mask(bytes: &[u8]) -> u64 {
 fn word_bits8(x: u64) -> u8 {
     const L: u64 = 0x0101_0101_0101_0101;
     const H: u64 = 0x8080_8080_8080_8080;
-    // High bit of each byte set where m < byte < n, for bytes below 128 (others clear).
-    let between = |x: u64, m: u64, n: u64| {
-        (L * (127 + n)).wrapping_sub(x & (L * 127)) & !x & ((x & (L * 127)) + L * (127 - m)) & H
-    };
     let digits = between(x, u64::from(b'0') - 1, u64::from(b'9') + 1);
     let letters = between(x | (L * 0x20), u64::from(b'a') - 1, u64::from(b'z') + 1);
     let z = x ^ (L * u64::from(b'_'));
@@ -614,6 +649,24 @@ pub fn scan(text: &str, platform: Platform) -> Option<Found> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn the_pre_filter_keeps_every_letter_paren_and_minus() {
+        for b in 0..=255u8 {
+            let want = b.is_ascii_alphabetic() || b"()*+,-".contains(&b);
+            for at in 0..8 {
+                let mut bytes = *b"01234567";
+                bytes[at] = b;
+                assert_eq!(
+                    may_match8(u64::from_le_bytes(bytes)),
+                    want,
+                    "{b:#x} at {at}"
+                );
+            }
+        }
+        assert!(!may_match(b"127.0.0.1:8080 17.5 [::1]:443"));
+        assert!(may_match(b"127.0.0.1:8080 17.5 [::1]:443 -2147014842"));
+    }
 
     #[test]
     fn word_bits_agree_with_the_table() {
