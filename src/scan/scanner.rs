@@ -4,7 +4,8 @@ use std::fmt;
 use std::ops::Range;
 
 use super::phrases::{
-    is_word, word_hash, word_hash_parts, LAST_WORDS, LAST_WORD_HASHES, LONGEST, PHRASES,
+    is_word, phrase_code, word_hash, word_hash_parts, LAST_WORDS, LAST_WORD_HASHES, LONGEST,
+    PHRASES,
 };
 use super::platform::{code_for_name, Platform};
 use crate::code::WsaCode;
@@ -379,7 +380,7 @@ impl Scanner {
         if !self.done && self.word > 0 {
             self.end_word(self.len, None);
         }
-        let found = self.best;
+        let found = if self.rank > 0 { self.best } else { None };
         self.reset();
         found
     }
@@ -493,13 +494,14 @@ impl Scanner {
             return;
         }
         let text = &self.window[..end];
-        for (&(phrase, name), _) in PHRASES
+        for (index, (&(phrase, _), _)) in PHRASES
             .iter()
             .zip(&LAST_WORD_HASHES)
-            .filter(|(_, &lh)| usize::from(lh) == h)
+            .enumerate()
+            .filter(|(_, (_, &lh))| usize::from(lh) == h)
         {
             if ends_with(text, phrase) && self.boundary(end - phrase.len()) {
-                if let Some(code) = code_for_name(name) {
+                if let Some(code) = phrase_code(index) {
                     self.offer(code, Form::Phrase, end - phrase.len(), end);
                 }
                 return;
