@@ -23,6 +23,7 @@ const WORD_MAX: usize = 32;
 const DIGITS_MAX: usize = 12;
 
 const _: () = assert!(LONGEST < TEXT_MAX && TEXT_MAX + 1 < KEEP && KEEP < CAP);
+const _: () = assert!(CAP.is_power_of_two());
 
 /// Which form of the [table](super#what-is-recognised) a code was found in.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
@@ -324,14 +325,15 @@ impl Scanner {
                 ends &= ends - 1;
                 // The word runs back to the last non-word byte below j, or into `carry`.
                 let gaps = !mask & ((1u64 << j) - 1);
-                self.word = match gaps {
+                let word = match gaps {
                     0 => carry + j,
                     g => j - (63 - g.leading_zeros() as usize) - 1,
                 };
                 let end = i + j;
-                if self.turned_away(end) {
+                if self.turned_away(end, word) {
                     continue;
                 }
+                self.word = word;
                 self.end_word(end, Some(self.window[end]));
                 if self.done {
                     break;
@@ -347,16 +349,19 @@ impl Scanner {
 
     /// Most words are lower case and end no phrase; most numbers follow something other than
     /// a lead's last byte (ports, times). Both are turned away before [`end_word`].
+    ///
+    /// `word` is the length of the word ending at `end` (the window's positions are taken
+    /// modulo its size, which they never reach, so that no bounds check is left).
     #[inline]
-    fn turned_away(&self, end: usize) -> bool {
-        let Some(start) = end.checked_sub(self.word) else {
+    fn turned_away(&self, end: usize, word: usize) -> bool {
+        let Some(start) = end.checked_sub(word) else {
             return false;
         };
-        let first = self.window[start];
+        let first = self.window[start % CAP];
         if first.is_ascii_lowercase() {
-            return !may_end_phrase(self.word, first, self.window[end - 1]);
+            return !may_end_phrase(word, first, self.window[(end - 1) % CAP]);
         }
-        if !first.is_ascii_digit() || (first == b'0' && self.word == 10) {
+        if !first.is_ascii_digit() || (first == b'0' && word == 10) {
             // Names, and HRESULTs in hex (`0x` and eight digits) wherever they stand.
             return false;
         }
