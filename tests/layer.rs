@@ -116,6 +116,17 @@ fn errno_fields_and_every_field_kind_are_read() {
 }
 
 #[test]
+fn fields_named_for_a_span_of_time_are_not_read_and_the_others_are() {
+    let c = logged(|| {
+        error!(target: "timed", elapsed = ?"Connection refused (os error 111)", "request done");
+        error!(target: "timed", latency = "connection refused", took = 3_u64, "request done");
+        error!(target: "timed", elapsed = 12_u64, cause = ?"Connection refused (os error 111)", "request done");
+    });
+    assert_eq!(get(&c, "WSAECONNREFUSED", "transient", "other", "timed"), 1);
+    assert_eq!(c.total(LOGGED), 1, "{:?}", c.named(LOGGED));
+}
+
+#[test]
 fn the_observer_classifies_and_names_the_family() {
     let observer = Observer::new()
         .classifier(

@@ -4,7 +4,7 @@ use std::error::Error;
 use std::fmt::{self, Write};
 
 use tracing::field::{Field, Visit};
-use tracing::{Event, Subscriber};
+use tracing::{Event, Metadata, Subscriber};
 use tracing_subscriber::registry::{LookupSpan, Scope};
 
 use super::op_words::{op_named, OpWords};
@@ -28,14 +28,67 @@ pub(super) fn source(target: &'static str) -> &'static str {
     target.split("::").next().unwrap_or(target)
 }
 
-/// Whether a field names the operation.
-fn is_op_field(field: &Field) -> bool {
-    matches!(field.name(), "wsa.op" | "op")
+/// How a field is read, from its name.
+#[derive(Clone, Copy, PartialEq, Eq)]
+enum Kind {
+    /// Formatted into the scanner.
+    Text = 0,
+    /// `wsa.op` or `op`: names the operation.
+    Op = 1,
+    /// `errno`, `os_error` or `raw_os_error`: an integer read as an errno number, scanned
+    /// as the fmt layer prints it (`errno=104`).
+    Errno = 2,
+    /// Named for a span of time (`elapsed = ?dur`, the fmt layer's `time.busy`): holds a
+    /// duration, never an error, and is not formatted.
+    Duration = 3,
 }
 
-/// Integer fields read as errno numbers, scanned as the fmt layer prints them (`errno=104`).
-fn is_errno_field(field: &Field) -> bool {
-    matches!(field.name(), "errno" | "os_error" | "raw_os_error")
+impl Kind {
+    fn of(name: &str) -> Kind {
+        match name {
+            "wsa.op" | "op" => Kind::Op,
+            "errno" | "os_error" | "raw_os_error" => Kind::Errno,
+            "elapsed" | "duration" | "latency" | "took" | "time.busy" | "time.idle" => {
+                Kind::Duration
+            }
+            _ => Kind::Text,
+        }
+    }
+}
+
+/// The [`Kind`]s of a callsite's fields, decided once from their names: two bits for each
+/// of the first 32 fields (later fields are looked at by name).
+#[derive(Clone, Copy, Debug)]
+pub(super) struct Plan(u64);
+
+/// How many fields a [`Plan`] holds.
+const PLANNED: usize = 32;
+
+impl Plan {
+    /// The plan of the fields of `meta`'s callsite.
+    pub(super) fn of(meta: &Metadata<'_>) -> Plan {
+        let bits = meta
+            .fields()
+            .iter()
+            .filter(|f| f.index() < PLANNED)
+            .fold(0, |bits, f| {
+                bits | (Kind::of(f.name()) as u64) << (2 * f.index())
+            });
+        Plan(bits)
+    }
+
+    fn kind(self, field: &Field) -> Kind {
+        let i = field.index();
+        if i >= PLANNED {
+            return Kind::of(field.name());
+        }
+        match (self.0 >> (2 * i)) & 3 {
+            0 => Kind::Text,
+            1 => Kind::Op,
+            2 => Kind::Errno,
+            _ => Kind::Duration,
+        }
+    }
 }
 
 /// A value formatted into a small fixed buffer (longer values are cut).
@@ -68,6 +121,7 @@ impl Short {
 /// Walks an event's fields: error values through the chain mapping, everything else through
 /// the scanner, and the operation field.
 struct Finder {
+    plan: Plan,
     scanner: Scanner,
     /// An error value that maps to a code: beats any text.
     typed: Option<Mapping>,
@@ -101,36 +155,40 @@ impl Visit for Finder {
     }
 
     fn record_str(&mut self, field: &Field, value: &str) {
-        if is_op_field(field) {
-            self.op = self.op.or_else(|| op_named(value));
-        } else if !self.settled() {
-            self.scanner.feed(value.as_bytes());
-            self.take();
+        match self.plan.kind(field) {
+            Kind::Op => self.op = self.op.or_else(|| op_named(value)),
+            Kind::Text | Kind::Errno if !self.settled() => {
+                self.scanner.feed(value.as_bytes());
+                self.take();
+            }
+            _ => {}
         }
     }
 
     fn record_debug(&mut self, field: &Field, value: &dyn fmt::Debug) {
-        if is_op_field(field) {
-            if self.op.is_none() {
+        match self.plan.kind(field) {
+            Kind::Op if self.op.is_none() => {
                 let mut short = Short::default();
                 let _ = write!(short, "{value:?}");
                 self.op = short.op();
             }
-        } else if !self.settled() {
-            let _ = write!(self.scanner, "{value:?}");
-            self.take();
+            Kind::Text | Kind::Errno if !self.settled() => {
+                let _ = write!(self.scanner, "{value:?}");
+                self.take();
+            }
+            _ => {}
         }
     }
 
     fn record_i64(&mut self, field: &Field, value: i64) {
-        if is_errno_field(field) && !self.settled() {
+        if self.plan.kind(field) == Kind::Errno && !self.settled() {
             let _ = write!(self.scanner, "{}={value}", field.name());
             self.take();
         }
     }
 
     fn record_u64(&mut self, field: &Field, value: u64) {
-        if is_errno_field(field) && !self.settled() {
+        if self.plan.kind(field) == Kind::Errno && !self.settled() {
             let _ = write!(self.scanner, "{}={value}", field.name());
             self.take();
         }
@@ -187,9 +245,10 @@ impl Visit for SpanOpVisitor {
 
 /// The socket error an event carries, if any, classified by `observer`. The operation is the
 /// event's `wsa.op` or `op` field, else the nearest span's `wsa.op`, else the message's first
-/// keyword, else `other`.
+/// keyword, else `other`. `plan` is the plan of the event's callsite.
 pub(super) fn detect<S>(
     event: &Event<'_>,
+    plan: Plan,
     scope: Option<Scope<'_, S>>,
     observer: &Observer,
     platform: Platform,
@@ -198,6 +257,7 @@ where
     S: Subscriber + for<'a> LookupSpan<'a>,
 {
     let mut finder = Finder {
+        plan,
         scanner: Scanner::new(platform),
         typed: None,
         text: None,

@@ -7,7 +7,7 @@ use tracing_subscriber::fmt::format::Writer;
 use tracing_subscriber::fmt::{FmtContext, FormatEvent, FormatFields};
 use tracing_subscriber::registry::LookupSpan;
 
-use super::detect::{detect, is_own};
+use super::detect::{detect, is_own, Plan};
 use crate::observe::Observer;
 use crate::scan::Platform;
 
@@ -102,7 +102,14 @@ where
         let found = if is_own(event.metadata().target()) {
             None
         } else {
-            detect(event, ctx.event_scope(), &self.observer, self.platform)
+            let plan = Plan::of(event.metadata());
+            detect(
+                event,
+                plan,
+                ctx.event_scope(),
+                &self.observer,
+                self.platform,
+            )
         };
         let Some(obs) = found else {
             return self.inner.format_event(ctx, writer, event);

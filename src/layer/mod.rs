@@ -29,7 +29,9 @@
 //!    known to be a socket error;
 //! 2. every other field, the message included, goes through the text
 //!    [scanner](crate::scan) (integer fields named `errno`, `os_error` or `raw_os_error`
-//!    as `errno=104`); the most specific match wins.
+//!    as `errno=104`); the most specific match wins. Fields named for a span of time
+//!    (`elapsed`, `duration`, `latency`, `took`, and the fmt layer's `time.busy` and
+//!    `time.idle`) hold durations, not errors, and are not read.
 //!
 //! Events whose target is `wsa_trace` are skipped: they are the crate's own, counted where
 //! they happen.
@@ -69,8 +71,9 @@
 //!
 //! # Cost
 //!
-//! Whether a callsite is the crate's own, and which source's counters it uses, is decided
-//! once per callsite in `register_callsite`. An event is read by formatting its fields
+//! Whether a callsite is the crate's own, which source's counters it uses, and how each of
+//! its fields is read (by its name: text, operation, errno, or a duration that is not
+//! formatted) are decided once per callsite in `register_callsite`. An event is read by formatting its fields
 //! into the scanner, which allocates nothing; counting is one atomic add once the label
 //! set's handle exists. `benches/layer.rs` measures it against the fmt layer alone.
 

@@ -12,7 +12,7 @@ use tracing_subscriber::layer::{Context, Layer};
 use tracing_subscriber::registry::LookupSpan;
 
 use super::counters::SourceCounters;
-use super::detect::{detect, is_own, source, SpanOp, SpanOpVisitor};
+use super::detect::{detect, is_own, source, Plan, SpanOp, SpanOpVisitor};
 use crate::metrics::ERRORS_SUFFIX;
 use crate::observe::Observer;
 use crate::scan::Platform;
@@ -40,13 +40,20 @@ pub struct WsaLayer {
     state: Arc<State>,
 }
 
+/// What the layer knows of a callsite that is not the crate's own.
+#[derive(Clone, Debug)]
+struct Site {
+    plan: Plan,
+    counters: Arc<SourceCounters>,
+}
+
 /// What the layer learns per callsite and per source.
 #[derive(Debug)]
 struct State {
     prefix: String,
-    /// Per callsite, decided once in `register_callsite`: the counters of its source, or
-    /// `None` for the crate's own events.
-    sites: RwLock<HashMap<Identifier, Option<Arc<SourceCounters>>, BuildHasherDefault<PtrHasher>>>,
+    /// Per callsite, decided once in `register_callsite`: how its fields are read and the
+    /// counters of its source, or `None` for the crate's own events.
+    sites: RwLock<HashMap<Identifier, Option<Site>, BuildHasherDefault<PtrHasher>>>,
     sources: Mutex<HashMap<&'static str, Arc<SourceCounters>>>,
 }
 
@@ -62,7 +69,7 @@ impl State {
     }
 
     /// Decides a callsite: skipped if it is the crate's own, else counted under its source.
-    fn site(&self, meta: &'static Metadata<'static>) -> Option<Arc<SourceCounters>> {
+    fn site(&self, meta: &'static Metadata<'static>) -> Option<Site> {
         if is_own(meta.target()) {
             return None;
         }
@@ -71,10 +78,13 @@ impl State {
         let counters = sources
             .entry(source)
             .or_insert_with(|| Arc::new(SourceCounters::new(&self.prefix, source)));
-        Some(Arc::clone(counters))
+        Some(Site {
+            plan: Plan::of(meta),
+            counters: Arc::clone(counters),
+        })
     }
 
-    fn register(&self, meta: &'static Metadata<'static>) -> Option<Arc<SourceCounters>> {
+    fn register(&self, meta: &'static Metadata<'static>) -> Option<Site> {
         let site = self.site(meta);
         self.sites
             .write()
@@ -163,11 +173,13 @@ where
             .get(&meta.callsite())
             .cloned();
         // A callsite registered before this layer existed is decided now, once.
-        let Some(counters) = site.unwrap_or_else(|| self.state.register(meta)) else {
+        let Some(site) = site.unwrap_or_else(|| self.state.register(meta)) else {
             return;
         };
-        if let Some(obs) = detect(event, ctx.event_scope(event), &self.observer, self.platform) {
-            counters.increment(obs.mapping.entry(), obs.op, obs.class.category());
+        let scope = ctx.event_scope(event);
+        if let Some(obs) = detect(event, site.plan, scope, &self.observer, self.platform) {
+            site.counters
+                .increment(obs.mapping.entry(), obs.op, obs.class.category());
         }
     }
 }

@@ -1,5 +1,10 @@
 //! The standard error phrases, and the errno each stands for.
 
+use std::sync::OnceLock;
+
+use super::platform::code_for_name;
+use crate::code::WsaCode;
+
 /// Phrases that `strerror` (glibc, musl, macOS), Windows' `FormatMessage` and common runtimes
 /// print, lower case, with the errno name whose code they mean (mapped by the errno table,
 /// so `broken pipe` is `WSAESHUTDOWN` as `EPIPE` is). Matched without regard to case, on
@@ -42,6 +47,12 @@ pub(super) const PHRASES: &[(&str, &str)] = &[
         "ECONNABORTED",
     ),
 ];
+
+/// The code of each phrase, in table order, worked out once.
+pub(super) fn phrase_code(index: usize) -> Option<WsaCode> {
+    static CODES: OnceLock<[Option<WsaCode>; PHRASES.len()]> = OnceLock::new();
+    CODES.get_or_init(|| std::array::from_fn(|i| code_for_name(PHRASES[i].1)))[index]
+}
 
 /// The longest phrase, which the scanner's window must hold.
 pub(super) const LONGEST: usize = longest();

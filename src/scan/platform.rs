@@ -2,6 +2,7 @@
 
 use std::fmt;
 use std::str::FromStr;
+use std::sync::OnceLock;
 
 use crate::code::WsaCode;
 use crate::map;
@@ -68,6 +69,22 @@ impl Platform {
         if raw >= 10_000 || self == Platform::Windows {
             return map::from_windows(raw);
         }
+        match usize::try_from(raw) {
+            Ok(n) if n < SMALL_ERRNOS => {
+                static CODES: OnceLock<[[Option<WsaCode>; SMALL_ERRNOS]; 2]> = OnceLock::new();
+                let codes = CODES.get_or_init(|| {
+                    [Platform::Linux, Platform::MacOs]
+                        .map(|p| std::array::from_fn(|n| p.errno_code(n as i32)))
+                });
+                codes[usize::from(self == Platform::MacOs)][n]
+            }
+            _ => self.errno_code(raw),
+        }
+    }
+
+    /// The code of errno `raw` as this platform (Linux or macOS) numbers it, looked up in
+    /// the tables.
+    fn errno_code(self, raw: i32) -> Option<WsaCode> {
         let name = ERRNO_NUMBERS.iter().find_map(|&(name, linux, macos)| {
             let n = if self == Platform::Linux {
                 linux
@@ -79,6 +96,9 @@ impl Platform {
         code_for_name(name)
     }
 }
+
+/// Errno numbers below this are looked up once per platform and kept.
+const SMALL_ERRNOS: usize = 256;
 
 impl fmt::Display for Platform {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {

@@ -4,7 +4,8 @@ use std::fmt;
 use std::ops::Range;
 
 use super::phrases::{
-    is_word, word_hash, word_hash_parts, LAST_WORDS, LAST_WORD_HASHES, LONGEST, PHRASES,
+    is_word, phrase_code, word_hash, word_hash_parts, LAST_WORDS, LAST_WORD_HASHES, LONGEST,
+    PHRASES,
 };
 use super::platform::{code_for_name, Platform};
 use crate::code::WsaCode;
@@ -22,6 +23,7 @@ const WORD_MAX: usize = 32;
 const DIGITS_MAX: usize = 12;
 
 const _: () = assert!(LONGEST < TEXT_MAX && TEXT_MAX + 1 < KEEP && KEEP < CAP);
+const _: () = assert!(CAP.is_power_of_two());
 
 /// Which form of the [table](super#what-is-recognised) a code was found in.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
@@ -309,7 +311,9 @@ impl Scanner {
         while i < self.len && !self.done {
             let block_end = (i + 64).min(self.len);
             let width = block_end - i;
-            let mask = word_mask(&self.window[i..block_end]);
+            // Whole eight-byte chunks where the window has them: the bits past `width` are
+            // never read.
+            let mask = word_mask(&self.window[i..(i + ((width + 7) & !7)).min(CAP)]);
             let carry = self.word;
             // Bit j of `ends`: a word ended just before byte j.
             let mut ends = ((mask << 1) | u64::from(carry > 0)) & !mask;
@@ -321,14 +325,15 @@ impl Scanner {
                 ends &= ends - 1;
                 // The word runs back to the last non-word byte below j, or into `carry`.
                 let gaps = !mask & ((1u64 << j) - 1);
-                self.word = match gaps {
+                let word = match gaps {
                     0 => carry + j,
                     g => j - (63 - g.leading_zeros() as usize) - 1,
                 };
                 let end = i + j;
-                if self.turned_away(end) {
+                if self.turned_away(end, word) {
                     continue;
                 }
+                self.word = word;
                 self.end_word(end, Some(self.window[end]));
                 if self.done {
                     break;
@@ -344,16 +349,19 @@ impl Scanner {
 
     /// Most words are lower case and end no phrase; most numbers follow something other than
     /// a lead's last byte (ports, times). Both are turned away before [`end_word`].
+    ///
+    /// `word` is the length of the word ending at `end` (the window's positions are taken
+    /// modulo its size, which they never reach, so that no bounds check is left).
     #[inline]
-    fn turned_away(&self, end: usize) -> bool {
-        let Some(start) = end.checked_sub(self.word) else {
+    fn turned_away(&self, end: usize, word: usize) -> bool {
+        let Some(start) = end.checked_sub(word) else {
             return false;
         };
-        let first = self.window[start];
+        let first = self.window[start % CAP];
         if first.is_ascii_lowercase() {
-            return !may_end_phrase(self.word, first, self.window[end - 1]);
+            return !may_end_phrase(word, first, self.window[(end - 1) % CAP]);
         }
-        if !first.is_ascii_digit() || (first == b'0' && self.word == 10) {
+        if !first.is_ascii_digit() || (first == b'0' && word == 10) {
             // Names, and HRESULTs in hex (`0x` and eight digits) wherever they stand.
             return false;
         }
@@ -366,13 +374,18 @@ impl Scanner {
 
     /// Ends the text: its socket error, if any, and the scanner is ready for another text.
     pub fn finish(&mut self) -> Option<Found> {
+        if self.at_start && self.scanned == 0 && !may_match(&self.window[..self.len]) {
+            // The whole text is in the window and nothing in it can start a match.
+            self.reset();
+            return None;
+        }
         if !self.done {
             self.scan_pending();
         }
         if !self.done && self.word > 0 {
             self.end_word(self.len, None);
         }
-        let found = self.best;
+        let found = if self.rank > 0 { self.best } else { None };
         self.reset();
         found
     }
@@ -486,13 +499,14 @@ impl Scanner {
             return;
         }
         let text = &self.window[..end];
-        for (&(phrase, name), _) in PHRASES
+        for (index, (&(phrase, _), _)) in PHRASES
             .iter()
             .zip(&LAST_WORD_HASHES)
-            .filter(|(_, &lh)| usize::from(lh) == h)
+            .enumerate()
+            .filter(|(_, (_, &lh))| usize::from(lh) == h)
         {
             if ends_with(text, phrase) && self.boundary(end - phrase.len()) {
-                if let Some(code) = code_for_name(name) {
+                if let Some(code) = phrase_code(index) {
                     self.offer(code, Form::Phrase, end - phrase.len(), end);
                 }
                 return;
@@ -554,6 +568,38 @@ fn may_end_phrase(len: usize, first: u8, last: u8) -> bool {
     LAST_WORDS[h / 64] & (1 << (h % 64)) != 0
 }
 
+/// Whether `bytes` may hold a match: every form has an ASCII letter (the leads, `0x`, names
+/// and phrases), a `(` (nginx) or a `-` (a negative HRESULT). Addresses, numbers and times
+/// have none and are turned away in one pass, eight bytes at a time.
+fn may_match(bytes: &[u8]) -> bool {
+    let mut chunks = bytes.chunks_exact(8);
+    let hit = chunks
+        .by_ref()
+        .any(|c| may_match8(u64::from_le_bytes(c.try_into().unwrap_or_default())));
+    hit || chunks
+        .remainder()
+        .iter()
+        .any(|&b| b.is_ascii_alphabetic() || b == b'(' || b == b'-')
+}
+
+/// Whether any byte of `x` is an ASCII letter, `(` or `-`.
+#[inline]
+fn may_match8(x: u64) -> bool {
+    const L: u64 = 0x0101_0101_0101_0101;
+    let letters = between(x | (L * 0x20), u64::from(b'a') - 1, u64::from(b'z') + 1);
+    // `(` is 0x28 and `-` is 0x2d: bytes from 0x28 to 0x2d are `(`, `)`, `*`, `+`, `,`, `-`.
+    let punct = between(x, 0x27, 0x2e);
+    letters | punct != 0
+}
+
+/// High bit of each byte of `x` set where m < byte < n, for bytes below 128 (others clear).
+#[inline]
+fn between(x: u64, m: u64, n: u64) -> u64 {
+    const L: u64 = 0x0101_0101_0101_0101;
+    const H: u64 = 0x8080_8080_8080_8080;
+    (L * (127 + n)).wrapping_sub(x & (L * 127)) & !x & ((x & (L * 127)) + L * (127 - m)) & H
+}
+
 /// Bit j set: `bytes[j]` belongs to a word (at most 64 bytes). Eight bytes at a time.
 #[inline]
 fn word_mask(bytes: &[u8]) -> u64 {
@@ -575,10 +621,6 @@ fn word_mask(bytes: &[u8]) -> u64 {
 fn word_bits8(x: u64) -> u8 {
     const L: u64 = 0x0101_0101_0101_0101;
     const H: u64 = 0x8080_8080_8080_8080;
-    // High bit of each byte set where m < byte < n, for bytes below 128 (others clear).
-    let between = |x: u64, m: u64, n: u64| {
-        (L * (127 + n)).wrapping_sub(x & (L * 127)) & !x & ((x & (L * 127)) + L * (127 - m)) & H
-    };
     let digits = between(x, u64::from(b'0') - 1, u64::from(b'9') + 1);
     let letters = between(x | (L * 0x20), u64::from(b'a') - 1, u64::from(b'z') + 1);
     let z = x ^ (L * u64::from(b'_'));
@@ -614,6 +656,24 @@ pub fn scan(text: &str, platform: Platform) -> Option<Found> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn the_pre_filter_keeps_every_letter_paren_and_minus() {
+        for b in 0..=255u8 {
+            let want = b.is_ascii_alphabetic() || b"()*+,-".contains(&b);
+            for at in 0..8 {
+                let mut bytes = *b"01234567";
+                bytes[at] = b;
+                assert_eq!(
+                    may_match8(u64::from_le_bytes(bytes)),
+                    want,
+                    "{b:#x} at {at}"
+                );
+            }
+        }
+        assert!(!may_match(b"127.0.0.1:8080 17.5 [::1]:443"));
+        assert!(may_match(b"127.0.0.1:8080 17.5 [::1]:443 -2147014842"));
+    }
 
     #[test]
     fn word_bits_agree_with_the_table() {
