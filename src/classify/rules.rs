@@ -25,10 +25,41 @@ static CLASSES: [[Classification; Op::ALL.len()]; COUNT] = {
     table
 };
 
+/// The first number of [`DENSE`].
+const DENSE_FROM: i32 = 10_004;
+/// No catalog row: a value no position takes.
+const NO_ROW: u8 = u8::MAX;
+
+/// The catalog position of every number from [`DENSE_FROM`] to the last catalog code, where
+/// all but a handful of codes sit, worked out at compile time from the catalog: a code is
+/// placed with one load instead of a walk through the catalog's `match`.
+static DENSE: [u8; 1_030] = {
+    assert!(COUNT < NO_ROW as usize);
+    let mut table = [NO_ROW; 1_030];
+    let mut i = 0;
+    while i < table.len() {
+        if let Some(p) = position(WsaCode::from_raw(DENSE_FROM + i as i32)) {
+            table[i] = p as u8;
+        }
+        i += 1;
+    }
+    table
+};
+
+/// The catalog position of `code`.
+#[inline]
+fn row(code: WsaCode) -> Option<usize> {
+    match DENSE.get(code.raw().wrapping_sub(DENSE_FROM) as u32 as usize) {
+        Some(&NO_ROW) => None,
+        Some(&p) => Some(p as usize),
+        None => position(code),
+    }
+}
+
 #[inline]
 pub(super) fn classify(code: Option<WsaCode>, op: Op) -> Classification {
     match code {
-        Some(code) => match position(code) {
+        Some(code) => match row(code) {
             Some(i) => CLASSES[i][op as usize],
             None => Classification::FATAL,
         },
@@ -78,6 +109,20 @@ const fn rule(code: WsaCode, op: Op) -> Classification {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn the_dense_rows_are_the_catalog_positions() {
+        assert!(
+            DENSE_FROM + DENSE.len() as i32 > crate::WsaCode::all().map(|c| c.raw()).max().unwrap()
+        );
+        for raw in -1..12_000 {
+            assert_eq!(
+                row(WsaCode::from_raw(raw)),
+                position(WsaCode::from_raw(raw)),
+                "{raw}"
+            );
+        }
+    }
 
     #[test]
     fn the_table_is_the_rules() {

@@ -208,6 +208,7 @@ impl WsaCode {
 #[cfg(any(feature = "tracing", feature = "metrics"))]
 /// The slot of a code in a table with one entry per catalog code plus one shared by every
 /// unknown or missing code: its catalog position, or the last slot.
+#[inline]
 pub(crate) fn slot(code: Option<WsaCode>) -> usize {
     code.and_then(WsaCode::index).unwrap_or(table::ROWS.len())
 }

@@ -152,7 +152,7 @@ impl Mapping {
     pub fn from_io_error(err: &io::Error) -> Mapping {
         // An error with no payload (every OS error, every bare kind) has nothing inside it.
         let Some(inner) = err.get_ref() else {
-            return Mapping::single(err);
+            return Mapping::from_os(err).unwrap_or_else(|| Mapping::single(err));
         };
         // The usual wrapper, `io::Error::new(kind, os_error)`: one downcast finds the code.
         if let Some(m) = inner.downcast_ref::<io::Error>().and_then(Mapping::from_os) {
@@ -198,10 +198,10 @@ impl Mapping {
     /// Maps exactly this `io::Error`, without looking inside it.
     #[inline]
     pub(crate) fn single(err: &io::Error) -> Mapping {
-        if let Some(m) = Mapping::from_os(err) {
+        let os_code = err.raw_os_error();
+        if let Some(m) = os_code.and_then(Mapping::from_raw) {
             return m;
         }
-        let os_code = err.raw_os_error();
         let kind = err.kind();
         // Resolver text can only be in a payload: skip the formatting for bare kinds.
         if os_code.is_none() && err.get_ref().is_some() {
@@ -218,7 +218,12 @@ impl Mapping {
     /// Maps exactly this `io::Error` by its OS code, if it has one that maps: no formatting.
     #[inline]
     fn from_os(err: &io::Error) -> Option<Mapping> {
-        let os_code = err.raw_os_error()?;
+        Mapping::from_raw(err.raw_os_error()?)
+    }
+
+    /// Maps an OS code, if it maps.
+    #[inline]
+    fn from_raw(os_code: i32) -> Option<Mapping> {
         // The kind of an OS error follows from its code: worked out when asked for.
         from_raw_os_error(os_code)
             .map(|code| Mapping::new(Some(code), Some(os_code), None, Via::Os))
