@@ -33,11 +33,13 @@ impl Slot {
     }
 }
 
-/// One counter name: its label sets' handles, created when the first one is counted.
+/// One counter name with `N` labels: its label sets' handles, created when the first one is
+/// counted. Declared in the [table](super::table).
 #[derive(Debug)]
-pub(crate) struct Family {
+pub(crate) struct Family<const N: usize> {
     name: KeyName,
     help: &'static str,
+    keys: [&'static str; N],
     len: usize,
     /// The recorder the description was last given to.
     described: AtomicUsize,
@@ -50,11 +52,18 @@ fn address(recorder: &dyn Recorder) -> usize {
     (recorder as *const dyn Recorder).cast::<()>() as usize
 }
 
-impl Family {
-    pub(crate) fn new(name: String, help: &'static str, len: usize) -> Self {
+impl<const N: usize> Family<N> {
+    /// The family `name`, with `len` label sets, each of a value for each of `keys`.
+    pub(crate) fn new(
+        name: String,
+        help: &'static str,
+        len: usize,
+        keys: [&'static str; N],
+    ) -> Self {
         Family {
             name: KeyName::from(SharedString::from(name)),
             help,
+            keys,
             len,
             described: AtomicUsize::new(0),
             slots: OnceLock::new(),
@@ -66,10 +75,11 @@ impl Family {
         self.name.as_str()
     }
 
-    /// Adds one to the label set in `slot`, registering it with `labels` the first time it
-    /// is counted with the recorder in effect.
+    /// Adds one to the label set in `slot`, registering it with the label values `labels`
+    /// gives (one per key, in the table's order) the first time it is counted with the
+    /// recorder in effect.
     #[inline]
-    pub(crate) fn increment(&self, slot: usize, labels: impl Fn() -> [Label; 3]) {
+    pub(crate) fn increment(&self, slot: usize, labels: impl Fn() -> [&'static str; N]) {
         let slots = self
             .slots
             .get_or_init(|| (0..self.len).map(|_| Slot::new()).collect());
@@ -89,7 +99,7 @@ impl Family {
         &self,
         cell: &Slot,
         recorder: &dyn Recorder,
-        labels: &dyn Fn() -> [Label; 3],
+        labels: &dyn Fn() -> [&'static str; N],
     ) {
         let at = address(recorder);
         // The no-op recorder in effect before any is installed has no size: its handles count
@@ -117,23 +127,22 @@ impl Family {
 
     #[cold]
     #[inline(never)]
-    fn register(&self, recorder: &dyn Recorder, labels: &dyn Fn() -> [Label; 3]) -> Counter {
+    fn register(&self, recorder: &dyn Recorder, labels: &dyn Fn() -> [&'static str; N]) -> Counter {
         let at = address(recorder);
         if self.described.swap(at, Ordering::AcqRel) != at {
             recorder.describe_counter(self.name.clone(), Some(Unit::Count), self.help.into());
         }
-        let labels: Vec<Label> = labels()
+        let labels: Vec<Label> = self
+            .keys
             .into_iter()
-            .filter(|l| !l.key().is_empty())
+            .zip(labels())
+            .map(|(key, value)| Label::from_static_parts(key, value))
             .collect();
         recorder.register_counter(&Key::from_parts(self.name.clone(), labels), &METADATA)
     }
 }
 
-/// A `code` label.
-pub(crate) fn code_label(code: Option<WsaCode>) -> Label {
-    Label::from_static_parts("code", code.map_or(crate::UNKNOWN_LABEL, WsaCode::label))
+/// The value of a `code` label: the symbol, or `UNKNOWN`.
+pub(crate) fn code_label(code: Option<WsaCode>) -> &'static str {
+    code.map_or(crate::UNKNOWN_LABEL, WsaCode::label)
 }
-
-/// No label: dropped at registration.
-pub(crate) const NO_LABEL: Label = Label::from_static_parts("", "");

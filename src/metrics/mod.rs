@@ -1,5 +1,8 @@
 //! Counters through the `metrics` facade.
 //!
+//! One table in the source declares every family (its name, labels, description and number
+//! of label sets); the handles, their registration and this list come from it.
+//!
 //! | counter | labels | counts |
 //! |---|---|---|
 //! | `<prefix>_socket_errors_total` | `code`, `category`, `op` | every observed error |
@@ -41,18 +44,20 @@
 
 mod family;
 mod prefix;
+mod table;
 
 pub use prefix::InvalidPrefix;
 
 #[cfg(feature = "retry")]
 pub(crate) use family::code_label;
-pub(crate) use prefix::{check as check_prefix, Counters};
+pub(crate) use prefix::check as check_prefix;
+pub(crate) use table::Counters;
 
 /// The default name prefix.
 pub const DEFAULT_PREFIX: &str = "wsa";
 
 /// What the error counter's name is after the prefix.
-pub const ERRORS_SUFFIX: &str = "_socket_errors_total";
+pub const ERRORS_SUFFIX: &str = table::FAMILIES[0].suffix;
 
 #[cfg(test)]
 mod tests {
@@ -77,6 +82,145 @@ mod tests {
         assert_eq!(code_slot(Some(WsaCode::from_raw(12345))), code_slot(None));
         assert_eq!(seen.len(), code_slots());
         assert_eq!(Counters::of("t").name(), "t_socket_errors_total");
+    }
+
+    /// The rows of the first markdown table after `heading` in `text` whose first cell starts
+    /// with `` `start ``, each as its cells.
+    fn table_rows(text: &str, heading: &str, start: &str) -> Vec<Vec<String>> {
+        let from = text.find(heading).expect(heading);
+        text[from..]
+            .lines()
+            .map(|l| l.trim_start_matches("//!").trim())
+            .skip_while(|l| !l.starts_with('|'))
+            .take_while(|l| l.starts_with('|'))
+            .filter(|l| l.starts_with(&format!("| `{start}")))
+            .map(|l| {
+                l.trim_matches('|')
+                    .split(" | ")
+                    .map(|c| c.trim().to_owned())
+                    .collect()
+            })
+            .collect()
+    }
+
+    fn labels_cell(labels: &[&str]) -> String {
+        labels
+            .iter()
+            .map(|l| format!("`{l}`"))
+            .collect::<Vec<_>>()
+            .join(", ")
+    }
+
+    #[test]
+    fn the_docs_tables_are_the_table() {
+        let module: Vec<Vec<String>> = table::FAMILIES
+            .iter()
+            .map(|f| {
+                vec![
+                    format!("`<prefix>{}`", f.suffix),
+                    labels_cell(f.labels),
+                    f.counts.to_owned(),
+                ]
+            })
+            .collect();
+        assert_eq!(
+            table_rows(include_str!("mod.rs"), "//! | counter", "<prefix>"),
+            module
+        );
+        let readme: Vec<Vec<String>> = table::FAMILIES
+            .iter()
+            .map(|f| {
+                vec![
+                    format!("`{DEFAULT_PREFIX}{}`", f.suffix),
+                    labels_cell(f.labels),
+                ]
+            })
+            .collect();
+        assert_eq!(
+            table_rows(
+                include_str!("../../README.md"),
+                "## Metrics",
+                DEFAULT_PREFIX
+            ),
+            readme
+        );
+    }
+
+    #[test]
+    fn every_family_in_the_table_is_counted_named_and_described_as_declared() {
+        use metrics_util::debugging::DebuggingRecorder;
+        let recorder = DebuggingRecorder::new();
+        let snapshotter = recorder.snapshotter();
+        metrics::with_local_recorder(&recorder, || {
+            let counters = Counters::of("every");
+            let code = Some(WsaCode::WSAEMFILE);
+            counters.error(code, Op::Accept, Category::Transient);
+            counters.suppressed(code);
+            counters.accept_backoff(code);
+            // Label keys come from the table, whatever the values: any will do here.
+            counters
+                .retries
+                .increment(0, || [family::code_label(code), "accept", "retry"]);
+        });
+        let mut seen: Vec<(String, Vec<String>, String)> = snapshotter
+            .snapshot()
+            .into_vec()
+            .into_iter()
+            .map(|(key, _, help, _)| {
+                (
+                    key.key().name().to_owned(),
+                    key.key().labels().map(|l| l.key().to_owned()).collect(),
+                    help.map(|h| h.to_string()).unwrap_or_default(),
+                )
+            })
+            .collect();
+        seen.sort();
+        let mut declared: Vec<(String, Vec<String>, String)> = table::FAMILIES
+            .iter()
+            .filter(|f| cfg!(feature = "retry") || f.suffix != "_retries_total")
+            .map(|f| {
+                (
+                    format!("every{}", f.suffix),
+                    f.labels.iter().map(|l| (*l).to_owned()).collect(),
+                    f.help.to_owned(),
+                )
+            })
+            .collect();
+        declared.sort();
+        assert_eq!(seen, declared);
+    }
+
+    /// Every counter goes through a family of the table: nothing else in the crate registers,
+    /// describes or counts one.
+    #[test]
+    fn only_the_table_makes_counters() {
+        fn visit(dir: &std::path::Path, found: &mut Vec<String>) {
+            for entry in std::fs::read_dir(dir).unwrap() {
+                let path = entry.unwrap().path();
+                if path.is_dir() {
+                    visit(&path, found);
+                } else if path.extension().is_some_and(|e| e == "rs")
+                    && !path.ends_with("metrics/family.rs")
+                {
+                    let text = std::fs::read_to_string(&path).unwrap();
+                    for needle in [
+                        concat!("counter", "!("),
+                        concat!("register", "_counter"),
+                        concat!("describe", "_counter"),
+                    ] {
+                        if text.contains(needle) {
+                            found.push(format!("{}: {needle}", path.display()));
+                        }
+                    }
+                }
+            }
+        }
+        let mut found = Vec::new();
+        visit(
+            &std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("src"),
+            &mut found,
+        );
+        assert_eq!(found, Vec::<String>::new());
     }
 
     fn rows(snapshotter: &metrics_util::debugging::Snapshotter) -> Vec<(String, String, String)> {
