@@ -84,25 +84,6 @@ mod tests {
         assert_eq!(Counters::of("t").name(), "t_socket_errors_total");
     }
 
-    /// The rows of the first markdown table after `heading` in `text` whose first cell starts
-    /// with `` `start ``, each as its cells.
-    fn table_rows(text: &str, heading: &str, start: &str) -> Vec<Vec<String>> {
-        let from = text.find(heading).expect(heading);
-        text[from..]
-            .lines()
-            .map(|l| l.trim_start_matches("//!").trim())
-            .skip_while(|l| !l.starts_with('|'))
-            .take_while(|l| l.starts_with('|'))
-            .filter(|l| l.starts_with(&format!("| `{start}")))
-            .map(|l| {
-                l.trim_matches('|')
-                    .split(" | ")
-                    .map(|c| c.trim().to_owned())
-                    .collect()
-            })
-            .collect()
-    }
-
     fn labels_cell(labels: &[&str]) -> String {
         labels
             .iter()
@@ -124,7 +105,7 @@ mod tests {
             })
             .collect();
         assert_eq!(
-            table_rows(include_str!("mod.rs"), "//! | counter", "<prefix>"),
+            crate::doc_tables::rows(include_str!("mod.rs"), "//! | counter"),
             module
         );
         let readme: Vec<Vec<String>> = table::FAMILIES
@@ -137,11 +118,7 @@ mod tests {
             })
             .collect();
         assert_eq!(
-            table_rows(
-                include_str!("../../README.md"),
-                "## Metrics",
-                DEFAULT_PREFIX
-            ),
+            crate::doc_tables::rows(include_str!("../../README.md"), "## Metrics"),
             readme
         );
     }

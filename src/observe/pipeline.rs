@@ -1,0 +1,156 @@
+//! What an observer does with an error: map, classify, count, emit, record.
+
+use std::error::Error;
+use std::fmt;
+use std::io;
+
+use crate::classify::{Classification, Op};
+use crate::code::WsaCode;
+use crate::map::Mapping;
+
+#[cfg(feature = "tracing")]
+use super::{event, limit, Level};
+use super::{otel, Observer, Peer};
+
+/// What was seen: the mapping, its class and the operation.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct Observation {
+    /// The error in Windows Sockets terms.
+    pub mapping: Mapping,
+    /// Its category and retry advice for `op`.
+    pub class: Classification,
+    /// The operation that failed.
+    pub op: Op,
+}
+
+impl Observation {
+    /// The code, if one was found.
+    pub fn code(&self) -> Option<WsaCode> {
+        self.mapping.code()
+    }
+
+    /// OpenTelemetry's `error.type` for this error: snake_case, `_OTHER` when no name applies.
+    pub fn error_type(&self) -> &'static str {
+        otel::error_type(self.mapping.code())
+    }
+}
+
+impl Observer {
+    /// Emits a summary event for every code whose events the rate limit dropped since its
+    /// last summary, such as before shutting down. Returns how many events were dropped.
+    #[cfg(feature = "tracing")]
+    pub fn flush_suppressed(&self) -> u64 {
+        let Some(limit) = &self.inner.limit else {
+            return 0;
+        };
+        limit
+            .drain()
+            .map(|(code, n)| {
+                event::suppressed(self.inner.levels.transient, code, n, limit.interval());
+                n
+            })
+            .sum()
+    }
+
+    /// Maps and classifies without emitting or counting.
+    pub fn classify(&self, mapping: Mapping, op: Op) -> Observation {
+        Observation {
+            mapping,
+            class: self.inner.classifier.classify(mapping.code(), op),
+            op,
+        }
+    }
+
+    /// Observes an `io::Error` from `op` towards `peer`: maps, classifies, emits, counts.
+    #[cold]
+    #[inline(never)]
+    pub fn observe_io(&self, err: &io::Error, op: Op, peer: &Peer) -> Observation {
+        let obs = self.classify(Mapping::from_io_error(err), op);
+        self.emit(&obs, peer, err);
+        obs
+    }
+
+    /// Observes any error, walking its chain to the `io::Error` inside. Errors with none are
+    /// counted in the unknown bucket.
+    #[cold]
+    #[inline(never)]
+    pub fn observe_error(&self, err: &(dyn Error + 'static), op: Op, peer: &Peer) -> Observation {
+        let mapping = Mapping::from_error(err).unwrap_or_else(Mapping::unmapped);
+        let obs = self.classify(mapping, op);
+        self.emit(&obs, peer, &Chain(err));
+        obs
+    }
+
+    #[allow(unused_variables)]
+    fn emit(&self, obs: &Observation, peer: &Peer, err: &dyn fmt::Display) {
+        #[cfg(feature = "metrics")]
+        self.inner
+            .counters
+            .error(obs.mapping.code(), obs.op, obs.class.category);
+        #[cfg(feature = "tracing")]
+        {
+            if self.inner.on_event {
+                let level = self.level(obs);
+                if self.admit(level, obs.mapping.code()) {
+                    event::event(level, obs, peer, err);
+                }
+            }
+            if self.inner.on_span {
+                event::record(&tracing::Span::current(), obs, peer);
+            }
+        }
+    }
+
+    /// Whether an event about `code` at `level` is to be emitted: someone wants it and the
+    /// rate limit lets it through. A summary of what the limit dropped goes out first.
+    #[cfg(feature = "tracing")]
+    pub(crate) fn admit(&self, level: Level, code: Option<WsaCode>) -> bool {
+        let Some(limit) = &self.inner.limit else {
+            return true;
+        };
+        // An event nobody would record is not held against the limit.
+        if !event::enabled(level) {
+            return false;
+        }
+        match limit.admit(code) {
+            limit::Admit::Emit { suppressed: 0 } => true,
+            limit::Admit::Emit { suppressed } => {
+                let transient = self.inner.levels.transient;
+                event::suppressed(transient, code, suppressed, limit.interval());
+                true
+            }
+            limit::Admit::Suppress => {
+                #[cfg(feature = "metrics")]
+                self.inner.counters.suppressed(code);
+                false
+            }
+        }
+    }
+
+    #[cfg(feature = "tracing")]
+    fn level(&self, obs: &Observation) -> Level {
+        let levels = &self.inner.levels;
+        match (obs.class.retry, obs.class.category) {
+            (crate::Retry::Immediately, _) => levels.immediately,
+            (_, crate::Category::Transient) => levels.transient,
+            (_, crate::Category::Fatal) => levels.fatal,
+            (_, crate::Category::Benign) => levels.immediately,
+        }
+    }
+}
+
+/// An error and its sources, `outer: inner: innermost`, formatted only when recorded.
+struct Chain<'a>(&'a (dyn Error + 'static));
+
+impl fmt::Display for Chain<'_> {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "{}", self.0)?;
+        let mut next = self.0.source();
+        for _ in 0..32 {
+            let Some(err) = next else { break };
+            write!(f, ": {err}")?;
+            next = err.source();
+        }
+        Ok(())
+    }
+}
