@@ -31,7 +31,7 @@ use metrics_exporter_prometheus::{PrometheusBuilder, PrometheusHandle};
 use wsa_trace::observe::{Observer, Peer};
 use wsa_trace::{classify, Classification, Mapping, Op, WsaCode};
 
-use common::{interleaved, run_by_cargo_bench};
+use common::{fair_by_hand, interleaved, run_by_cargo_bench};
 
 /// Calls per variant per round for map+classify alone.
 const FAST_CALLS: u32 = 1_000_000;
@@ -85,20 +85,6 @@ fn by_hand(err: &io::Error) {
     )
     .increment(1);
     black_box(line);
-}
-
-/// What a careful user writes by hand: labels from closed sets (the kind) and the raw code, an
-/// event formatted only when a subscriber wants it.
-#[inline(always)]
-fn fair_by_hand(err: &io::Error) {
-    let err = black_box(err);
-    tracing::warn!(error = %err, "socket operation failed");
-    metrics::counter!(
-        "fair_socket_errors_total",
-        "kind" => format!("{:?}", err.kind()),
-        "code" => err.raw_os_error().unwrap_or(0).to_string()
-    )
-    .increment(1);
 }
 
 /// A counter handle registered once, with the same labels as the observer's.
