@@ -150,9 +150,20 @@ impl Mapping {
     /// Maps one `io::Error`, looking inside it if it wraps another error.
     #[inline]
     pub fn from_io_error(err: &io::Error) -> Mapping {
-        // An error with no payload (every OS error, every bare kind) has nothing inside it.
+        // An OS error has no payload and nothing inside it: mapped here, inline.
+        if let Some(m) = Mapping::from_os(err) {
+            return m;
+        }
+        Mapping::from_io_error_without_os_code(err)
+    }
+
+    /// [`Mapping::from_io_error`] for an error that has no OS code of its own, or one that
+    /// does not map.
+    #[inline(never)]
+    fn from_io_error_without_os_code(err: &io::Error) -> Mapping {
+        // An error with no payload (every bare kind) has nothing inside it.
         let Some(inner) = err.get_ref() else {
-            return Mapping::from_os(err).unwrap_or_else(|| Mapping::single(err));
+            return Mapping::of_kind(err.kind(), err.raw_os_error());
         };
         // The usual wrapper, `io::Error::new(kind, os_error)`: one downcast finds the code.
         if let Some(m) = inner.downcast_ref::<io::Error>().and_then(Mapping::from_os) {
@@ -209,6 +220,12 @@ impl Mapping {
                 return Mapping::new(Some(code), None, Some(kind), Via::Resolver);
             }
         }
+        Mapping::of_kind(kind, os_code)
+    }
+
+    /// Maps by the kind alone, keeping the OS code (one that maps to nothing) beside it.
+    #[inline]
+    fn of_kind(kind: io::ErrorKind, os_code: Option<i32>) -> Mapping {
         match from_kind(kind) {
             Some(code) => Mapping::new(Some(code), os_code, Some(kind), Via::Kind),
             None => Mapping::new(None, os_code, Some(kind), Via::Unmapped),
@@ -216,7 +233,7 @@ impl Mapping {
     }
 
     /// Maps exactly this `io::Error` by its OS code, if it has one that maps: no formatting.
-    #[inline]
+    #[inline(always)]
     fn from_os(err: &io::Error) -> Option<Mapping> {
         Mapping::from_raw(err.raw_os_error()?)
     }
