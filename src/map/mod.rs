@@ -150,21 +150,22 @@ impl Mapping {
     /// Maps one `io::Error`, looking inside it if it wraps another error.
     #[inline]
     pub fn from_io_error(err: &io::Error) -> Mapping {
-        // An OS error has no payload and nothing inside it: mapped here, inline.
-        if let Some(m) = Mapping::from_os(err) {
-            return m;
+        match err.get_ref() {
+            // No payload: an OS error, mapped here inline, or a bare kind.
+            None => Mapping::from_os(err).unwrap_or_else(|| Mapping::without_payload(err)),
+            Some(inner) => Mapping::from_payload(err, inner),
         }
-        Mapping::from_io_error_without_os_code(err)
     }
 
-    /// [`Mapping::from_io_error`] for an error that has no OS code of its own, or one that
-    /// does not map.
+    /// [`Mapping::from_io_error`] for an error with no payload and no OS code that maps.
     #[inline(never)]
-    fn from_io_error_without_os_code(err: &io::Error) -> Mapping {
-        // An error with no payload (every bare kind) has nothing inside it.
-        let Some(inner) = err.get_ref() else {
-            return Mapping::of_kind(err.kind(), err.raw_os_error());
-        };
+    fn without_payload(err: &io::Error) -> Mapping {
+        Mapping::of_kind(err.kind(), err.raw_os_error())
+    }
+
+    /// [`Mapping::from_io_error`] for an error that carries `inner`.
+    #[inline(never)]
+    fn from_payload(err: &io::Error, inner: &(dyn Error + Send + Sync + 'static)) -> Mapping {
         // The usual wrapper, `io::Error::new(kind, os_error)`: one downcast finds the code.
         if let Some(m) = inner.downcast_ref::<io::Error>().and_then(Mapping::from_os) {
             return m;
