@@ -91,7 +91,12 @@ impl Observer {
         {
             if self.inner.on_event {
                 let level = self.level(obs);
-                if self.admit(level, obs.mapping.code()) {
+                // The check every event makes first, here without a call: when nothing in the
+                // process listens at this level, there is no callsite to visit and nothing to
+                // hold against the limit.
+                if level <= tracing::level_filters::LevelFilter::current()
+                    && self.admit(level, obs.mapping.code())
+                {
                     event::event(level, obs, peer, err);
                 }
             }
@@ -104,10 +109,17 @@ impl Observer {
     /// Whether an event about `code` at `level` is to be emitted: someone wants it and the
     /// rate limit lets it through. A summary of what the limit dropped goes out first.
     #[cfg(feature = "tracing")]
+    #[inline]
     pub(crate) fn admit(&self, level: Level, code: Option<WsaCode>) -> bool {
-        let Some(limit) = &self.inner.limit else {
-            return true;
-        };
+        match &self.inner.limit {
+            None => true,
+            Some(limit) => self.admit_limited(limit, level, code),
+        }
+    }
+
+    #[cfg(feature = "tracing")]
+    #[inline(never)]
+    fn admit_limited(&self, limit: &limit::RateLimit, level: Level, code: Option<WsaCode>) -> bool {
         // An event nobody would record is not held against the limit.
         if !event::enabled(level) {
             return false;
