@@ -1,6 +1,6 @@
 //! The error path: what observing one failed read costs, against what users write by hand.
 //!
-//! - `map_classify`: `Mapping::from_io_error` + `classify(code, Op::Read)` alone, for an errno
+//! - `map_classify`: `Mapping::from_io_error` + `default_class(code, Op::Read)` alone, for an errno
 //!   error (`ECONNRESET`) and for a kind-only error (`ErrorKind::ConnectionReset`, no OS code).
 //! - `observe`: `Observer::observe_io` (map, classify, count) with the Prometheus recorder
 //!   installed globally, once with `.emit_event(false)` and once with the default observer
@@ -29,7 +29,7 @@ use std::time::Duration;
 use criterion::{criterion_group, criterion_main, Criterion};
 use metrics_exporter_prometheus::{PrometheusBuilder, PrometheusHandle};
 use wsa_trace::observe::{Observer, Peer};
-use wsa_trace::{classify, Classification, Mapping, Op, WsaCode};
+use wsa_trace::{default_class, Classification, Mapping, Op, WsaCode};
 
 use common::{fair_by_hand, interleaved, run_by_cargo_bench};
 
@@ -65,7 +65,7 @@ fn wrapped_error() -> io::Error {
 #[inline(always)]
 fn map_classify(err: &io::Error) -> Classification {
     let mapping = Mapping::from_io_error(black_box(err));
-    black_box(classify(mapping.code(), Op::Read))
+    black_box(default_class(mapping.code(), Op::Read))
 }
 
 #[inline(always)]

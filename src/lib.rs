@@ -11,16 +11,17 @@
 //! |---|---|---|
 //! | [`code`] | the catalog: every WSA code, its message, description, Berkeley name, class and hint | [`WsaCode`] |
 //! | [`map`] | `io::Error` (or any error chain) -> code, keeping the native code | [`Mapping`] |
-//! | [`classify`](mod@classify) | code + operation -> category and retry advice | [`classify()`], [`DefaultClassifier`] |
+//! | [`classify`](mod@classify) | code + operation -> category and retry advice | [`default_class()`], [`DefaultClassifier`] |
 //! | [`observe`] | a tracing event with structured fields, a per-code counter | [`Observer`], [`ObserveExt`] |
 //! | [`TraceStream`], [`connect`] | wrap tokio streams and tower connectors | [`TraceStream`], [`TraceConnectLayer`] |
+//! | [`scan`] | socket errors in text: log lines, messages, field values | [`scan::Scanner`] |
 //!
 //! The caller always gets its original error back: same value, same `kind()`, same
 //! `raw_os_error()`, and the service's error type does not change.
 //!
 //! ```
 //! use std::io;
-//! use wsa_trace::{classify, Category, Mapping, Op, Retry, WsaCode};
+//! use wsa_trace::{default_class, Category, Mapping, Op, Retry, WsaCode};
 //!
 //! let err = io::Error::from_raw_os_error(libc::ECONNREFUSED);
 //! let mapping = Mapping::from_io_error(&err);
@@ -28,9 +29,9 @@
 //! assert_eq!(code, WsaCode::WSAECONNREFUSED);
 //! assert_eq!(code.raw(), 10061);
 //!
-//! let class = classify(Some(code), Op::Connect);
-//! assert_eq!(class.category, Category::Transient);
-//! assert_eq!(class.retry, Retry::Backoff);
+//! let class = default_class(Some(code), Op::Connect);
+//! assert_eq!(class.category(), Category::Transient);
+//! assert_eq!(class.retry(), Retry::Backoff);
 //! println!("{code}: {}", code.hint().unwrap());
 //! ```
 //!
@@ -85,11 +86,29 @@
 //! | `metrics` | yes | the per-code error counter ([`metrics`](mod@metrics)) | `metrics` |
 //! | `tokio` | yes | [`TraceStream`], the `AsyncRead`/`AsyncWrite` wrapper | `tokio` (no features), `pin-project` |
 //! | `tower` | yes | [`TraceConnectLayer`] for connectors (implies `tokio`) | `tower-service`, `tower-layer` |
+//! | `retry` | yes | [`retry::RetryPolicy`], a tower retry policy driven by the classification, and a retry helper for one-off calls (implies `tower`) | `tower` (`retry` only), tokio's `time` |
+//! | `net` | yes | [`net::GuardedListener`], an accept loop that backs off when descriptors run out, and [`net::TraceUdpSocket`] (implies `tokio`) | tokio's `net` and `time` |
 //! | `hyper` | no | hyper's `rt::Read`/`rt::Write` and hyper-util's `Connection` on [`TraceStream`], `http::Uri` targets | `hyper`, `hyper-util`, `http` |
-//! | `cli` | no | the `wsa` lookup tool (`cargo install wsa-trace --features cli`) | `clap`, `serde_json` |
+//! | `axum` | no | [`GuardedListener`](net::GuardedListener) as an `axum::serve::Listener` (implies `net`) | `axum` (`tokio`, `http1`) |
+//! | `cli` | no | the `wsa` lookup tool (`cargo install --path . --features cli` in a checkout) | `clap`, `serde_json` |
+//! | `layer` | no | `layer::WsaLayer` and `layer::Explain`: count and explain the socket errors other libraries log | `tracing-subscriber` (`registry`, `fmt`) |
 //!
 //! With no features the catalog, mapping, classification and [`Observer`] (which then
 //! only classifies) need `std` and `libc` alone.
+//!
+//! ## hyper, hyper-util and tonic need the `hyper` feature
+//!
+//! Without it, handing a [`TraceStream`] or a [`TraceConnectLayer`]-wrapped `HttpConnector`
+//! to hyper fails to compile with errors that name the missing trait, not the feature:
+//!
+//! ```text
+//! the trait bound `TraceStream<TokioIo<TcpStream>>: hyper::rt::Read` is not satisfied
+//! the trait bound `TraceStream<..>: hyper_util::client::legacy::connect::Connection` is not satisfied
+//! `http::Uri` is not a connector request wsa-trace can name the peer of
+//! ```
+//!
+//! All three mean the same thing: enable the feature,
+//! `wsa-trace = { version = "0.1", features = ["hyper"] }`.
 //!
 //! # The catalog
 //!
@@ -107,6 +126,8 @@ pub mod connect;
 mod doc_tables;
 #[cfg(feature = "tokio")]
 mod io;
+#[cfg(feature = "layer")]
+pub mod layer;
 pub mod map;
 #[cfg(feature = "metrics")]
 pub mod metrics;
@@ -115,24 +136,24 @@ pub mod net;
 pub mod observe;
 #[cfg(feature = "retry")]
 pub mod retry;
+pub mod scan;
 
-/// How the fields and labels map onto OpenTelemetry's semantic conventions.
+// These two pages' summaries are the first paragraphs of their markdown files.
 pub mod opentelemetry_mapping {
     #![doc = include_str!("../docs/opentelemetry.md")]
 }
 
-/// Every Windows Sockets code with its default class.
 pub mod catalog {
     #![doc = include_str!("../docs/catalog.md")]
 }
 
-/// The README's examples, compiled and run as doctests.
-#[cfg(doctest)]
+/// The README's examples, compiled and run as doctests with the default features they use.
+#[cfg(all(doctest, feature = "retry", feature = "tower"))]
 #[doc = include_str!("../README.md")]
 struct ReadmeDoctests;
 
-pub use classify::{classify, Category, Classification, Classify, DefaultClassifier, Op, Retry};
-pub use code::{Family, ParseCodeError, WsaCode, UNKNOWN_LABEL};
+pub use classify::{default_class, Classification, Classify, DefaultClassifier, Op};
+pub use code::{Category, Family, ParseCodeError, Retry, WsaCode, UNKNOWN_LABEL};
 pub use map::{Mapping, Via};
 pub use observe::{ObserveExt, Observer};
 

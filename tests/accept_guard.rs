@@ -16,10 +16,10 @@ use std::sync::Arc;
 use std::task::{Context, Poll};
 use std::time::{Duration, Instant};
 
-use metrics_util::debugging::DebuggingRecorder;
 use tokio::net::{TcpListener, TcpStream};
 use wsa_trace::net::{Accept, GuardedListener};
 
+use support::cpu::CpuClock;
 use support::Counters;
 
 const ERRORS: &str = "wsa_socket_errors_total";
@@ -72,33 +72,6 @@ impl Accept for CountingListener {
     }
 }
 
-/// Reads this process's CPU time from `/proc/self/stat`, through a descriptor opened in
-/// advance (there is none to spare when it is needed).
-struct CpuClock(std::fs::File);
-
-impl CpuClock {
-    fn open() -> Self {
-        CpuClock(std::fs::File::open("/proc/self/stat").expect("open /proc/self/stat"))
-    }
-
-    /// User plus system CPU time of the whole process so far.
-    fn now(&mut self) -> Duration {
-        use std::io::{Read, Seek};
-        let mut stat = String::new();
-        self.0.rewind().expect("rewind /proc/self/stat");
-        self.0
-            .read_to_string(&mut stat)
-            .expect("read /proc/self/stat");
-        // The command name (field 2) may hold spaces: count the fields after its ')'.
-        let after_name = &stat[stat.rfind(')').expect("a command name") + 2..];
-        let fields: Vec<&str> = after_name.split_whitespace().collect();
-        // Fields 14 and 15 (utime, stime) are the 12th and 13th after the name.
-        let ticks: u64 = fields[11].parse::<u64>().unwrap() + fields[12].parse::<u64>().unwrap();
-        // /proc counts in USER_HZ ticks, which Linux fixes at 100 a second.
-        Duration::from_millis(ticks * 10)
-    }
-}
-
 // ---------------------------------------------------------------------------------------
 // (a) out of descriptors: pause, count, recover
 // ---------------------------------------------------------------------------------------
@@ -143,11 +116,7 @@ fn emfile_child() {
     if std::env::var_os(CHILD_ENV).is_none() {
         return;
     }
-    let recorder = DebuggingRecorder::new();
-    let counters = Counters::new(recorder.snapshotter());
-    recorder
-        .install()
-        .expect("the only recorder of this process");
+    let counters = support::install_counters();
     let nofile = std::fs::read_to_string("/proc/self/limits")
         .expect("read /proc/self/limits")
         .lines()

@@ -228,16 +228,38 @@ fn families_follow_the_numbering() {
 }
 
 #[test]
-fn category_and_retry_agree() {
+fn category_follows_from_the_advice() {
     for code in WsaCode::all() {
-        assert_eq!(
-            code.category() == Category::Fatal,
-            code.retry() == Retry::Never,
-            "{code:?}: {} / {}",
-            code.category(),
-            code.retry()
-        );
+        assert_eq!(code.category(), code.retry().category(), "{code:?}");
     }
+    let unknown = WsaCode::from_raw(12345);
+    assert_eq!(
+        (unknown.category(), unknown.retry()),
+        (Category::Fatal, Retry::Never)
+    );
+}
+
+/// OpenTelemetry's `error.type` names: snake_case, and no two codes share one.
+#[test]
+fn error_type_names_are_snake_case_and_unique() {
+    let mut seen = BTreeSet::new();
+    for code in WsaCode::all() {
+        let Some(name) = code.error_type() else {
+            continue;
+        };
+        assert!(
+            !name.is_empty()
+                && name.chars().all(|c| c.is_ascii_lowercase() || c == '_')
+                && !name.starts_with('_'),
+            "{code:?}: {name}"
+        );
+        assert!(seen.insert(name), "{name} names two codes");
+    }
+    assert_eq!(
+        WsaCode::WSAECONNRESET.error_type(),
+        Some("connection_reset")
+    );
+    assert_eq!(WsaCode::from_raw(12345).error_type(), None);
 }
 
 #[test]

@@ -7,6 +7,7 @@
 use std::fmt::Write as _;
 use std::{env, fs};
 
+use wsa_trace::observe::ERROR_TYPE_OTHER;
 use wsa_trace::WsaCode;
 
 const PATH: &str = concat!(env!("CARGO_MANIFEST_DIR"), "/docs/catalog.md");
@@ -20,11 +21,13 @@ Every Windows Sockets code in the catalog, with its default class.
 The table lists every code that [`WsaCode::all`](crate::WsaCode::all) yields, in numerical
 order. The category and retry columns give the class a code has when the operation that
 failed is not known, which is what [`WsaCode::category`](crate::WsaCode::category) and
-[`WsaCode::retry`](crate::WsaCode::retry) return; the last column says why. A few codes mean
+[`WsaCode::retry`](crate::WsaCode::retry) return (the category follows from the advice); the
+last column says why. `error.type` is OpenTelemetry's name for the code
+([`WsaCode::error_type`](crate::WsaCode::error_type)), `_OTHER` where it has none. A few codes mean
 something else for a given operation (an address in use is fatal on bind but transient on
 connect, for example): those rules are listed in
 [`wsa_trace::classify`](mod@crate::classify#rules-that-depend-on-the-operation) and applied by
-[`classify()`](fn@crate::classify).
+[`default_class()`](fn@crate::default_class).
 
 This page is generated from the catalog by `tests/catalog_doc.rs`.
 ";
@@ -35,21 +38,24 @@ use markdown::cell;
 
 fn render() -> String {
     let mut out = String::from(INTRO);
-    out.push_str("\n| code | symbol | Berkeley | message | category | retry | why |\n");
-    out.push_str("|---:|---|---|---|---|---|---|\n");
+    out.push_str(
+        "\n| code | symbol | Berkeley | message | category | retry | error.type | why |\n",
+    );
+    out.push_str("|---:|---|---|---|---|---|---|---|\n");
     for code in WsaCode::all() {
         let berkeley = code
             .berkeley()
             .map_or_else(|| "-".to_owned(), |b| format!("`{b}`"));
         writeln!(
             out,
-            "| {} | `{}` | {} | {} | {} | {} | {} |",
+            "| {} | `{}` | {} | {} | {} | {} | `{}` | {} |",
             code.raw(),
             code.name().unwrap(),
             berkeley,
             cell(code.message().unwrap()),
             code.category(),
             code.retry(),
+            code.error_type().unwrap_or(ERROR_TYPE_OTHER),
             cell(code.reason().unwrap()),
         )
         .unwrap();

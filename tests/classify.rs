@@ -2,25 +2,25 @@
 //! and the user's overrides.
 
 use wsa_trace::{
-    classify, Category, Classification, Classify, DefaultClassifier, Op, Retry, WsaCode,
+    default_class, Category, Classification, Classify, DefaultClassifier, Op, Retry, WsaCode,
 };
 
 use Category::{Benign, Fatal, Transient};
-use Retry::{Backoff, Immediately, Never, Reconnect};
+use Retry::{Backoff, Ignore, Immediately, Never, Reconnect};
 
 fn class(code: WsaCode, op: Op) -> (Category, Retry) {
-    let c = classify(Some(code), op);
-    (c.category, c.retry)
+    let c = default_class(Some(code), op);
+    (c.category(), c.retry())
 }
 
-fn default_class(code: WsaCode) -> (Category, Retry) {
+fn catalog_class(code: WsaCode) -> (Category, Retry) {
     (code.category(), code.retry())
 }
 
 #[test]
 fn unknown_operation_gives_the_catalog_default() {
     for code in WsaCode::all() {
-        assert_eq!(class(code, Op::Other), default_class(code), "{code:?}");
+        assert_eq!(class(code, Op::Other), catalog_class(code), "{code:?}");
     }
 }
 
@@ -64,7 +64,7 @@ fn a_network_error_of_the_pending_connection_is_skipped() {
             (Transient, Immediately),
             "{code:?}"
         );
-        assert_eq!(class(code, Op::Other), default_class(code), "{code:?}");
+        assert_eq!(class(code, Op::Other), catalog_class(code), "{code:?}");
     }
 }
 
@@ -81,12 +81,12 @@ fn a_firewall_refusing_one_connection_on_accept_is_skipped() {
 #[test]
 fn no_code_at_all_on_accept_is_one_connections() {
     assert_eq!(
-        classify(None, Op::Accept),
-        Classification::new(Transient, Immediately)
+        default_class(None, Op::Accept),
+        Classification::new(Immediately)
     );
     // A code outside the catalog is still not understood.
     assert_eq!(
-        classify(Some(WsaCode::from_raw(12345)), Op::Accept),
+        default_class(Some(WsaCode::from_raw(12345)), Op::Accept),
         Classification::FATAL
     );
 }
@@ -120,7 +120,7 @@ fn icmp_errors_on_a_datagram_call_are_retried_at_once() {
         // Stream calls keep their own classes.
         for op in [Op::Read, Op::Write] {
             assert!(!op.is_datagram());
-            assert_eq!(class(code, op), default_class(code), "{code:?} on {op}");
+            assert_eq!(class(code, op), catalog_class(code), "{code:?} on {op}");
         }
     }
     assert_eq!(
@@ -138,13 +138,14 @@ fn an_oversized_datagram_is_benign_on_receive_and_fatal_on_send() {
     for op in [Op::Send, Op::SendTo] {
         assert_eq!(class(code, op), (Fatal, Never), "on {op}");
     }
-    assert_eq!(default_class(code), (Fatal, Never));
+    assert_eq!(catalog_class(code), (Fatal, Never));
 }
 
 #[test]
 fn not_connected_on_shutdown_is_benign() {
-    let c = classify(Some(WsaCode::WSAENOTCONN), Op::Shutdown);
-    assert_eq!((c.category, c.retry), (Benign, Never));
+    let c = default_class(Some(WsaCode::WSAENOTCONN), Op::Shutdown);
+    assert_eq!((c.category(), c.retry()), (Benign, Ignore));
+    assert_eq!(c, Classification::BENIGN);
     assert!(!c.is_retryable());
     for op in [Op::Read, Op::Write, Op::Other] {
         assert_eq!(class(WsaCode::WSAENOTCONN, op), (Fatal, Never), "on {op}");
@@ -207,65 +208,61 @@ fn codes_without_a_rule_keep_their_default_on_every_operation() {
         {
             continue;
         }
-        for op in Op::ALL {
-            assert_eq!(class(code, op), default_class(code), "{code:?} on {op}");
+        for &op in Op::ALL {
+            assert_eq!(class(code, op), catalog_class(code), "{code:?} on {op}");
         }
     }
 }
 
 #[test]
 fn nothing_understood_is_fatal() {
-    for op in Op::ALL {
+    for &op in Op::ALL {
         if op != Op::Accept {
-            assert_eq!(classify(None, op), Classification::FATAL, "{op}");
+            assert_eq!(default_class(None, op), Classification::FATAL, "{op}");
         }
         for raw in [0, 2, 12345, -1, i32::MAX] {
             assert_eq!(
-                classify(Some(WsaCode::from_raw(raw)), op),
+                default_class(Some(WsaCode::from_raw(raw)), op),
                 Classification::FATAL
             );
         }
     }
-    assert_eq!(Classification::FATAL.category, Fatal);
-    assert_eq!(Classification::FATAL.retry, Never);
+    assert_eq!(Classification::FATAL.category(), Fatal);
+    assert_eq!(Classification::FATAL.retry(), Never);
     assert!(!Classification::FATAL.is_retryable());
 }
 
 #[test]
 fn every_class_is_consistent() {
     for code in WsaCode::all() {
-        for op in Op::ALL {
-            let c = classify(Some(code), op);
+        for &op in Op::ALL {
+            let c = default_class(Some(code), op);
+            assert_eq!(c.category(), c.retry().category(), "{code:?} on {op}");
             assert_eq!(
-                matches!(c.category, Fatal | Benign),
-                c.retry == Never,
+                c.is_retryable(),
+                !matches!(c.retry(), Never | Ignore),
                 "{code:?} on {op}"
             );
-            assert_eq!(c.is_retryable(), c.retry != Never);
         }
     }
 }
 
 #[test]
-fn new_lets_the_advice_win() {
+fn the_category_follows_from_the_advice() {
     let cases = [
-        ((Transient, Immediately), (Transient, Immediately)),
-        ((Transient, Backoff), (Transient, Backoff)),
-        ((Transient, Reconnect), (Transient, Reconnect)),
-        ((Transient, Never), (Fatal, Never)),
-        ((Fatal, Immediately), (Transient, Immediately)),
-        ((Fatal, Backoff), (Transient, Backoff)),
-        ((Fatal, Reconnect), (Transient, Reconnect)),
-        ((Fatal, Never), (Fatal, Never)),
-        ((Benign, Never), (Benign, Never)),
-        ((Benign, Immediately), (Transient, Immediately)),
-        ((Benign, Backoff), (Transient, Backoff)),
+        (Immediately, Transient),
+        (Backoff, Transient),
+        (Reconnect, Transient),
+        (Never, Fatal),
+        (Ignore, Benign),
     ];
-    for ((category, retry), expected) in cases {
-        let c = Classification::new(category, retry);
-        assert_eq!((c.category, c.retry), expected, "new({category}, {retry})");
+    for (retry, category) in cases {
+        let c = Classification::new(retry);
+        assert_eq!((c.category(), c.retry()), (category, retry), "new({retry})");
+        assert_eq!(Classification::from(retry), c);
     }
-    assert_eq!(Classification::new(Fatal, Never), Classification::FATAL);
+    assert_eq!(Classification::new(Never), Classification::FATAL);
+    assert_eq!(Classification::new(Ignore), Classification::BENIGN);
 }
 
 #[test]
@@ -275,8 +272,8 @@ fn names_are_stable() {
         ["transient", "fatal", "benign"]
     );
     assert_eq!(
-        [Immediately, Backoff, Reconnect, Never].map(Retry::as_str),
-        ["immediately", "backoff", "reconnect", "never"]
+        [Immediately, Backoff, Reconnect, Never, Ignore].map(Retry::as_str),
+        ["immediately", "backoff", "reconnect", "never", "ignore"]
     );
     assert_eq!(Transient.to_string(), "transient");
     assert_eq!(Backoff.to_string(), "backoff");
@@ -295,8 +292,8 @@ fn default_classifier_without_overrides_is_the_builtin_rules() {
         .map(Some)
         .chain([None, Some(WsaCode::from_raw(12345))])
     {
-        for op in Op::ALL {
-            assert_eq!(classifier.classify(code, op), classify(code, op));
+        for &op in Op::ALL {
+            assert_eq!(classifier.class_of(code, op), default_class(code, op));
         }
     }
 }
@@ -305,36 +302,40 @@ fn default_classifier_without_overrides_is_the_builtin_rules() {
 fn override_per_code_applies_to_every_operation() {
     let classifier =
         DefaultClassifier::new().with_code(WsaCode::WSAECONNREFUSED, Classification::FATAL);
-    for op in Op::ALL {
+    for &op in Op::ALL {
         assert_eq!(
-            classifier.classify(Some(WsaCode::WSAECONNREFUSED), op),
+            classifier.class_of(Some(WsaCode::WSAECONNREFUSED), op),
             Classification::FATAL
         );
         // Other codes keep the built-in rules.
         let reset = Some(WsaCode::WSAECONNRESET);
-        assert_eq!(classifier.classify(reset, op), classify(reset, op));
+        assert_eq!(classifier.class_of(reset, op), default_class(reset, op));
     }
     assert_eq!(
-        classifier.classify(None, Op::Connect),
+        classifier.class_of(None, Op::Connect),
         Classification::FATAL
     );
 }
 
 #[test]
 fn override_per_code_and_operation_applies_to_that_operation_only() {
-    let quick = Classification::new(Transient, Immediately);
+    let quick = Classification::new(Immediately);
     let classifier =
         DefaultClassifier::new().with_code_op(WsaCode::WSAETIMEDOUT, Op::Connect, quick);
     let code = Some(WsaCode::WSAETIMEDOUT);
-    assert_eq!(classifier.classify(code, Op::Connect), quick);
-    for op in Op::ALL.into_iter().filter(|&op| op != Op::Connect) {
-        assert_eq!(classifier.classify(code, op), classify(code, op), "{op}");
+    assert_eq!(classifier.class_of(code, Op::Connect), quick);
+    for op in Op::ALL.iter().copied().filter(|&op| op != Op::Connect) {
+        assert_eq!(
+            classifier.class_of(code, op),
+            default_class(code, op),
+            "{op}"
+        );
     }
 }
 
 #[test]
 fn code_and_operation_wins_over_code() {
-    let quick = Classification::new(Transient, Immediately);
+    let quick = Classification::new(Immediately);
     // Registered in both orders: precedence does not depend on the order of the calls.
     let a = DefaultClassifier::new()
         .with_code(WsaCode::WSAECONNRESET, Classification::FATAL)
@@ -344,37 +345,30 @@ fn code_and_operation_wins_over_code() {
         .with_code(WsaCode::WSAECONNRESET, Classification::FATAL);
     for classifier in [a, b] {
         let code = Some(WsaCode::WSAECONNRESET);
-        assert_eq!(classifier.classify(code, Op::Read), quick);
-        assert_eq!(classifier.classify(code, Op::Write), Classification::FATAL);
-        assert_eq!(classifier.classify(code, Op::Accept), Classification::FATAL);
+        assert_eq!(classifier.class_of(code, Op::Read), quick);
+        assert_eq!(classifier.class_of(code, Op::Write), Classification::FATAL);
+        assert_eq!(classifier.class_of(code, Op::Accept), Classification::FATAL);
     }
 }
 
 #[test]
 fn a_later_override_replaces_an_earlier_one() {
-    let later = Classification::new(Transient, Backoff);
+    let later = Classification::new(Backoff);
     let classifier = DefaultClassifier::new()
-        .with_code(
-            WsaCode::WSAEACCES,
-            Classification::new(Transient, Immediately),
-        )
+        .with_code(WsaCode::WSAEACCES, Classification::new(Immediately))
         .with_code(WsaCode::WSAEACCES, later)
-        .with_code_op(
-            WsaCode::WSAEINVAL,
-            Op::Bind,
-            Classification::new(Transient, Reconnect),
-        )
+        .with_code_op(WsaCode::WSAEINVAL, Op::Bind, Classification::new(Reconnect))
         .with_code_op(WsaCode::WSAEINVAL, Op::Bind, later);
     assert_eq!(
-        classifier.classify(Some(WsaCode::WSAEACCES), Op::Connect),
+        classifier.class_of(Some(WsaCode::WSAEACCES), Op::Connect),
         later
     );
     assert_eq!(
-        classifier.classify(Some(WsaCode::WSAEINVAL), Op::Bind),
+        classifier.class_of(Some(WsaCode::WSAEINVAL), Op::Bind),
         later
     );
     assert_eq!(
-        classifier.classify(Some(WsaCode::WSAEINVAL), Op::Connect),
+        classifier.class_of(Some(WsaCode::WSAEINVAL), Op::Connect),
         Classification::FATAL
     );
 
@@ -383,11 +377,11 @@ fn a_later_override_replaces_an_earlier_one() {
         .clone()
         .with_code(WsaCode::WSAEACCES, Classification::FATAL);
     assert_eq!(
-        base.classify(Some(WsaCode::WSAEACCES), Op::Other),
+        base.class_of(Some(WsaCode::WSAEACCES), Op::Other),
         Classification::FATAL
     );
     assert_eq!(
-        classifier.classify(Some(WsaCode::WSAEACCES), Op::Other),
+        classifier.class_of(Some(WsaCode::WSAEACCES), Op::Other),
         later
     );
 }
@@ -395,36 +389,41 @@ fn a_later_override_replaces_an_earlier_one() {
 #[test]
 fn overrides_reach_unknown_codes() {
     let odd = WsaCode::from_raw(12345);
-    let retry = Classification::new(Transient, Backoff);
+    let retry = Classification::new(Backoff);
     let classifier = DefaultClassifier::new().with_code(odd, retry);
-    assert_eq!(classifier.classify(Some(odd), Op::Read), retry);
+    assert_eq!(classifier.class_of(Some(odd), Op::Read), retry);
     assert_eq!(
-        classifier.classify(Some(WsaCode::from_raw(12346)), Op::Read),
+        classifier.class_of(Some(WsaCode::from_raw(12346)), Op::Read),
         Classification::FATAL
     );
 }
 
 #[test]
 fn closures_classify() {
-    let everything_backs_off = |_: Option<WsaCode>, _: Op| Classification::new(Transient, Backoff);
-    assert_eq!(everything_backs_off.classify(None, Op::Read).retry, Backoff);
+    let everything_backs_off = |_: Option<WsaCode>, _: Op| Classification::new(Backoff);
+    assert_eq!(
+        everything_backs_off.class_of(None, Op::Read).retry(),
+        Backoff
+    );
 
     let strict = |code: Option<WsaCode>, op: Op| match code {
         Some(WsaCode::WSAECONNREFUSED) => Classification::FATAL,
-        _ => classify(code, op),
+        _ => default_class(code, op),
     };
     assert_eq!(
-        strict.classify(Some(WsaCode::WSAECONNREFUSED), Op::Connect),
+        strict.class_of(Some(WsaCode::WSAECONNREFUSED), Op::Connect),
         Classification::FATAL
     );
     assert_eq!(
-        strict.classify(Some(WsaCode::WSAETIMEDOUT), Op::Read).retry,
+        strict
+            .class_of(Some(WsaCode::WSAETIMEDOUT), Op::Read)
+            .retry(),
         Reconnect
     );
 
     fn run(classifier: &dyn Classify) -> Classification {
-        classifier.classify(Some(WsaCode::WSAEWOULDBLOCK), Op::Read)
+        classifier.class_of(Some(WsaCode::WSAEWOULDBLOCK), Op::Read)
     }
-    assert_eq!(run(&strict).retry, Immediately);
-    assert_eq!(run(&DefaultClassifier::default()).retry, Immediately);
+    assert_eq!(run(&strict).retry(), Immediately);
+    assert_eq!(run(&DefaultClassifier::default()).retry(), Immediately);
 }

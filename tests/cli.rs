@@ -361,3 +361,50 @@ fn help_and_version_succeed() {
     assert!(ok(&["--help"]).contains("--errno"));
     assert!(ok(&["--version"]).contains(env!("CARGO_PKG_VERSION")));
 }
+
+/// Runs `wsa` with stdout or stderr going to `/dev/full`, where every write fails.
+#[cfg(target_os = "linux")]
+fn wsa_into_full_device(args: &[&str], stdout_full: bool) -> Output {
+    use std::fs::OpenOptions;
+    use std::process::Stdio;
+
+    let full = || {
+        OpenOptions::new()
+            .write(true)
+            .open("/dev/full")
+            .expect("open /dev/full")
+    };
+    let mut cmd = Command::new(env!("CARGO_BIN_EXE_wsa"));
+    cmd.args(args).stdin(Stdio::null());
+    if stdout_full {
+        cmd.stdout(full()).stderr(Stdio::piped());
+    } else {
+        cmd.stdout(Stdio::piped()).stderr(full());
+    }
+    cmd.output().expect("the wsa binary runs")
+}
+
+/// A failure that cannot even be reported still fails, and never as a panic (status 101).
+#[cfg(target_os = "linux")]
+#[test]
+fn errors_with_an_unwritable_stderr_exit_non_zero_without_a_panic() {
+    for args in [&["--bogus"][..], &["no-such-code"], &["--errno", "nope"]] {
+        let out = wsa_into_full_device(args, false);
+        assert_eq!(out.status.code(), Some(2), "wsa {args:?}: {:?}", out.status);
+    }
+}
+
+/// Help or an answer that cannot be written is a failure, reported on stderr.
+#[cfg(target_os = "linux")]
+#[test]
+fn output_to_an_unwritable_stdout_exits_non_zero_and_says_why() {
+    for args in [&["--help"][..], &["--version"], &["10054"], &["--list"]] {
+        let out = wsa_into_full_device(args, true);
+        let stderr = String::from_utf8_lossy(&out.stderr);
+        assert_eq!(out.status.code(), Some(1), "wsa {args:?}: {stderr}");
+        assert!(
+            stderr.starts_with("wsa: cannot write") && stderr.contains("No space left"),
+            "wsa {args:?}: {stderr}"
+        );
+    }
+}

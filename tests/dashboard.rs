@@ -4,14 +4,7 @@
 //! After a change to the catalog or the dashboard, run
 //! `WSA_TRACE_BLESS=1 cargo test --test dashboard` to rewrite the table (and the file in
 //! canonical form: sorted keys, two-space indent), and review the diff.
-//! `scripts/prometheus-check.sh` runs the same queries against a live Prometheus.
-
-#![cfg(all(
-    feature = "tracing",
-    feature = "metrics",
-    feature = "retry",
-    feature = "net"
-))]
+//! `tests/prometheus.rs` runs the same queries against a live Prometheus.
 
 use std::collections::{BTreeMap, BTreeSet};
 use std::fmt::Write as _;
@@ -27,8 +20,6 @@ use wsa_trace::observe::Peer;
 use wsa_trace::retry::RetryPolicy;
 use wsa_trace::{Observer, Op, WsaCode};
 
-const PATH: &str = concat!(env!("CARGO_MANIFEST_DIR"), "/dashboards/wsa-trace.json");
-
 /// The text panel that holds the table of codes.
 const TABLE_TITLE: &str = "What the codes mean";
 
@@ -38,76 +29,9 @@ const DATASOURCE_UID: &str = "${DS_PROMETHEUS}";
 /// Grafana's grid is 24 columns wide.
 const GRID_WIDTH: u64 = 24;
 
-fn load() -> Value {
-    let text = fs::read_to_string(PATH).expect("read dashboards/wsa-trace.json");
-    serde_json::from_str(&text).expect("dashboards/wsa-trace.json is JSON")
-}
-
-fn panels(dashboard: &Value) -> &[Value] {
-    dashboard["panels"]
-        .as_array()
-        .expect("panels is an array")
-        .as_slice()
-}
-
-/// Every `expr` of every panel, with the panel's title.
-fn exprs(dashboard: &Value) -> Vec<(String, String)> {
-    let mut out = Vec::new();
-    for panel in panels(dashboard) {
-        for target in panel["targets"].as_array().into_iter().flatten() {
-            out.push((
-                panel["title"].as_str().unwrap_or("?").to_owned(),
-                target["expr"]
-                    .as_str()
-                    .expect("a target has an expr")
-                    .to_owned(),
-            ));
-        }
-    }
-    out
-}
-
-/// The identifiers `wsa_[a-z_]+` in a query.
-fn metric_names(expr: &str) -> BTreeSet<String> {
-    let bytes = expr.as_bytes();
-    let mut names = BTreeSet::new();
-    let mut i = 0;
-    while let Some(at) = expr[i..].find("wsa_") {
-        let start = i + at;
-        let starts_word = start == 0 || !is_ident(bytes[start - 1]);
-        let mut end = start + "wsa_".len();
-        while end < bytes.len() && (bytes[end].is_ascii_lowercase() || bytes[end] == b'_') {
-            end += 1;
-        }
-        if starts_word && end > start + "wsa_".len() {
-            names.insert(expr[start..end].to_owned());
-        }
-        i = end;
-    }
-    names
-}
-
-fn is_ident(b: u8) -> bool {
-    b.is_ascii_alphanumeric() || b == b'_'
-}
-
-/// The labels of every `by (...)` clause in a query.
-fn grouping_labels(expr: &str) -> BTreeSet<String> {
-    let mut labels = BTreeSet::new();
-    let mut rest = expr;
-    while let Some(at) = rest.find("by (") {
-        let inner = &rest[at + "by (".len()..];
-        let close = inner.find(')').expect("a by clause is closed");
-        labels.extend(
-            inner[..close]
-                .split(',')
-                .map(|l| l.trim().to_owned())
-                .filter(|l| !l.is_empty()),
-        );
-        rest = &inner[close..];
-    }
-    labels
-}
+#[path = "support/dashboard.rs"]
+mod dashboard_json;
+use dashboard_json::{exprs, grouping_labels, load, metric_names, panels, PATH};
 
 // ---------------------------------------------------------------------------------------
 // The table of codes

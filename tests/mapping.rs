@@ -8,6 +8,14 @@ use std::io::{self, ErrorKind};
 use wsa_trace::map::{errno_name, errno_translations, find_io_error, from_kind};
 use wsa_trace::{Mapping, Via, WsaCode};
 
+/// A mapping holds the catalog row it found: small enough to copy through every stage.
+#[test]
+fn a_mapping_is_small_and_copy() {
+    fn copy<T: Copy>() {}
+    copy::<Mapping>();
+    assert!(std::mem::size_of::<Mapping>() <= 12);
+}
+
 #[cfg(unix)]
 #[test]
 fn raw_os_errors_map_via_os() {

@@ -21,8 +21,10 @@
 //! | no neighbour | veth, `203.0.113.1/24`, one ARP probe of 200 ms, connect `203.0.113.2` | `EHOSTUNREACH` | `WSAEHOSTUNREACH` |
 //! | SYNs unanswered | veth, static neighbour `203.0.113.3`, `tcp_syn_retries=1` | `ETIMEDOUT` after ~3 s | `WSAETIMEDOUT` |
 //!
-//! If no namespace can be created (no `unshare` or `ip`, no permission), each test prints
-//! `SKIPPED: cannot create a network namespace: <reason>` on stderr and returns.
+//! If no namespace can be created (no `unshare` or `ip`, no permission) or a scenario cannot
+//! be set up in it, the test goes through [`support::skip::skip_or_fail`]: it fails with the
+//! reason under `CI=true`, and elsewhere prints `SKIPPED <test>: <reason>` where the test
+//! runner shows it.
 
 #![cfg(target_os = "linux")]
 
@@ -38,6 +40,7 @@ use tokio::net::TcpStream;
 use tower::{service_fn, Layer, ServiceExt};
 use wsa_trace::TraceConnectLayer;
 
+use support::skip::skip_or_fail;
 use support::ChildOutput;
 
 const SCENARIO_ENV: &str = "WSA_TRACE_NETNS";
@@ -163,7 +166,7 @@ fn namespaces_available() -> Result<(), String> {
 /// or `None` if the scenario was skipped (the reason is printed).
 fn run_scenario(name: &str) -> Option<ChildOutput> {
     if let Err(reason) = namespaces_available() {
-        eprintln!("{SKIPPED} cannot create a network namespace: {reason}");
+        skip_or_fail(&format!("cannot create a network namespace: {reason}"));
         return None;
     }
     let mut cmd = Command::new("unshare");
@@ -175,7 +178,7 @@ fn run_scenario(name: &str) -> Option<ChildOutput> {
     let out = support::run_child(cmd, CHILD_LIMIT).expect("run unshare");
     assert!(out.status.success(), "scenario {name}: {out}");
     if let Some(line) = out.line(SKIPPED) {
-        eprintln!("scenario {name}: {line}");
+        skip_or_fail(&format!("scenario {name}: {line}"));
         return None;
     }
 

@@ -118,7 +118,7 @@ fn shutdown_after_a_reset_is_benign_wsaenotconn() {
     assert_eq!(event.level, tracing::Level::DEBUG);
     assert_eq!(event.field("wsa.os_name"), Some("ENOTCONN"));
     assert_eq!(event.field("wsa.category"), Some("benign"));
-    assert_eq!(event.field("wsa.retry"), Some("never"));
+    assert_eq!(event.field("wsa.retry"), Some("ignore"));
 }
 
 /// A directory of this test's own under the system's temporary directory, emptied first.

@@ -3,8 +3,6 @@
 //! to a loopback port where nothing listens and reads what OpenTelemetry's SDK exported.
 //! `docs/opentelemetry.md` describes the mapping these tests hold it to.
 
-#![cfg(feature = "tracing")]
-
 use std::io;
 use std::net::{Ipv4Addr, SocketAddr};
 

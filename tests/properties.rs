@@ -12,7 +12,7 @@ use wsa_trace::map::{
     errno_name, errno_translations, find_io_error, from_errno, from_kind, from_raw_os_error,
     from_windows, os_code_name, windows_name, windows_translations,
 };
-use wsa_trace::{classify, Category, Mapping, Op, Retry, Via, WsaCode, UNKNOWN_LABEL};
+use wsa_trace::{default_class, Category, Mapping, Op, Retry, Via, WsaCode, UNKNOWN_LABEL};
 
 /// Every label a code or a mapping may carry.
 fn labels() -> BTreeSet<&'static str> {
@@ -120,7 +120,7 @@ proptest! {
             prop_assert_eq!(code.label(), UNKNOWN_LABEL);
             prop_assert!(code.berkeley().is_none() && code.hint().is_none());
         }
-        prop_assert_eq!(code.category() == Category::Fatal, code.retry() == Retry::Never);
+        prop_assert_eq!(code.category(), code.retry().category());
         let _ = (code.to_string(), format!("{code:?}"), code.to_string().parse::<WsaCode>());
     }
 
@@ -151,16 +151,13 @@ proptest! {
     #[test]
     fn classes_are_consistent(n in numbers(), op in ops()) {
         for code in [None, Some(WsaCode::from_raw(n))] {
-            let c = classify(code, op);
-            prop_assert_eq!(
-                matches!(c.category, Category::Fatal | Category::Benign),
-                c.retry == Retry::Never
-            );
+            let c = default_class(code, op);
+            prop_assert_eq!(c.category(), c.retry().category());
             // Not understood is fatal; only no code at all on accept concerns one connection.
             if code.is_none() && op == Op::Accept {
-                prop_assert_eq!((c.category, c.retry), (Category::Transient, Retry::Immediately));
+                prop_assert_eq!((c.category(), c.retry()), (Category::Transient, Retry::Immediately));
             } else if !code.is_some_and(WsaCode::is_known) {
-                prop_assert_eq!((c.category, c.retry), (Category::Fatal, Retry::Never));
+                prop_assert_eq!((c.category(), c.retry()), (Category::Fatal, Retry::Never));
             }
         }
     }

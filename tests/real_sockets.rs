@@ -8,7 +8,7 @@ use std::net::{Ipv4Addr, Shutdown, SocketAddr, TcpListener, TcpStream};
 use std::thread;
 use std::time::{Duration, Instant};
 
-use wsa_trace::{classify, Category, Mapping, Op, Retry, Via, WsaCode};
+use wsa_trace::{default_class, Category, Mapping, Op, Retry, Via, WsaCode};
 
 /// The longest any single step may wait.
 const LIMIT: Duration = Duration::from_secs(5);
@@ -29,8 +29,8 @@ fn connect(addr: SocketAddr) -> io::Result<TcpStream> {
 }
 
 fn class(mapping: &Mapping, op: Op) -> (Category, Retry) {
-    let c = classify(mapping.code(), op);
-    (c.category, c.retry)
+    let c = default_class(mapping.code(), op);
+    (c.category(), c.retry())
 }
 
 /// A connected pair: the client, and the server's side of the same connection.

@@ -7,13 +7,22 @@
 //! metrics recorder, so the whole observe path (fields, formatting, counting) runs on every
 //! error; each error must also produce exactly one event carrying the error's own text and
 //! one count under its operation.
-#![cfg(all(feature = "tokio", feature = "tracing", feature = "metrics"))]
+//!
+//! One subscriber serves the whole binary, installed before any event is emitted, and each
+//! wrapped run collects the events of its own thread. Per-test scoped subscribers
+//! (`with_default`) lose events here: while exactly one dispatcher exists, tracing-core
+//! computes the interest of a callsite first hit on another thread from *that* thread's
+//! default subscriber, without a lock. A test thread with no subscriber (the mock test) that
+//! reaches an event callsite first caches "never" for every thread, or overwrites the
+//! "always" a concurrently registered subscriber has just set, until the next dispatcher is
+//! created: the run in between misses its events.
 
+use std::cell::RefCell;
 use std::collections::{BTreeMap, VecDeque};
 use std::fmt;
 use std::io;
 use std::pin::Pin;
-use std::sync::{Arc, Mutex};
+use std::sync::{Arc, Mutex, Once};
 use std::task::{Context, Poll, Wake, Waker};
 use std::time::Duration;
 
@@ -357,9 +366,27 @@ fn expected(script: &[Step]) -> Vec<Outcome> {
 // ---------------------------------------------------------------------------------------------
 // What the observer emitted
 
-/// Collects the `error` field of every `wsa_trace` event.
+/// The `error` field of every `wsa_trace` event emitted on this thread while a wrapped run
+/// collects them.
 #[derive(Clone, Default)]
 struct Events(Arc<Mutex<Vec<String>>>);
+
+thread_local! {
+    /// The events of the wrapped run on this thread, if one is running.
+    static COLLECTING: RefCell<Option<Events>> = const { RefCell::new(None) };
+}
+
+impl Events {
+    /// Collects this thread's events while `f` runs.
+    fn collect<T>(f: impl FnOnce() -> T) -> (T, Vec<String>) {
+        let events = Events::default();
+        COLLECTING.with(|c| *c.borrow_mut() = Some(events.clone()));
+        let out = f();
+        COLLECTING.with(|c| *c.borrow_mut() = None);
+        let texts = events.0.lock().unwrap().clone();
+        (out, texts)
+    }
+}
 
 struct ErrorField(Option<String>);
 
@@ -371,31 +398,48 @@ impl Visit for ErrorField {
     }
 }
 
-impl<S: tracing::Subscriber> Layer<S> for Events {
+/// Hands each `wsa_trace` event to the collecting run of the thread that emitted it.
+struct ToCollectingThread;
+
+impl<S: tracing::Subscriber> Layer<S> for ToCollectingThread {
     fn on_event(&self, event: &tracing::Event<'_>, _: LayerContext<'_, S>) {
-        if event.metadata().target() == wsa_trace::observe::TARGET {
-            let mut v = ErrorField(None);
-            event.record(&mut v);
-            self.0
-                .lock()
-                .unwrap()
-                .push(v.0.unwrap_or_else(|| "<no error field>".into()));
+        if event.metadata().target() != wsa_trace::observe::TARGET {
+            return;
         }
+        COLLECTING.with(|c| {
+            if let Some(events) = &*c.borrow() {
+                let mut v = ErrorField(None);
+                event.record(&mut v);
+                events
+                    .0
+                    .lock()
+                    .unwrap()
+                    .push(v.0.unwrap_or_else(|| "<no error field>".into()));
+            }
+        });
     }
+}
+
+/// Installs the binary's one subscriber, which enables every event. Every test calls this
+/// first, so that no event callsite is reached before the subscriber exists.
+fn one_subscriber() {
+    static INSTALL: Once = Once::new();
+    INSTALL.call_once(|| {
+        let subscriber = tracing_subscriber::registry()
+            .with(ToCollectingThread)
+            .with(tracing_subscriber::filter::LevelFilter::TRACE);
+        tracing::subscriber::set_global_default(subscriber).expect("the only subscriber");
+    });
 }
 
 /// The wrapped run, with every event enabled and a local recorder. Returns the outcomes,
 /// the bytes the inner stream accepted, the events' error texts and the counts per `op`.
 fn run_wrapped(script: &[Step]) -> (Vec<Outcome>, Vec<u8>, Vec<String>, BTreeMap<String, u64>) {
-    let events = Events::default();
-    let subscriber = tracing_subscriber::registry()
-        .with(events.clone())
-        .with(tracing_subscriber::filter::LevelFilter::TRACE);
     // Leaked: counter handles are kept per recorder address (see `wsa_trace::metrics`).
     let recorder: &'static DebuggingRecorder = Box::leak(Box::new(DebuggingRecorder::new()));
     let snapshotter = recorder.snapshotter();
 
-    let (outcomes, written, counter) = tracing::subscriber::with_default(subscriber, || {
+    let ((outcomes, written, counter), texts) = Events::collect(|| {
         metrics::with_local_recorder(recorder, || {
             // Created inside the recorder's scope: handles register with this recorder.
             let observer = Observer::new();
@@ -423,7 +467,6 @@ fn run_wrapped(script: &[Step]) -> (Vec<Outcome>, Vec<u8>, Vec<String>, BTreeMap
         };
         *counts.entry(op).or_insert(0) += n;
     }
-    let texts = events.0.lock().unwrap().clone();
     (outcomes, written, texts, counts)
 }
 
@@ -462,6 +505,7 @@ proptest! {
 
     #[test]
     fn wrapped_scripted_stream_matches_bare(script in proptest::collection::vec(step(), 0..24)) {
+        one_subscriber();
         check_scripted(&script)?;
     }
 }
@@ -545,6 +589,7 @@ proptest! {
 
     #[test]
     fn wrapped_tokio_test_mock_matches_bare(script in proptest::collection::vec(mock_step(), 0..16)) {
+        one_subscriber();
         let bare_out = run_mock(&mut mock(&script), &script);
         let mut wrapped = TraceStream::new(mock(&script), Observer::new(), Peer::unknown());
         let wrapped_out = run_mock(&mut wrapped, &script);

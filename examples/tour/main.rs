@@ -16,6 +16,7 @@
 //! | stalled | accepts and never answers | read, under a 300 ms deadline | `WSAETIMEDOUT` |
 //! | bind | another listener holds the port | bind | `WSAEADDRINUSE` |
 //! | would block | sends nothing | `try_read` | `WSAEWOULDBLOCK` |
+//! | a library's log line (feature `layer`) | nothing listens; hyper-util's client logs the refused connect itself | connect | `WSAECONNREFUSED`, counted by `WsaLayer` |
 //!
 //! The connects, reads and writes go through `TcpStream::connect` wrapped in
 //! `TraceConnectLayer`, whose `TraceStream` observes every I/O error; the deadline, the bind
@@ -36,12 +37,15 @@
 //! cargo run --example tour -- --serve 127.0.0.1:0 --for 60
 //! ```
 
+mod endpoint;
+#[cfg(feature = "layer")]
+mod library;
 mod scenarios;
 mod serve;
 mod servers;
 
 use std::future::Future;
-use std::io;
+use std::io::{self, Write};
 use std::process::ExitCode;
 
 use metrics_exporter_prometheus::{PrometheusBuilder, PrometheusHandle};
@@ -57,6 +61,16 @@ use scenarios::Failure;
 async fn main() -> ExitCode {
     let serve = match serve::Options::from_args() {
         Ok(serve) => serve,
+        Err(err) if err.is::<serve::Help>() => {
+            let mut stdout = io::stdout().lock();
+            let printed = stdout
+                .write_all(serve::USAGE.as_bytes())
+                .and_then(|()| stdout.flush());
+            return match printed {
+                Ok(()) => ExitCode::SUCCESS,
+                Err(_) => ExitCode::FAILURE,
+            };
+        }
         Err(err) => {
             eprintln!("tour: {err}");
             return ExitCode::from(2);
@@ -129,6 +143,9 @@ async fn tour() -> Result<(PrometheusHandle, String, [(WsaCode, Op); 6]), Failur
         )
         .await?,
     ];
+
+    #[cfg(feature = "layer")]
+    library::refused_in_a_library(&observer, &prometheus).await?;
 
     println!("\n== metrics (Prometheus text)");
     let text = prometheus.render();

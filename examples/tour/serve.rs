@@ -17,7 +17,8 @@
 //! Events go through an observer that logs at most one event per code every 10 s; the rest
 //! are dropped and counted in `wsa_suppressed_events_total`.
 //!
-//! Two endpoints, on a loopback address only:
+//! Two endpoints, on a loopback address only, served within the limits of `endpoint.rs`
+//! (at most 64 connections, an idle one closed after 5 s or when a newer one needs its slot):
 //!
 //! | path | body |
 //! |---|---|
@@ -30,7 +31,6 @@
 //! the report that follows it.
 
 use std::collections::BTreeMap;
-use std::convert::Infallible;
 use std::fmt::Write as _;
 use std::io;
 use std::net::SocketAddr;
@@ -38,21 +38,16 @@ use std::sync::{Arc, Mutex};
 use std::task::{Context, Poll};
 use std::time::Duration;
 
-use http_body_util::Full;
-use hyper::body::{Bytes, Incoming};
-use hyper::service::service_fn;
-use hyper::{Method, Request, Response, StatusCode};
-use hyper_util::rt::TokioIo;
 use metrics_exporter_prometheus::PrometheusHandle;
 use tokio::net::{TcpListener, TcpStream};
-use tokio::time::{interval, sleep, timeout, Instant, MissedTickBehavior};
+use tokio::time::{interval, timeout, Instant, MissedTickBehavior};
 use wsa_trace::net::{Accept, GuardedListener};
 use wsa_trace::observe::{Observer, Peer};
 use wsa_trace::retry::RetryPolicy;
-use wsa_trace::{Mapping, ObserveExt, Op, WsaCode};
+use wsa_trace::{default_class, Mapping, ObserveExt, Op, Retry, WsaCode};
 
 use crate::scenarios::{self, Failure};
-use crate::{check, servers};
+use crate::{check, endpoint, servers};
 
 /// Where `--serve` listens when no address is given.
 const DEFAULT_ADDR: &str = "127.0.0.1:9898";
@@ -62,6 +57,19 @@ const PERIOD: Duration = Duration::from_millis(500);
 
 /// The bound on the waits of the serve-only scenarios.
 const WAIT: Duration = Duration::from_secs(5);
+
+/// What `--help` prints.
+pub const USAGE: &str = "\
+usage: tour [--serve [ADDR]] [--for SECONDS]
+
+Runs the tour of wsa-trace against misbehaving loopback servers, and checks what it shows.
+
+  --serve [ADDR]   then serve /metrics and /report on ADDR (loopback only; default
+                   127.0.0.1:9898, 127.0.0.1:0 picks a free port) and run a round of the
+                   scenarios every 500 ms
+  --for SECONDS    stop serving after SECONDS (default: run until killed)
+  -h, --help       print this and exit
+";
 
 /// What the command line asked for.
 #[derive(Debug)]
@@ -98,6 +106,7 @@ impl Options {
                         .map_err(|err| format!("--for {text}: {err}"))?;
                     duration = Some(secs);
                 }
+                "-h" | "--help" => return Err(Failure::from(Help)),
                 other => {
                     return Err(format!(
                         "unknown argument {other:?}; usage: tour [--serve [ADDR]] [--for SECONDS]"
@@ -114,16 +123,28 @@ impl Options {
     }
 }
 
+/// `--help` was asked for: not a failure, but no tour either.
+#[derive(Debug)]
+pub struct Help;
+
+impl std::fmt::Display for Help {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(USAGE)
+    }
+}
+
+impl std::error::Error for Help {}
+
 /// The example's own count of what it made fail, by (counter, code, op).
 #[derive(Debug, Default)]
-struct Tally(BTreeMap<(String, &'static str, &'static str), u64>);
+pub struct Tally(BTreeMap<(String, &'static str, &'static str), u64>);
 
 impl Tally {
-    fn add(&mut self, counter: &str, code: &'static str, op: &'static str, n: u64) {
+    pub fn add(&mut self, counter: &str, code: &'static str, op: &'static str, n: u64) {
         *self.0.entry((counter.to_owned(), code, op)).or_default() += n;
     }
 
-    fn render(&self) -> String {
+    pub fn render(&self) -> String {
         let mut out = String::from("# counter code op count\n");
         for ((counter, code, op), n) in &self.0 {
             let _ = writeln!(out, "{counter} {code} {op} {n}");
@@ -132,7 +153,7 @@ impl Tally {
     }
 }
 
-type Shared = Arc<Mutex<Tally>>;
+pub type Shared = Arc<Mutex<Tally>>;
 
 /// Serves `/metrics` and `/report` and runs a round every [`PERIOD`] until killed or until
 /// `--for` is up. `seen` is what the tour itself made fail, each once.
@@ -151,7 +172,13 @@ pub async fn run(
         .await
         .map_err(|err| format!("--serve {}: {err}", options.addr))?;
     let addr = listener.local_addr()?;
-    tokio::spawn(serve_http(listener, prometheus, tally.clone()));
+    let observer = Observer::new().rate_limit(1, Duration::from_secs(10));
+    tokio::spawn(endpoint::serve(
+        listener,
+        observer.clone(),
+        prometheus,
+        tally.clone(),
+    ));
     println!("\nserving metrics on http://{addr}/metrics");
     println!("serving the example's own counts on http://{addr}/report");
     match options.duration {
@@ -159,7 +186,6 @@ pub async fn run(
         None => println!("running until killed"),
     }
 
-    let observer = Observer::new().rate_limit(1, Duration::from_secs(10));
     let deadline = options.duration.and_then(|d| Instant::now().checked_add(d));
     let mut ticks = interval(PERIOD);
     ticks.set_missed_tick_behavior(MissedTickBehavior::Delay);
@@ -285,9 +311,9 @@ async fn exhausted_accept(observer: &Observer, tally: &Shared) -> Result<(), Fai
     let inner = TcpListener::bind((std::net::Ipv4Addr::LOCALHOST, 0)).await?;
     let addr = inner.local_addr()?;
     println!("\n== accept: the first accept on {addr} reports EMFILE; the guard pauses 10 ms");
-    let mut listener = GuardedListener::new(OutOfDescriptors {
+    let mut listener = GuardedListener::new(Tallied {
         inner,
-        pending: 1,
+        emfile: 1,
         errors: observer.counter_name().to_owned(),
         tally: tally.clone(),
     })
@@ -304,35 +330,41 @@ async fn exhausted_accept(observer: &Observer, tally: &Shared) -> Result<(), Fai
     }
 }
 
-/// A listener that fails its next `pending` accepts with `EMFILE`, as `accept(2)` does when
-/// the process has no descriptor left, then accepts for real. Each injected error is
-/// tallied as one error and one backoff: the guard pauses on every resource error.
-struct OutOfDescriptors {
-    inner: TcpListener,
-    pending: u32,
-    errors: String,
-    tally: Shared,
+/// A listener that tallies each accept error, and the pause a resource error brings, in
+/// the same step as the guard observes it. Its next `emfile` accepts fail with `EMFILE`, as
+/// `accept(2)` does when the process has no descriptor left; then it accepts for real.
+pub struct Tallied {
+    pub inner: TcpListener,
+    pub emfile: u32,
+    pub errors: String,
+    pub tally: Shared,
 }
 
-impl Accept for OutOfDescriptors {
+impl Accept for Tallied {
     type Conn = TcpStream;
     type Addr = SocketAddr;
 
     fn poll_accept(&mut self, cx: &mut Context<'_>) -> Poll<io::Result<(TcpStream, SocketAddr)>> {
-        if self.pending == 0 {
-            return self.inner.poll_accept(cx);
+        let result = if self.emfile > 0 {
+            self.emfile -= 1;
+            Err(emfile())
+        } else {
+            std::task::ready!(self.inner.poll_accept(cx))
+        };
+        if let Err(err) = &result {
+            let mapping = Mapping::from_io_error(err);
+            let code = mapping.label();
+            let mut tally = lock(&self.tally);
+            tally.add(&self.errors, code, Op::Accept.as_str(), 1);
+            if default_class(mapping.code(), Op::Accept).retry() == Retry::Backoff {
+                let backoffs = format!(
+                    "{}_accept_backoffs_total",
+                    wsa_trace::metrics::DEFAULT_PREFIX
+                );
+                tally.add(&backoffs, code, "-", 1);
+            }
         }
-        self.pending -= 1;
-        let err = emfile();
-        let code = Mapping::from_io_error(&err).label();
-        let mut tally = lock(&self.tally);
-        tally.add(&self.errors, code, Op::Accept.as_str(), 1);
-        let backoffs = format!(
-            "{}_accept_backoffs_total",
-            wsa_trace::metrics::DEFAULT_PREFIX
-        );
-        tally.add(&backoffs, code, "-", 1);
-        Poll::Ready(Err(err))
+        Poll::Ready(result)
     }
 }
 
@@ -345,59 +377,8 @@ fn emfile() -> io::Error {
     io::Error::from_raw_os_error(raw)
 }
 
-fn lock(tally: &Shared) -> std::sync::MutexGuard<'_, Tally> {
+pub fn lock(tally: &Shared) -> std::sync::MutexGuard<'_, Tally> {
     tally
         .lock()
         .unwrap_or_else(|poisoned| poisoned.into_inner())
-}
-
-/// Accepts HTTP/1 connections and serves each in its own task.
-async fn serve_http(listener: TcpListener, prometheus: PrometheusHandle, tally: Shared) {
-    loop {
-        let stream = match listener.accept().await {
-            Ok((stream, _)) => stream,
-            Err(err) => {
-                eprintln!("metrics endpoint: accept failed: {err}");
-                sleep(Duration::from_millis(100)).await;
-                continue;
-            }
-        };
-        let (prometheus, tally) = (prometheus.clone(), tally.clone());
-        tokio::spawn(async move {
-            let service = service_fn(move |request| {
-                let response = respond(&request, &prometheus, &tally);
-                async move { Ok::<_, Infallible>(response) }
-            });
-            let connection = hyper::server::conn::http1::Builder::new()
-                .serve_connection(TokioIo::new(stream), service);
-            // A client that goes away mid-request is its own business.
-            let _ = timeout(Duration::from_secs(30), connection).await;
-        });
-    }
-}
-
-fn respond(
-    request: &Request<Incoming>,
-    prometheus: &PrometheusHandle,
-    tally: &Shared,
-) -> Response<Full<Bytes>> {
-    const EXPOSITION: &str = "text/plain; version=0.0.4; charset=utf-8";
-    const TEXT: &str = "text/plain; charset=utf-8";
-    let (status, content_type, body) = match (request.method(), request.uri().path()) {
-        (&Method::GET, "/metrics") => (StatusCode::OK, EXPOSITION, prometheus.render()),
-        (&Method::GET, "/report") => (StatusCode::OK, TEXT, lock(tally).render()),
-        (&Method::GET, _) => (
-            StatusCode::NOT_FOUND,
-            TEXT,
-            "try /metrics or /report\n".into(),
-        ),
-        _ => (StatusCode::METHOD_NOT_ALLOWED, TEXT, "GET only\n".into()),
-    };
-    let mut response = Response::new(Full::new(Bytes::from(body)));
-    *response.status_mut() = status;
-    response.headers_mut().insert(
-        hyper::header::CONTENT_TYPE,
-        hyper::header::HeaderValue::from_static(content_type),
-    );
-    response
 }

@@ -10,6 +10,7 @@
 //! wsa --search reset        # codes whose symbol, message, description or Berkeley name matches
 //! wsa --list                # every code, one line each
 //! wsa --list --json         # any form, as JSON
+//! wsa explain app.log       # every socket error in a log, explained (see `wsa explain --help`)
 //! ```
 //!
 //! A single code is explained as aligned `key: value` lines:
@@ -45,6 +46,9 @@
 #![forbid(unsafe_code)]
 #![deny(missing_docs, missing_debug_implementations, unreachable_pub)]
 
+#[path = "wsa/explain.rs"]
+mod explain;
+
 use std::io::{self, Write};
 use std::process::ExitCode;
 
@@ -66,13 +70,13 @@ fn main() -> ExitCode {
         Ok(matches) => matches,
         Err(err) => return clap_failure(&err),
     };
+    if let Some(explain) = matches.subcommand_matches("explain") {
+        return explain::run(explain);
+    }
     let json = matches.get_flag("json");
     match query(&matches).and_then(|q| run(q, json)) {
         Ok(out) => emit(&out),
-        Err(msg) => {
-            eprintln!("wsa: {msg}");
-            ExitCode::from(BAD_INPUT)
-        }
+        Err(msg) => complain(&msg, ExitCode::from(BAD_INPUT)),
     }
 }
 
@@ -81,6 +85,8 @@ fn command() -> Command {
         .version(env!("CARGO_PKG_VERSION"))
         .about("Explain Windows Sockets (WSA) error codes: meaning, category and retry advice")
         .allow_negative_numbers(true)
+        .args_conflicts_with_subcommands(true)
+        .subcommand(explain::command())
         .arg(
             Arg::new("code")
                 .value_name("CODE")
@@ -131,16 +137,20 @@ fn command() -> Command {
 fn clap_failure(err: &clap::Error) -> ExitCode {
     match err.kind() {
         ErrorKind::DisplayHelp | ErrorKind::DisplayVersion => {
-            // Nothing useful is left to do if stdout is gone.
-            let _ = err.print();
-            ExitCode::SUCCESS
+            match err.print().and_then(|()| io::stdout().flush()) {
+                Ok(()) => ExitCode::SUCCESS,
+                Err(e) if e.kind() == io::ErrorKind::BrokenPipe => ExitCode::SUCCESS,
+                Err(e) => complain(&format!("cannot write the help: {e}"), ExitCode::FAILURE),
+            }
         }
         _ => {
             let rendered = err.to_string();
             let first = rendered.lines().next().unwrap_or("invalid arguments");
             let first = first.strip_prefix("error: ").unwrap_or(first);
-            eprintln!("wsa: {first}; see `wsa --help`");
-            ExitCode::from(BAD_INPUT)
+            complain(
+                &format!("{first}; see `wsa --help`"),
+                ExitCode::from(BAD_INPUT),
+            )
         }
     }
 }
@@ -432,9 +442,13 @@ fn emit(out: &str) -> ExitCode {
     {
         Ok(()) => ExitCode::SUCCESS,
         Err(e) if e.kind() == io::ErrorKind::BrokenPipe => ExitCode::SUCCESS,
-        Err(e) => {
-            eprintln!("wsa: cannot write the answer: {e}");
-            ExitCode::FAILURE
-        }
+        Err(e) => complain(&format!("cannot write the answer: {e}"), ExitCode::FAILURE),
     }
+}
+
+/// Prints `wsa: <msg>` on stderr and returns `status`. An unwritable stderr cannot be told
+/// about, so it changes nothing: the status still says the run failed.
+fn complain(msg: &str, status: ExitCode) -> ExitCode {
+    let _ = writeln!(io::stderr().lock(), "wsa: {msg}");
+    status
 }

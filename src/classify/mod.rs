@@ -1,19 +1,20 @@
-//! What an error means for the caller: a [`Category`] and [`Retry`] advice, for a given [`Op`].
+//! What an error means for the caller: [`Retry`] advice and the [`Category`] that follows from
+//! it, for a given [`Op`].
 //!
-//! Each catalog row carries the code's default class and a one-line reason
+//! Each catalog row carries the code's default advice and a one-line reason
 //! ([`WsaCode::reason`]). A few codes mean something different depending on the operation
 //! that failed; those rules are listed below and live in one place. Users can override both
 //! per code and per code and operation with [`DefaultClassifier`], or bring their own
 //! [`Classify`] implementation.
 //!
 //! ```
-//! use wsa_trace::{classify, Category, Op, Retry, WsaCode};
+//! use wsa_trace::{default_class, Category, Op, Retry, WsaCode};
 //!
 //! // Address in use: fatal on bind, transient on connect (ephemeral ports exhausted).
-//! let bind = classify(Some(WsaCode::WSAEADDRINUSE), Op::Bind);
-//! let connect = classify(Some(WsaCode::WSAEADDRINUSE), Op::Connect);
-//! assert_eq!((bind.category, bind.retry), (Category::Fatal, Retry::Never));
-//! assert_eq!((connect.category, connect.retry), (Category::Transient, Retry::Backoff));
+//! let bind = default_class(Some(WsaCode::WSAEADDRINUSE), Op::Bind);
+//! let connect = default_class(Some(WsaCode::WSAEADDRINUSE), Op::Connect);
+//! assert_eq!((bind.category(), bind.retry()), (Category::Fatal, Retry::Never));
+//! assert_eq!((connect.category(), connect.retry()), (Category::Transient, Retry::Backoff));
 //! ```
 //!
 //! # Rules that depend on the operation
@@ -28,7 +29,7 @@
 //! | `WSAEMFILE`, `WSAENOBUFS`, `WSA_NOT_ENOUGH_MEMORY` | accept | transient, backoff | out of resources: pause the accept loop, it recovers when they return |
 //! | `WSAECONNRESET`, `WSAENETRESET`, `WSAECONNREFUSED` | send, send_to, recv, recv_from | transient, immediately | an ICMP error for an earlier datagram, reported on the next call; the UDP socket still works |
 //! | `WSAEMSGSIZE` | recv, recv_from | transient, immediately | the datagram was larger than the buffer and was cut short (Windows; Linux truncates silently); the socket is fine. On a send it stays fatal: the datagram was not sent |
-//! | `WSAENOTCONN` | shutdown | benign, never | the connection is already gone, after a reset say: what shutdown was for is done |
+//! | `WSAENOTCONN` | shutdown | benign, ignore | the connection is already gone, after a reset say: what shutdown was for is done |
 //! | `WSAECONNREFUSED` | bind | fatal, never | only a Unix socket path in a missing directory (`ENOENT`) gives it on bind, and the directory stays missing |
 //! | any code advised `reconnect` | connect | transient, backoff | a failed connect has no connection to lose: retry the connect itself |
 //! | `WSAETIMEDOUT` | read, write, flush | transient, reconnect | the established connection was given up on |
@@ -41,109 +42,55 @@
 
 mod op;
 mod op_of;
+mod outcome;
 mod overrides;
 mod rules;
 
-use std::fmt;
-
 use crate::code::WsaCode;
 
+pub use crate::code::{Category, Retry};
 pub use op::Op;
+pub use outcome::Outcome;
 pub use overrides::DefaultClassifier;
 
-/// Whether an error can go away by itself.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
-pub enum Category {
-    /// The condition may pass: a retry, later or on a new connection, can succeed.
-    Transient,
-    /// Retrying the same thing will fail the same way.
-    Fatal,
-    /// Nothing needs handling: the error reports a state the caller was heading for anyway,
-    /// such as shutting down a connection the peer has already reset. Never retried, and
-    /// logged at the would-block level rather than as a failure.
-    Benign,
-}
-
-/// What to do about an error.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
-pub enum Retry {
-    /// The operation is not done yet; it has not failed (the would-block class). Wait for
-    /// readiness, or yield, and issue it again.
-    Immediately,
-    /// Retry the same operation after a delay.
-    Backoff,
-    /// The connection is gone: retry on a new connection, and only if the operation is
-    /// idempotent.
-    Reconnect,
-    /// Do not retry.
-    Never,
-}
-
-/// A category with its retry advice.
+/// The class of an error for an operation: its retry advice, and the category that follows
+/// from the advice. The two cannot contradict: the category is [`Retry::category`].
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
 pub struct Classification {
-    /// Transient or fatal.
-    pub category: Category,
-    /// What to do about it.
-    pub retry: Retry,
+    retry: Retry,
 }
 
 impl Classification {
     /// Fatal, never retry: the class of every error that is not understood.
-    pub const FATAL: Classification = Classification::new(Category::Fatal, Retry::Never);
+    pub const FATAL: Classification = Classification::new(Retry::Never);
 
-    /// Builds a classification. The advice wins where the two disagree: a category of
-    /// `Fatal` or `Benign` with advice other than [`Retry::Never`] is made transient, and
-    /// `Transient` with [`Retry::Never`] is made fatal, so that `category` and `retry` never
-    /// contradict.
-    pub const fn new(category: Category, retry: Retry) -> Self {
-        let category = match (category, retry) {
-            (Category::Benign, Retry::Never) => Category::Benign,
-            (_, Retry::Never) => Category::Fatal,
-            (Category::Fatal | Category::Benign, _) => Category::Transient,
-            (c, _) => c,
-        };
-        Classification { category, retry }
+    /// Benign, nothing to retry: the error reports a state the caller was heading for.
+    pub const BENIGN: Classification = Classification::new(Retry::Ignore);
+
+    /// The class with this advice.
+    pub const fn new(retry: Retry) -> Self {
+        Classification { retry }
     }
 
-    /// Whether the advice is anything but [`Retry::Never`].
+    /// What to do about the error.
+    pub const fn retry(self) -> Retry {
+        self.retry
+    }
+
+    /// Transient, fatal or benign: [`Retry::category`] of the advice.
+    pub const fn category(self) -> Category {
+        self.retry.category()
+    }
+
+    /// Whether the advice is to try again in some way.
     pub const fn is_retryable(self) -> bool {
-        !matches!(self.retry, Retry::Never)
+        self.retry.is_retryable()
     }
 }
 
-impl Category {
-    /// `"transient"`, `"fatal"` or `"benign"`.
-    pub const fn as_str(self) -> &'static str {
-        match self {
-            Category::Transient => "transient",
-            Category::Fatal => "fatal",
-            Category::Benign => "benign",
-        }
-    }
-}
-
-impl Retry {
-    /// `"immediately"`, `"backoff"`, `"reconnect"` or `"never"`.
-    pub const fn as_str(self) -> &'static str {
-        match self {
-            Retry::Immediately => "immediately",
-            Retry::Backoff => "backoff",
-            Retry::Reconnect => "reconnect",
-            Retry::Never => "never",
-        }
-    }
-}
-
-impl fmt::Display for Category {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
-
-impl fmt::Display for Retry {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.write_str(self.as_str())
+impl From<Retry> for Classification {
+    fn from(retry: Retry) -> Self {
+        Classification::new(retry)
     }
 }
 
@@ -154,14 +101,14 @@ impl fmt::Display for Retry {
 /// `Fn(Option<WsaCode>, Op) -> Classification`.
 pub trait Classify {
     /// The class of `code` when `op` failed with it.
-    fn classify(&self, code: Option<WsaCode>, op: Op) -> Classification;
+    fn class_of(&self, code: Option<WsaCode>, op: Op) -> Classification;
 }
 
 impl<F> Classify for F
 where
     F: Fn(Option<WsaCode>, Op) -> Classification,
 {
-    fn classify(&self, code: Option<WsaCode>, op: Op) -> Classification {
+    fn class_of(&self, code: Option<WsaCode>, op: Op) -> Classification {
         self(code, op)
     }
 }
@@ -170,6 +117,6 @@ where
 /// depend on the operation. Unknown codes are [`Classification::FATAL`]; so is no code at all,
 /// except on [`Op::Accept`], where it concerns one connection (transient, immediately).
 #[inline]
-pub fn classify(code: Option<WsaCode>, op: Op) -> Classification {
-    rules::classify(code, op)
+pub fn default_class(code: Option<WsaCode>, op: Op) -> Classification {
+    rules::default_class(code, op)
 }

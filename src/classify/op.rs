@@ -37,7 +37,7 @@ pub enum Op {
 
 impl Op {
     /// Every operation, for building label sets and tables.
-    pub const ALL: [Op; 14] = [
+    pub const ALL: &'static [Op] = &[
         Op::Connect,
         Op::Accept,
         Op::Read,

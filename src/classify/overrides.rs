@@ -1,7 +1,7 @@
 use std::sync::Arc;
 
 use super::{Classification, Classify, Op};
-use crate::code::WsaCode;
+use crate::code::{Entry, WsaCode};
 
 /// The built-in rules, with the user's overrides on top.
 ///
@@ -18,16 +18,16 @@ use crate::code::WsaCode;
 ///     .with_code_op(
 ///         WsaCode::WSAETIMEDOUT,
 ///         Op::Connect,
-///         Classification::new(Category::Transient, Retry::Immediately),
+///         Classification::new(Retry::Immediately),
 ///     );
 ///
-/// let refused = classifier.classify(Some(WsaCode::WSAECONNREFUSED), Op::Connect);
-/// assert_eq!(refused.retry, Retry::Never);
-/// let timed_out = classifier.classify(Some(WsaCode::WSAETIMEDOUT), Op::Connect);
-/// assert_eq!(timed_out.retry, Retry::Immediately);
+/// let refused = classifier.class_of(Some(WsaCode::WSAECONNREFUSED), Op::Connect);
+/// assert_eq!(refused.retry(), Retry::Never);
+/// let timed_out = classifier.class_of(Some(WsaCode::WSAETIMEDOUT), Op::Connect);
+/// assert_eq!(timed_out.retry(), Retry::Immediately);
 /// // Everything else keeps the built-in class.
-/// let reset = classifier.classify(Some(WsaCode::WSAECONNRESET), Op::Read);
-/// assert_eq!(reset.retry, Retry::Reconnect);
+/// let reset = classifier.class_of(Some(WsaCode::WSAECONNRESET), Op::Read);
+/// assert_eq!(reset.retry(), Retry::Reconnect);
 /// ```
 #[derive(Clone, Debug, Default)]
 pub struct DefaultClassifier {
@@ -86,13 +86,66 @@ impl DefaultClassifier {
     }
 }
 
+impl DefaultClassifier {
+    /// The class of a mapped error, from the catalog row the mapping holds: the same answer
+    /// as [`Classify::class_of`] with the row's code, without looking the code up again.
+    #[inline]
+    pub(crate) fn class_of_entry(&self, entry: Option<Entry>, op: Op) -> Classification {
+        if let (Some(entry), false) = (entry, self.overrides.is_empty()) {
+            let code = entry.code();
+            if let Some(class) = self.find(code, Some(op)).or_else(|| self.find(code, None)) {
+                return class;
+            }
+        }
+        super::rules::class_of(entry, op)
+    }
+}
+
 impl Classify for DefaultClassifier {
-    fn classify(&self, code: Option<WsaCode>, op: Op) -> Classification {
+    fn class_of(&self, code: Option<WsaCode>, op: Op) -> Classification {
         if let (Some(code), false) = (code, self.overrides.is_empty()) {
             if let Some(class) = self.find(code, Some(op)).or_else(|| self.find(code, None)) {
                 return class;
             }
         }
-        super::classify(code, op)
+        super::default_class(code, op)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::code::Retry;
+
+    /// The row a mapping holds gives the class the code gives, overrides included.
+    #[test]
+    fn the_row_classifies_as_the_code() {
+        let classifiers = [
+            DefaultClassifier::new(),
+            DefaultClassifier::new()
+                .with_code(WsaCode::WSAECONNREFUSED, Classification::FATAL)
+                .with_code_op(
+                    WsaCode::WSAETIMEDOUT,
+                    Op::Read,
+                    Classification::new(Retry::Backoff),
+                ),
+        ];
+        for classifier in &classifiers {
+            for code in WsaCode::all() {
+                for &op in Op::ALL {
+                    assert_eq!(
+                        classifier.class_of_entry(Entry::of(code), op),
+                        classifier.class_of(Some(code), op),
+                        "{code:?} {op:?}"
+                    );
+                }
+            }
+            for &op in Op::ALL {
+                assert_eq!(
+                    classifier.class_of_entry(None, op),
+                    classifier.class_of(None, op)
+                );
+            }
+        }
     }
 }

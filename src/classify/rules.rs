@@ -1,13 +1,13 @@
 //! The rules that depend on the operation. The table in the module docs lists them; keep the
 //! two in step.
 
-use super::{Category, Classification, Op, Retry};
-use crate::code::{at, position, table_class, WsaCode, COUNT};
+use super::{Classification, Op};
+use crate::code::{at, table_advice, Entry, Retry, WsaCode, COUNT};
 
-const TRANSIENT_NOW: Classification = Classification::new(Category::Transient, Retry::Immediately);
-const TRANSIENT_LATER: Classification = Classification::new(Category::Transient, Retry::Backoff);
-const RECONNECT: Classification = Classification::new(Category::Transient, Retry::Reconnect);
-const BENIGN: Classification = Classification::new(Category::Benign, Retry::Never);
+const TRANSIENT_NOW: Classification = Classification::new(Retry::Immediately);
+const TRANSIENT_LATER: Classification = Classification::new(Retry::Backoff);
+const RECONNECT: Classification = Classification::new(Retry::Reconnect);
+const BENIGN: Classification = Classification::BENIGN;
 
 /// The built-in class of every (catalog code, operation), worked out at compile time from
 /// the catalog and [`rule`]: classifying is then one lookup.
@@ -25,44 +25,22 @@ static CLASSES: [[Classification; Op::ALL.len()]; COUNT] = {
     table
 };
 
-/// The first number of [`DENSE`].
-const DENSE_FROM: i32 = 10_004;
-/// No catalog row: a value no position takes.
-const NO_ROW: u8 = u8::MAX;
-
-/// The catalog position of every number from [`DENSE_FROM`] to the last catalog code, where
-/// all but a handful of codes sit, worked out at compile time from the catalog: a code is
-/// placed with one load instead of a walk through the catalog's `match`.
-static DENSE: [u8; 1_030] = {
-    assert!(COUNT < NO_ROW as usize);
-    let mut table = [NO_ROW; 1_030];
-    let mut i = 0;
-    while i < table.len() {
-        if let Some(p) = position(WsaCode::from_raw(DENSE_FROM + i as i32)) {
-            table[i] = p as u8;
-        }
-        i += 1;
-    }
-    table
-};
-
-/// The catalog position of `code`.
 #[inline]
-fn row(code: WsaCode) -> Option<usize> {
-    match DENSE.get(code.raw().wrapping_sub(DENSE_FROM) as u32 as usize) {
-        Some(&NO_ROW) => None,
-        Some(&p) => Some(p as usize),
-        None => position(code),
+pub(super) fn default_class(code: Option<WsaCode>, op: Op) -> Classification {
+    match code {
+        Some(code) => match Entry::of(code) {
+            Some(entry) => CLASSES[entry.position()][op as usize],
+            None => Classification::FATAL,
+        },
+        None => class_of(None, op),
     }
 }
 
+/// The built-in class of a catalog row (`None`: no code at all) for `op`: one load.
 #[inline]
-pub(super) fn classify(code: Option<WsaCode>, op: Op) -> Classification {
-    match code {
-        Some(code) => match row(code) {
-            Some(i) => CLASSES[i][op as usize],
-            None => Classification::FATAL,
-        },
+pub(super) fn class_of(entry: Option<Entry>, op: Op) -> Classification {
+    match entry {
+        Some(entry) => CLASSES[entry.position()][op as usize],
         // What took no code at all on accept (a custom listener's handshake failure, say)
         // concerns the one connection that failed: the listener is no worse for it.
         None if matches!(op, Op::Accept) => TRANSIENT_NOW,
@@ -72,7 +50,7 @@ pub(super) fn classify(code: Option<WsaCode>, op: Op) -> Classification {
 
 /// The catalog's class for `code`, adjusted for `op`.
 const fn rule(code: WsaCode, op: Op) -> Classification {
-    let Some((category, retry)) = table_class(code) else {
+    let Some(retry) = table_advice(code) else {
         return Classification::FATAL;
     };
     match (code, op) {
@@ -102,7 +80,7 @@ const fn rule(code: WsaCode, op: Op) -> Classification {
         (WsaCode::WSAECONNREFUSED, Op::Bind) => Classification::FATAL,
         (WsaCode::WSAETIMEDOUT, Op::Read | Op::Write | Op::Flush) => RECONNECT,
         (_, Op::Connect) if matches!(retry, Retry::Reconnect) => TRANSIENT_LATER,
-        _ => Classification { category, retry },
+        _ => Classification::new(retry),
     }
 }
 
@@ -111,33 +89,28 @@ mod tests {
     use super::*;
 
     #[test]
-    fn the_dense_rows_are_the_catalog_positions() {
-        assert!(
-            DENSE_FROM + DENSE.len() as i32 > crate::WsaCode::all().map(|c| c.raw()).max().unwrap()
-        );
-        for raw in -1..12_000 {
-            assert_eq!(
-                row(WsaCode::from_raw(raw)),
-                position(WsaCode::from_raw(raw)),
-                "{raw}"
-            );
-        }
-    }
-
-    #[test]
     fn the_table_is_the_rules() {
-        for code in crate::WsaCode::all() {
-            for op in Op::ALL {
-                assert_eq!(classify(Some(code), op), rule(code, op), "{code:?} {op:?}");
+        for code in WsaCode::all() {
+            for &op in Op::ALL {
+                assert_eq!(
+                    default_class(Some(code), op),
+                    rule(code, op),
+                    "{code:?} {op:?}"
+                );
+                assert_eq!(
+                    class_of(Entry::of(code), op),
+                    rule(code, op),
+                    "{code:?} {op:?}"
+                );
             }
         }
-        for op in Op::ALL {
+        for &op in Op::ALL {
             let expected = if op == Op::Accept {
                 TRANSIENT_NOW
             } else {
                 Classification::FATAL
             };
-            assert_eq!(classify(None, op), expected, "{op:?}");
+            assert_eq!(default_class(None, op), expected, "{op:?}");
         }
     }
 }

@@ -23,14 +23,14 @@
 //! assert_eq!(odd.label(), "UNKNOWN");
 //! ```
 
+mod advice;
 mod family;
 mod parse;
 mod table;
 
 use std::fmt;
 
-use crate::classify::{Category, Retry};
-
+pub use advice::{Category, Retry};
 pub use family::Family;
 pub use parse::ParseCodeError;
 
@@ -40,20 +40,32 @@ pub use parse::ParseCodeError;
 /// knows it. Known codes are associated constants named as in `winerror.h` and `winsock2.h`
 /// (`WsaCode::WSAECONNRESET`, `WsaCode::WSA_IO_PENDING`), so one string finds a code in logs,
 /// docs and source alike.
+///
+/// ```
+/// use wsa_trace::{Category, Retry, WsaCode};
+///
+/// let code: WsaCode = "wsaeconnreset".parse().unwrap();
+/// assert_eq!(code, WsaCode::WSAECONNRESET);
+/// assert_eq!(code.raw(), 10054);
+/// assert_eq!(WsaCode::from_raw(10054), code);
+/// assert_eq!(code.berkeley(), Some("ECONNRESET"));
+/// assert_eq!((code.category(), code.retry()), (Category::Transient, Retry::Reconnect));
+/// assert_eq!(code.to_string(), "WSAECONNRESET (10054): Connection reset by peer");
+/// ```
 #[derive(Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
 #[repr(transparent)]
 pub struct WsaCode(i32);
 
 /// What the catalog records for one code.
-#[derive(Debug)]
+#[derive(Debug, PartialEq, Eq)]
 pub(crate) struct Info {
     pub(crate) code: WsaCode,
     pub(crate) name: &'static str,
     pub(crate) family: Family,
     pub(crate) berkeley: Option<&'static str>,
+    pub(crate) error_type: Option<&'static str>,
     pub(crate) message: &'static str,
     pub(crate) description: &'static str,
-    pub(crate) category: Category,
     pub(crate) retry: Retry,
     pub(crate) reason: &'static str,
     pub(crate) hint: Option<&'static str>,
@@ -118,6 +130,13 @@ impl WsaCode {
         self.info().and_then(|i| i.berkeley)
     }
 
+    /// OpenTelemetry's `error.type` for this code, such as `"connection_reset"`: the
+    /// snake_case name .NET gives the error. `None` for codes without one, which observers
+    /// report as `_OTHER`.
+    pub fn error_type(self) -> Option<&'static str> {
+        self.info().and_then(|i| i.error_type)
+    }
+
     /// Which group of codes this one belongs to.
     pub fn family(self) -> Option<Family> {
         self.info().map(|i| i.family)
@@ -128,10 +147,11 @@ impl WsaCode {
     ///
     /// The answer for a given operation comes from [`classify`](mod@crate::classify).
     pub fn category(self) -> Category {
-        self.info().map_or(Category::Fatal, |i| i.category)
+        self.retry().category()
     }
 
     /// The retry advice when the operation is not known; [`Retry::Never`] for unknown codes.
+    /// Its [`category`](Retry::category) is [`WsaCode::category`].
     pub fn retry(self) -> Retry {
         self.info().map_or(Retry::Never, |i| i.retry)
     }
@@ -186,31 +206,95 @@ pub(crate) const fn at(position: usize) -> WsaCode {
     WsaCode(table::NUMBERS[position])
 }
 
+/// The catalog position of the code whose Berkeley name is exactly `name`, for tables built
+/// at compile time from the Berkeley column.
+pub(crate) const fn berkeley_position(name: &str) -> Option<usize> {
+    const fn same(a: &[u8], b: &[u8]) -> bool {
+        if a.len() != b.len() {
+            return false;
+        }
+        let mut i = 0;
+        while i < a.len() {
+            if a[i] != b[i] {
+                return false;
+            }
+            i += 1;
+        }
+        true
+    }
+    let mut i = 0;
+    while i < table::BERKELEY.len() {
+        if let Some(berkeley) = table::BERKELEY[i] {
+            if same(berkeley.as_bytes(), name.as_bytes()) {
+                return Some(i);
+            }
+        }
+        i += 1;
+    }
+    None
+}
+
 /// A code's catalog position.
 #[inline]
 pub(crate) const fn position(code: WsaCode) -> Option<usize> {
     table::position(code.0)
 }
 
-/// The catalog's default class for a code, straight from the table.
-pub(crate) const fn table_class(code: WsaCode) -> Option<(Category, Retry)> {
-    table::class(code.0)
+/// The catalog's default advice for a code, straight from the table.
+pub(crate) const fn table_advice(code: WsaCode) -> Option<Retry> {
+    table::advice(code.0)
 }
 
-#[cfg(any(feature = "tracing", feature = "metrics"))]
-impl WsaCode {
-    /// The code's position in the catalog, for tables indexed by code.
-    pub(crate) fn index(self) -> Option<usize> {
-        position(self)
+/// A catalog row, by position: what a mapping holds once it has found its code, so that every
+/// later stage (classification, event fields, counters) reads the row instead of looking the
+/// code up again. One byte.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+pub(crate) struct Entry(u8);
+
+const _: () = assert!(COUNT < u8::MAX as usize, "catalog positions fit in a byte");
+
+impl Entry {
+    /// The row at `position`, which must be below [`COUNT`].
+    #[inline]
+    pub(crate) const fn at(position: usize) -> Entry {
+        assert!(position < COUNT);
+        Entry(position as u8)
+    }
+
+    /// The row of a code, `None` for an unknown one: the one catalog lookup.
+    #[inline]
+    pub(crate) const fn of(code: WsaCode) -> Option<Entry> {
+        match position(code) {
+            Some(p) => Some(Entry(p as u8)),
+            None => None,
+        }
+    }
+
+    /// The row's position in the catalog, for tables indexed by code.
+    #[inline]
+    pub(crate) const fn position(self) -> usize {
+        self.0 as usize
+    }
+
+    /// The row's code.
+    #[inline]
+    pub(crate) const fn code(self) -> WsaCode {
+        at(self.0 as usize)
+    }
+
+    /// Everything the catalog knows about the code.
+    #[inline]
+    pub(crate) fn info(self) -> &'static Info {
+        &table::ROWS[self.0 as usize]
     }
 }
 
 #[cfg(any(feature = "tracing", feature = "metrics"))]
-/// The slot of a code in a table with one entry per catalog code plus one shared by every
+/// The slot of a row in a table with one entry per catalog code plus one shared by every
 /// unknown or missing code: its catalog position, or the last slot.
 #[inline]
-pub(crate) fn slot(code: Option<WsaCode>) -> usize {
-    code.and_then(WsaCode::index).unwrap_or(table::ROWS.len())
+pub(crate) fn slot(entry: Option<Entry>) -> usize {
+    entry.map_or(COUNT, Entry::position)
 }
 
 #[cfg(any(feature = "tracing", feature = "metrics"))]

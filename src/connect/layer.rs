@@ -9,14 +9,15 @@ use crate::observe::Observer;
 ///
 /// ```
 /// use wsa_trace::observe::Observer;
-/// use wsa_trace::TraceConnectLayer;
+/// use wsa_trace::{Classification, DefaultClassifier, TraceConnectLayer, WsaCode};
 ///
 /// // For hyper-util, tonic and your own connectors: wraps each stream.
-/// let layer = TraceConnectLayer::new().observer(Observer::new().metrics_prefix("myapp")?);
+/// let refused_is_fatal =
+///     DefaultClassifier::new().with_code(WsaCode::WSAECONNREFUSED, Classification::FATAL);
+/// let layer = TraceConnectLayer::new().observer(Observer::new().classifier(refused_is_fatal));
 /// // For reqwest's `ClientBuilder::connector_layer`: observes connect failures only.
 /// let reqwest_layer = TraceConnectLayer::observe_only();
 /// # let _ = (layer, reqwest_layer);
-/// # Ok::<(), wsa_trace::metrics::InvalidPrefix>(())
 /// ```
 pub struct TraceConnectLayer<M = Wrap> {
     observer: Observer,

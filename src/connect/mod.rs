@@ -33,15 +33,17 @@
 //!
 //! When the inner future resolves to `Err`, once, with the operation the error names
 //! ([`Op::from_error`](crate::Op::from_error): a failed bind of the source address is
-//! [`Op::Bind`](crate::Op)), else [`Op::Connect`](crate::Op), and the peer the request names ([`Target`](crate::observe::Target)). Errors of the stream, later,
+//! [`Op::Bind`](crate::Op)), else [`Op::Connect`](crate::Op), and the peer the request names ([`Target`]). Errors of the stream, later,
 //! are observed by the [`TraceStream`](crate::TraceStream) with their own operation.
 
 mod future;
 mod layer;
 mod mode;
 mod service;
+mod target;
 
 pub use future::ResponseFuture;
 pub use layer::TraceConnectLayer;
-pub use mode::{ErrorView, Mode, ObserveOnly, Wrap};
+pub use mode::{Mode, ObserveOnly, Wrap};
 pub use service::TraceConnect;
+pub use target::Target;

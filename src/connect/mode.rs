@@ -1,22 +1,16 @@
 use std::error::Error;
 
+use super::Target;
 use crate::io::TraceStream;
-use crate::observe::{Observer, Peer, Target};
-
-/// How to see a service's error as a `dyn Error`, to walk its chain.
-///
-/// [`Wrap`] serves every `E: Error + 'static`; [`ObserveOnly`] serves
-/// `Box<dyn Error + Send + Sync>`, which does not implement `Error` itself.
-pub trait ErrorView<E> {
-    /// The error as a `dyn Error`.
-    fn error(err: &E) -> &(dyn Error + 'static);
-}
+use crate::map::view::sealed::Sealed;
+use crate::map::ErrorView;
+use crate::observe::{Observer, Peer};
 
 /// How a connector layer treats its inner service: what to do with a new connection, and
 /// where the request is headed.
 ///
 /// Implemented by [`Wrap`] and [`ObserveOnly`]; the choice is made by the layer's
-/// constructor.
+/// constructor. Sealed (through [`ErrorView`]): no other type can implement it.
 pub trait Mode<Req, Resp, E>: ErrorView<E> {
     /// What the layered service returns.
     type Response;
@@ -65,6 +59,10 @@ impl<Req, Resp> Mode<Req, Resp, Box<dyn Error + Send + Sync>> for ObserveOnly {
         resp
     }
 }
+
+impl Sealed for Wrap {}
+
+impl Sealed for ObserveOnly {}
 
 impl<E: Error + 'static> ErrorView<E> for Wrap {
     fn error(err: &E) -> &(dyn Error + 'static) {

@@ -70,7 +70,7 @@ pub(super) fn map_chain(err: &(dyn Error + 'static)) -> Option<Mapping> {
         let m = Mapping::single(io);
         let better = match &best {
             None => true,
-            Some(b) => b.code.is_none() && m.code.is_some(),
+            Some(b) => b.entry.is_none() && m.entry.is_some(),
         };
         if better {
             best = Some(m);

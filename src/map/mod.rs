@@ -72,14 +72,16 @@
 pub(crate) mod chain;
 pub(crate) mod errno;
 mod kind;
+pub(crate) mod view;
 pub(crate) mod windows;
 
 use std::error::Error;
 use std::io;
 
-use crate::code::WsaCode;
+use crate::code::{Entry, WsaCode};
 
 pub use chain::find_io_error;
+pub use view::ErrorView;
 
 /// One row of a translation table: a native code, its name, the WSA code it maps to, and why,
 /// where the pair is not a plain equivalence.
@@ -99,7 +101,7 @@ pub struct Translation {
 /// The errno table compiled for this platform, in table order: the Berkeley pairs, then the
 /// documented extras.
 pub fn errno_translations() -> &'static [Translation] {
-    errno::ROWS
+    &errno::ROWS
 }
 
 /// The Win32 errors that overlapped socket I/O reports, with the WSA code each stands for.
@@ -118,17 +120,20 @@ pub enum Via {
     Resolver,
     /// From the `io::ErrorKind`, for errors with no OS code.
     Kind,
+    /// From text, such as a log line ([`scan`](crate::scan)): no error value behind it.
+    Text,
     /// Nothing gave a code.
     Unmapped,
 }
 
 impl Via {
-    /// `"os"`, `"resolver"`, `"kind"` or `"unmapped"`.
+    /// `"os"`, `"resolver"`, `"kind"`, `"text"` or `"unmapped"`.
     pub const fn as_str(self) -> &'static str {
         match self {
             Via::Os => "os",
             Via::Resolver => "resolver",
             Via::Kind => "kind",
+            Via::Text => "text",
             Via::Unmapped => "unmapped",
         }
     }
@@ -136,10 +141,31 @@ impl Via {
 
 /// What an `io::Error` is, in Windows Sockets terms, with the native facts kept beside it.
 ///
-/// Copying a `Mapping` is cheap and making one never allocates.
+/// Copying a `Mapping` is cheap (12 bytes) and making one never allocates. It holds the
+/// catalog row it found, so that asking for the code, its symbol or its class looks nothing up
+/// again.
+///
+/// ```
+/// use std::io;
+/// use wsa_trace::{Mapping, Via, WsaCode};
+///
+/// // An OS error: the code, and the native errno kept beside it.
+/// let refused = io::Error::from_raw_os_error(libc::ECONNREFUSED);
+/// let mapping = Mapping::from_io_error(&refused);
+/// assert_eq!(mapping.code(), Some(WsaCode::WSAECONNREFUSED));
+/// assert_eq!(mapping.os_code(), Some(libc::ECONNREFUSED));
+/// assert_eq!(mapping.via(), Via::Os);
+///
+/// // No OS code: the `io::ErrorKind` decides.
+/// let timed_out = io::Error::from(io::ErrorKind::TimedOut);
+/// let mapping = Mapping::from_io_error(&timed_out);
+/// assert_eq!(mapping.code(), Some(WsaCode::WSAETIMEDOUT));
+/// assert_eq!(mapping.via(), Via::Kind);
+/// assert_eq!(mapping.label(), "WSAETIMEDOUT");
+/// ```
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub struct Mapping {
-    code: Option<WsaCode>,
+    entry: Option<Entry>,
     os_code: Option<i32>,
     /// `None` when it follows from `os_code`.
     kind: Option<io::ErrorKind>,
@@ -207,6 +233,11 @@ impl Mapping {
         Mapping::new(None, None, Some(io::ErrorKind::Other), Via::Unmapped)
     }
 
+    /// The mapping of a code read from text, which has no native code or kind behind it.
+    pub fn from_text(code: WsaCode) -> Mapping {
+        Mapping::new(Entry::of(code), None, Some(io::ErrorKind::Other), Via::Text)
+    }
+
     /// Maps exactly this `io::Error`, without looking inside it.
     #[inline]
     pub(crate) fn single(err: &io::Error) -> Mapping {
@@ -218,7 +249,7 @@ impl Mapping {
         // Resolver text can only be in a payload: skip the formatting for bare kinds.
         if os_code.is_none() && err.get_ref().is_some() {
             if let Some(code) = kind::from_resolver_text(err) {
-                return Mapping::new(Some(code), None, Some(kind), Via::Resolver);
+                return Mapping::new(Entry::of(code), None, Some(kind), Via::Resolver);
             }
         }
         Mapping::of_kind(kind, os_code)
@@ -227,8 +258,8 @@ impl Mapping {
     /// Maps by the kind alone, keeping the OS code (one that maps to nothing) beside it.
     #[inline]
     fn of_kind(kind: io::ErrorKind, os_code: Option<i32>) -> Mapping {
-        match from_kind(kind) {
-            Some(code) => Mapping::new(Some(code), os_code, Some(kind), Via::Kind),
+        match from_kind(kind).and_then(Entry::of) {
+            Some(entry) => Mapping::new(Some(entry), os_code, Some(kind), Via::Kind),
             None => Mapping::new(None, os_code, Some(kind), Via::Unmapped),
         }
     }
@@ -243,18 +274,18 @@ impl Mapping {
     #[inline]
     fn from_raw(os_code: i32) -> Option<Mapping> {
         // The kind of an OS error follows from its code: worked out when asked for.
-        from_raw_os_error(os_code)
-            .map(|code| Mapping::new(Some(code), Some(os_code), None, Via::Os))
+        entry_of_raw_os_error(os_code)
+            .map(|entry| Mapping::new(Some(entry), Some(os_code), None, Via::Os))
     }
 
     const fn new(
-        code: Option<WsaCode>,
+        entry: Option<Entry>,
         os_code: Option<i32>,
         kind: Option<io::ErrorKind>,
         via: Via,
     ) -> Self {
         Mapping {
-            code,
+            entry,
             os_code,
             kind,
             via,
@@ -264,13 +295,20 @@ impl Mapping {
     /// The portable Windows Sockets code, if any could be found.
     #[inline]
     pub fn code(&self) -> Option<WsaCode> {
-        self.code
+        self.entry.map(Entry::code)
     }
 
-    /// The code's symbol, or [`UNKNOWN_LABEL`](crate::UNKNOWN_LABEL) when there is none:
+    /// The catalog row of the code.
+    #[inline]
+    pub(crate) fn entry(&self) -> Option<Entry> {
+        self.entry
+    }
+
+    /// The code's symbol, or [`UNKNOWN_LABEL`](crate::code::UNKNOWN_LABEL) when there is none:
     /// always from a closed set.
     pub fn label(&self) -> &'static str {
-        self.code.map_or(crate::UNKNOWN_LABEL, WsaCode::label)
+        self.entry
+            .map_or(crate::code::UNKNOWN_LABEL, |e| e.info().name)
     }
 
     /// The native OS code as observed (`raw_os_error()`): errno 104 on Linux, 10054 on Windows.
@@ -310,6 +348,19 @@ pub fn from_raw_os_error(raw: i32) -> Option<WsaCode> {
     #[cfg(not(windows))]
     {
         from_errno(raw)
+    }
+}
+
+/// The catalog row of a `raw_os_error()` value of the platform this was built for.
+#[inline]
+fn entry_of_raw_os_error(raw: i32) -> Option<Entry> {
+    #[cfg(windows)]
+    {
+        windows::entry_of(raw)
+    }
+    #[cfg(not(windows))]
+    {
+        errno::entry_of(raw)
     }
 }
 

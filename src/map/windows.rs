@@ -7,7 +7,7 @@
 //! apply to the same completions.
 
 use super::Translation;
-use crate::code::WsaCode;
+use crate::code::{Entry, WsaCode};
 
 macro_rules! win32_table {
     ($( $name:ident = $raw:literal => $code:ident : $reason:literal ;)+) => {
@@ -62,12 +62,15 @@ win32_table! {
     ERROR_NOT_CONNECTED = 2250 => WSAENOTCONN: "an operation that needs a connection found none";
 }
 
+/// The catalog row of a Windows `raw_os_error()` value, a WSA code or a Win32 error.
+#[inline]
+pub(crate) fn entry_of(raw: i32) -> Option<Entry> {
+    Entry::of(WsaCode::from_raw(raw)).or_else(|| from_win32(raw).and_then(Entry::of))
+}
+
 /// Maps a Windows `raw_os_error()` value, a WSA code or a Win32 error, to its WSA code.
-pub(crate) const fn from_windows(raw: i32) -> Option<WsaCode> {
-    match crate::code::table_class(WsaCode::from_raw(raw)) {
-        Some(_) => Some(WsaCode::from_raw(raw)),
-        None => from_win32(raw),
-    }
+pub(crate) fn from_windows(raw: i32) -> Option<WsaCode> {
+    entry_of(raw).map(Entry::code)
 }
 
 /// The symbolic name of a Windows `raw_os_error()` value: the WSA symbol, or the Win32 name.

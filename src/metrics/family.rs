@@ -11,7 +11,7 @@ use std::sync::{OnceLock, RwLock};
 
 use metrics::{Counter, Key, KeyName, Label, Metadata, Recorder, SharedString, Unit};
 
-use crate::code::WsaCode;
+use crate::code::Entry;
 
 static METADATA: Metadata<'static> =
     Metadata::new(module_path!(), metrics::Level::INFO, Some(module_path!()));
@@ -143,6 +143,6 @@ impl<const N: usize> Family<N> {
 }
 
 /// The value of a `code` label: the symbol, or `UNKNOWN`.
-pub(crate) fn code_label(code: Option<WsaCode>) -> &'static str {
-    code.map_or(crate::UNKNOWN_LABEL, WsaCode::label)
+pub(crate) fn code_label(code: Option<Entry>) -> &'static str {
+    code.map_or(crate::code::UNKNOWN_LABEL, |e| e.info().name)
 }

@@ -63,11 +63,11 @@ pub const ERRORS_SUFFIX: &str = table::FAMILIES[0].suffix;
 mod tests {
     use super::*;
     use crate::classify::{Category, Op};
-    use crate::code::{slot as code_slot, slots as code_slots, WsaCode};
+    use crate::code::{slot as code_slot, slots as code_slots, Entry, WsaCode};
 
     #[test]
     fn op_discriminants_index_op_all() {
-        for (i, op) in Op::ALL.into_iter().enumerate() {
+        for (i, op) in Op::ALL.iter().copied().enumerate() {
             assert_eq!(op as usize, i, "{op:?}");
         }
     }
@@ -76,10 +76,13 @@ mod tests {
     fn every_code_has_its_own_slot() {
         let mut seen = std::collections::HashSet::new();
         for code in WsaCode::all() {
-            assert!(seen.insert(code_slot(Some(code))), "{code:?}");
+            assert!(seen.insert(code_slot(Entry::of(code))), "{code:?}");
         }
         assert!(seen.insert(code_slot(None)));
-        assert_eq!(code_slot(Some(WsaCode::from_raw(12345))), code_slot(None));
+        assert_eq!(
+            code_slot(Entry::of(WsaCode::from_raw(12345))),
+            code_slot(None)
+        );
         assert_eq!(seen.len(), code_slots());
         assert_eq!(Counters::of("t").name(), "t_socket_errors_total");
     }
@@ -130,7 +133,7 @@ mod tests {
         let snapshotter = recorder.snapshotter();
         metrics::with_local_recorder(&recorder, || {
             let counters = Counters::of("every");
-            let code = Some(WsaCode::WSAEMFILE);
+            let code = crate::code::Entry::of(WsaCode::WSAEMFILE);
             counters.error(code, Op::Accept, Category::Transient);
             counters.suppressed(code);
             counters.accept_backoff(code);
@@ -230,9 +233,17 @@ mod tests {
         metrics::with_local_recorder(&recorder, || {
             let counters = Counters::of("unit");
             for _ in 0..5 {
-                counters.error(Some(WsaCode::WSAECONNRESET), Op::Read, Category::Transient);
+                counters.error(
+                    Entry::of(WsaCode::WSAECONNRESET),
+                    Op::Read,
+                    Category::Transient,
+                );
             }
-            counters.error(Some(WsaCode::from_raw(4242)), Op::Read, Category::Fatal);
+            counters.error(
+                Entry::of(WsaCode::from_raw(4242)),
+                Op::Read,
+                Category::Fatal,
+            );
         });
         assert_eq!(
             rows(&snapshotter),
@@ -254,7 +265,7 @@ mod tests {
     #[test]
     fn a_second_recorder_gets_its_own_handles() {
         use metrics_util::debugging::DebuggingRecorder;
-        let code = Some(WsaCode::WSAETIMEDOUT);
+        let code = Entry::of(WsaCode::WSAETIMEDOUT);
         let count = |recorder: &DebuggingRecorder, n| {
             metrics::with_local_recorder(recorder, || {
                 for _ in 0..n {

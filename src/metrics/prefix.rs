@@ -7,7 +7,7 @@ use super::family::code_label;
 use super::table::Counters;
 use super::DEFAULT_PREFIX;
 use crate::classify::{Category, Op};
-use crate::code::{slot as code_slot, WsaCode};
+use crate::code::{slot as code_slot, Entry};
 
 /// A metrics prefix that is not a valid Prometheus metric name: it must be non-empty, start
 /// with an ASCII letter, `_` or `:`, and go on with ASCII letters, digits, `_` or `:`.
@@ -111,7 +111,7 @@ impl Counters {
 
     /// Counts one error.
     #[inline]
-    pub(crate) fn error(&self, code: Option<WsaCode>, op: Op, category: Category) {
+    pub(crate) fn error(&self, code: Option<Entry>, op: Op, category: Category) {
         let slot = code_slot(code) * Op::ALL.len() + op as usize;
         self.errors
             .increment(slot, || [code_label(code), category.as_str(), op.as_str()]);
@@ -120,7 +120,7 @@ impl Counters {
     /// Counts one event the rate limit dropped.
     #[cfg_attr(not(feature = "tracing"), allow(dead_code))]
     #[inline]
-    pub(crate) fn suppressed(&self, code: Option<WsaCode>) {
+    pub(crate) fn suppressed(&self, code: Option<Entry>) {
         self.suppressed
             .increment(code_slot(code), || [code_label(code)]);
     }
@@ -133,7 +133,7 @@ impl Counters {
 
     /// Counts one pause of an accept loop.
     #[cfg_attr(not(feature = "net"), allow(dead_code))]
-    pub(crate) fn accept_backoff(&self, code: Option<WsaCode>) {
+    pub(crate) fn accept_backoff(&self, code: Option<Entry>) {
         self.accept_backoffs
             .increment(code_slot(code), || [code_label(code)]);
     }

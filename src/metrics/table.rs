@@ -74,7 +74,7 @@ macro_rules! families {
 
 /// How many outcomes a retry decision has.
 #[cfg(feature = "retry")]
-const OUTCOMES: usize = crate::retry::Outcome::ALL.len();
+const OUTCOMES: usize = crate::classify::Outcome::ALL.len();
 #[cfg(not(feature = "retry"))]
 const OUTCOMES: usize = 0;
 

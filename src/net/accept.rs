@@ -37,6 +37,23 @@ impl Accept for tokio::net::UnixListener {
     }
 }
 
+/// How many errors in a row [`GuardedListener::accept`] skips before it lets other tasks run.
+const SKIPS_BEFORE_YIELD: u32 = 32;
+
+/// Lets the runtime run other tasks once: pending on the first poll, with the task woken.
+async fn yield_once() {
+    let mut yielded = false;
+    poll_fn(|cx| {
+        if yielded {
+            return Poll::Ready(());
+        }
+        yielded = true;
+        cx.waker().wake_by_ref();
+        Poll::Pending
+    })
+    .await
+}
+
 /// An accept loop that classifies its errors.
 ///
 /// | error on accept | class | what [`accept`](GuardedListener::accept) does |
@@ -47,6 +64,10 @@ impl Accept for tokio::net::UnixListener {
 /// | an error with no code at all (counted under `UNKNOWN`) | transient, immediately | the same |
 /// | `WSAEMFILE` (and `ENFILE`), `WSAENOBUFS`, `WSA_NOT_ENOUGH_MEMORY` | transient, backoff | pauses, 10 ms doubling to 1 s, and tries again by itself |
 /// | anything fatal: errors of the listener itself, such as `EBADF`, `EINVAL`, `ENOTSOCK`, `EFAULT` | fatal | returns the error |
+/// | anything a custom classifier calls benign ([`Retry::Ignore`]) | benign | skips it, as a per-connection error |
+///
+/// After 32 skipped errors in a row the loop lets the runtime run other tasks once, so that a
+/// listener whose accepts keep failing at once cannot hold its thread.
 ///
 /// Without the pause, a listener out of descriptors spins: the pending connection keeps the
 /// socket readable while every accept fails. Pauses are counted in
@@ -113,6 +134,7 @@ impl<L: Accept> GuardedListener<L> {
     /// The next connection. Per-connection errors and resource exhaustion are handled here;
     /// only errors that concern the listener itself are returned.
     pub async fn accept(&mut self) -> io::Result<(L::Conn, L::Addr)> {
+        let mut skipped: u32 = 0;
         loop {
             let err = match poll_fn(|cx| self.inner.poll_accept(cx)).await {
                 Ok(conn) => {
@@ -122,12 +144,21 @@ impl<L: Accept> GuardedListener<L> {
                 Err(err) => err,
             };
             let seen = self.observer.observe_io(&err, Op::Accept, &Peer::unknown());
-            match seen.class.retry {
-                Retry::Immediately => continue,
+            match seen.class.retry() {
+                Retry::Immediately | Retry::Ignore => {
+                    // A listener whose every accept fails at once (one that never returns
+                    // `Pending`) must not hold the thread.
+                    skipped += 1;
+                    if skipped % SKIPS_BEFORE_YIELD == 0 {
+                        yield_once().await;
+                    }
+                }
                 Retry::Backoff => {
                     let delay = self.next_delay();
                     #[cfg(feature = "metrics")]
-                    self.observer.counters().accept_backoff(seen.code());
+                    self.observer
+                        .counters()
+                        .accept_backoff(seen.mapping.entry());
                     tokio::time::sleep(delay).await;
                 }
                 Retry::Reconnect | Retry::Never => return Err(err),
@@ -144,6 +175,21 @@ impl<L: Accept> GuardedListener<L> {
         delay
     }
 
+    /// Pauses after an error that [`accept`](Self::accept) returned (and so observed), for
+    /// an accept loop that cannot hand the error on: counts the pause under the error's code
+    /// and sleeps for the next delay of the backoff schedule.
+    #[cfg(feature = "axum")]
+    pub(crate) async fn pause_after_fatal(&mut self, err: &io::Error) {
+        let delay = self.next_delay();
+        #[cfg(feature = "metrics")]
+        self.observer
+            .counters()
+            .accept_backoff(crate::map::Mapping::from_io_error(err).entry());
+        #[cfg(not(feature = "metrics"))]
+        let _ = err;
+        tokio::time::sleep(delay).await;
+    }
+
     /// The wrapped listener.
     pub fn inner(&self) -> &L {
         &self.inner
@@ -157,5 +203,54 @@ impl<L: Accept> GuardedListener<L> {
     /// Unwraps the listener.
     pub fn into_inner(self) -> L {
         self.inner
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use std::sync::atomic::{AtomicBool, Ordering};
+    use std::sync::Arc;
+
+    use super::*;
+
+    /// Fails every accept at once with a per-connection error until `open` is set.
+    struct Stubborn {
+        open: Arc<AtomicBool>,
+        failures: u32,
+    }
+
+    impl Accept for Stubborn {
+        type Conn = ();
+        type Addr = ();
+
+        fn poll_accept(&mut self, _: &mut Context<'_>) -> Poll<io::Result<((), ())>> {
+            if self.open.load(Ordering::SeqCst) {
+                return Poll::Ready(Ok(((), ())));
+            }
+            self.failures += 1;
+            assert!(
+                self.failures < 10_000,
+                "the accept loop never let the other task run"
+            );
+            Poll::Ready(Err(io::Error::from_raw_os_error(libc::ECONNABORTED)))
+        }
+    }
+
+    #[test]
+    fn a_listener_that_always_fails_at_once_lets_other_tasks_run() {
+        let rt = tokio::runtime::Builder::new_current_thread()
+            .build()
+            .unwrap();
+        let open = Arc::new(AtomicBool::new(false));
+        let mut listener = GuardedListener::new(Stubborn {
+            open: open.clone(),
+            failures: 0,
+        });
+        rt.block_on(async {
+            let opener = tokio::spawn(async move { open.store(true, Ordering::SeqCst) });
+            listener.accept().await.unwrap();
+            opener.await.unwrap();
+        });
+        assert_eq!(listener.inner().failures, SKIPS_BEFORE_YIELD);
     }
 }

@@ -149,7 +149,7 @@ impl TraceUdpSocket {
     /// Observes an error; whether the call should go on.
     fn goes_on(&self, err: &io::Error, op: Op, peer: &Peer) -> bool {
         let seen = self.observer.observe_io(err, op, peer);
-        self.skip_benign && seen.class.retry == Retry::Immediately
+        self.skip_benign && seen.class.retry() == Retry::Immediately
     }
 
     fn observe<T>(&self, result: &io::Result<T>, op: Op, peer: &Peer) {

@@ -4,7 +4,7 @@ use std::fmt;
 use std::sync::Arc;
 
 use crate::classify::{Classification, Classify, DefaultClassifier, Op};
-use crate::code::WsaCode;
+use crate::map::Mapping;
 
 #[cfg(feature = "tracing")]
 use super::{limit, Level};
@@ -19,6 +19,7 @@ use super::{limit, Level};
 /// handles belong to the process, one table per prefix. Make one at start-up and clone it.
 ///
 /// ```
+/// # #[cfg(all(feature = "tracing", feature = "metrics"))] {
 /// use wsa_trace::observe::{Level, Observer};
 /// use wsa_trace::{Classification, DefaultClassifier, WsaCode};
 ///
@@ -28,7 +29,8 @@ use super::{limit, Level};
 ///     .metrics_prefix("myapp")?
 ///     .record_on_span(true);
 /// # let _ = observer;
-/// # Ok::<(), wsa_trace::metrics::InvalidPrefix>(())
+/// # }
+/// # Ok::<(), Box<dyn std::error::Error>>(())
 /// ```
 #[derive(Clone)]
 pub struct Observer {
@@ -58,10 +60,10 @@ pub(super) enum Classifier {
 }
 
 impl Classifier {
-    pub(super) fn classify(&self, code: Option<WsaCode>, op: Op) -> Classification {
+    pub(super) fn class_of(&self, mapping: &Mapping, op: Op) -> Classification {
         match self {
-            Classifier::Default(c) => c.classify(code, op),
-            Classifier::Custom(c) => c.classify(code, op),
+            Classifier::Default(c) => c.class_of_entry(mapping.entry(), op),
+            Classifier::Custom(c) => c.class_of(mapping.code(), op),
         }
     }
 }
@@ -139,8 +141,8 @@ impl Observer {
         self
     }
 
-    /// The level of events for the would-block class ([`Retry::Immediately`](crate::Retry::Immediately))
-    /// and for benign errors ([`Category::Benign`](crate::Category::Benign)). Defaults to `DEBUG`.
+    /// The level of events for the would-block class ([`Retry::Immediately`](crate::code::Retry::Immediately))
+    /// and for benign errors ([`Retry::Ignore`](crate::code::Retry::Ignore), [`Category::Benign`](crate::code::Category::Benign)). Defaults to `DEBUG`.
     #[cfg(feature = "tracing")]
     pub fn level_immediately(mut self, level: Level) -> Self {
         self.set().levels.immediately = level;

@@ -4,7 +4,7 @@ use std::time::Duration;
 
 use tracing::{Level, Span};
 
-use crate::code::WsaCode;
+use crate::code::{Entry, UNKNOWN_LABEL};
 
 use super::fields::values;
 use super::{Observation, Peer};
@@ -67,11 +67,12 @@ pub(super) fn enabled(level: Level) -> bool {
     }
 }
 
-pub(super) fn suppressed(level: Level, code: Option<WsaCode>, n: u64, interval: Duration) {
+pub(super) fn suppressed(level: Level, entry: Option<Entry>, n: u64, interval: Duration) {
+    let info = entry.map(Entry::info);
     emit_at!(
         level,
-        wsa.code = code.map(|c| c.raw()),
-        wsa.symbol = code.map_or(crate::UNKNOWN_LABEL, WsaCode::label),
+        wsa.code = info.map(|i| i.code.raw()),
+        wsa.symbol = info.map_or(UNKNOWN_LABEL, |i| i.name),
         wsa.suppressed = n,
         wsa.interval_ms = interval.as_millis() as u64,
         "socket error events suppressed by the rate limit"

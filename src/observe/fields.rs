@@ -19,7 +19,7 @@ macro_rules! __wsa_fields {
                 [wsa.code] code "`10054`" "the Windows Sockets code";
                 [wsa.symbol] symbol "`WSAECONNRESET`" "its symbol, `UNKNOWN` when there is none";
                 [wsa.category] category "`transient`" "`transient`, `fatal` or `benign`";
-                [wsa.retry] retry "`reconnect`" "`immediately`, `backoff`, `reconnect` or `never`";
+                [wsa.retry] retry "`reconnect`" "`immediately`, `backoff`, `reconnect`, `never` or `ignore`";
                 [wsa.message] message "`Connection reset by peer`" "the standard short phrase";
                 [wsa.description] description "`The remote side, ...`" "what happened";
                 [wsa.op] op "`read`" "the operation that failed";
@@ -74,15 +74,15 @@ pub(super) mod values {
     values! {
         code(o, _) -> Option<i32> { o.code().map(WsaCode::raw) }
         symbol(o, _) -> &'static str { o.mapping.label() }
-        category(o, _) -> &'static str { o.class.category.as_str() }
-        retry(o, _) -> &'static str { o.class.retry.as_str() }
-        message(o, _) -> Option<&'static str> { o.code().and_then(WsaCode::message) }
-        description(o, _) -> Option<&'static str> { o.code().and_then(WsaCode::description) }
+        category(o, _) -> &'static str { o.class.category().as_str() }
+        retry(o, _) -> &'static str { o.class.retry().as_str() }
+        message(o, _) -> Option<&'static str> { o.mapping.entry().map(|e| e.info().message) }
+        description(o, _) -> Option<&'static str> { o.mapping.entry().map(|e| e.info().description) }
         op(o, _) -> &'static str { o.op.as_str() }
         os_code(o, _) -> Option<i32> { o.mapping.os_code() }
         os_name(o, _) -> Option<&'static str> { o.mapping.os_name() }
         kind(o, _) -> DebugValue<io::ErrorKind> { debug(o.mapping.kind()) }
-        error_type(o, _) -> &'static str { otel::error_type(o.code()) }
+        error_type(o, _) -> &'static str { otel::error_type(o.mapping.entry()) }
         server_address(_, p) -> Option<&'a str> { p.name() }
         peer_address(_, p) -> Option<DisplayValue<IpAddr>> { p.ip().map(display) }
         peer_port(_, p) -> Option<i64> { p.port().map(i64::from) }

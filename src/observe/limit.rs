@@ -5,7 +5,7 @@
 use std::sync::atomic::{AtomicU32, AtomicU64, Ordering};
 use std::time::{Duration, Instant};
 
-use crate::code::WsaCode;
+use crate::code::{Entry, COUNT};
 
 #[derive(Debug)]
 pub(crate) struct RateLimit {
@@ -49,8 +49,8 @@ impl RateLimit {
         Duration::from_millis(self.interval_ms)
     }
 
-    pub(crate) fn admit(&self, code: Option<WsaCode>) -> Admit {
-        let slot = &self.slots[slot_of(code)];
+    pub(crate) fn admit(&self, entry: Option<Entry>) -> Admit {
+        let slot = &self.slots[slot_of(entry)];
         let now = self.base.elapsed().as_millis() as u64;
         let start = slot.window.load(Ordering::Relaxed);
         let mut suppressed = 0;
@@ -76,8 +76,10 @@ impl RateLimit {
     }
 
     /// Takes every code's suppressed count, leaving zero.
-    pub(crate) fn drain(&self) -> impl Iterator<Item = (Option<WsaCode>, u64)> + '_ {
-        let codes = WsaCode::all().map(Some).chain(std::iter::once(None));
+    pub(crate) fn drain(&self) -> impl Iterator<Item = (Option<Entry>, u64)> + '_ {
+        let codes = (0..COUNT)
+            .map(|i| Some(Entry::at(i)))
+            .chain(std::iter::once(None));
         codes.zip(self.slots.iter()).filter_map(|(code, slot)| {
             let n = slot.suppressed.swap(0, Ordering::AcqRel);
             (n > 0).then_some((code, n))
@@ -90,18 +92,19 @@ use crate::code::{slot as slot_of, slots as slot_count};
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::code::WsaCode;
 
     #[test]
     fn admits_per_window_and_reports_what_it_dropped() {
         let limit = RateLimit::new(3, Duration::from_secs(3600));
-        let code = Some(WsaCode::WSAECONNRESET);
+        let code = Entry::of(WsaCode::WSAECONNRESET);
         let admitted = (0..10)
             .filter(|_| matches!(limit.admit(code), Admit::Emit { .. }))
             .count();
         assert_eq!(admitted, 3);
         // Other codes have their own budget.
         assert_eq!(
-            limit.admit(Some(WsaCode::WSAETIMEDOUT)),
+            limit.admit(Entry::of(WsaCode::WSAETIMEDOUT)),
             Admit::Emit { suppressed: 0 }
         );
         assert_eq!(limit.admit(None), Admit::Emit { suppressed: 0 });
@@ -113,7 +116,7 @@ mod tests {
     #[test]
     fn a_new_window_reports_the_previous_one() {
         let limit = RateLimit::new(1, Duration::from_millis(1));
-        let code = Some(WsaCode::WSAECONNREFUSED);
+        let code = Entry::of(WsaCode::WSAECONNREFUSED);
         assert!(matches!(limit.admit(code), Admit::Emit { .. }));
         assert_eq!(limit.admit(code), Admit::Suppress);
         assert_eq!(limit.admit(code), Admit::Suppress);

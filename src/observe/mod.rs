@@ -11,7 +11,7 @@
 //! let err = io::Error::from(io::ErrorKind::ConnectionRefused);
 //! let seen = observer.observe_io(&err, Op::Connect, &Peer::unknown());
 //! assert_eq!(seen.code(), Some(WsaCode::WSAECONNREFUSED));
-//! assert_eq!(seen.class.retry, Retry::Backoff);
+//! assert_eq!(seen.class.retry(), Retry::Backoff);
 //! ```
 //!
 //! # Fields
@@ -24,7 +24,7 @@
 //! | `wsa.code` | `10054` | the Windows Sockets code |
 //! | `wsa.symbol` | `WSAECONNRESET` | its symbol, `UNKNOWN` when there is none |
 //! | `wsa.category` | `transient` | `transient`, `fatal` or `benign` |
-//! | `wsa.retry` | `reconnect` | `immediately`, `backoff`, `reconnect` or `never` |
+//! | `wsa.retry` | `reconnect` | `immediately`, `backoff`, `reconnect`, `never` or `ignore` |
 //! | `wsa.message` | `Connection reset by peer` | the standard short phrase |
 //! | `wsa.description` | `The remote side, ...` | what happened |
 //! | `wsa.op` | `read` | the operation that failed |
@@ -73,7 +73,7 @@ pub use builder::Observer;
 pub use event::TARGET;
 pub use ext::ObserveExt;
 pub use otel::OTHER as ERROR_TYPE_OTHER;
-pub use peer::{Host, Peer, Target, Transport};
+pub use peer::{Host, Peer, Transport};
 pub use pipeline::Observation;
 
 #[cfg(feature = "tracing")]

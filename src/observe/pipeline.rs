@@ -6,6 +6,8 @@ use std::io;
 
 use crate::classify::{Classification, Op};
 use crate::code::WsaCode;
+#[cfg(feature = "tracing")]
+use crate::code::{Entry, Retry};
 use crate::map::Mapping;
 
 #[cfg(feature = "tracing")]
@@ -31,7 +33,7 @@ impl Observation {
 
     /// OpenTelemetry's `error.type` for this error: snake_case, `_OTHER` when no name applies.
     pub fn error_type(&self) -> &'static str {
-        otel::error_type(self.mapping.code())
+        otel::error_type(self.mapping.entry())
     }
 }
 
@@ -53,10 +55,10 @@ impl Observer {
     }
 
     /// Maps and classifies without emitting or counting.
-    pub fn classify(&self, mapping: Mapping, op: Op) -> Observation {
+    pub fn observation(&self, mapping: Mapping, op: Op) -> Observation {
         Observation {
             mapping,
-            class: self.inner.classifier.classify(mapping.code(), op),
+            class: self.inner.classifier.class_of(&mapping, op),
             op,
         }
     }
@@ -65,7 +67,7 @@ impl Observer {
     #[cold]
     #[inline(never)]
     pub fn observe_io(&self, err: &io::Error, op: Op, peer: &Peer) -> Observation {
-        let obs = self.classify(Mapping::from_io_error(err), op);
+        let obs = self.observation(Mapping::from_io_error(err), op);
         self.emit(&obs, peer, err);
         obs
     }
@@ -76,7 +78,7 @@ impl Observer {
     #[inline(never)]
     pub fn observe_error(&self, err: &(dyn Error + 'static), op: Op, peer: &Peer) -> Observation {
         let mapping = Mapping::from_error(err).unwrap_or_else(Mapping::unmapped);
-        let obs = self.classify(mapping, op);
+        let obs = self.observation(mapping, op);
         self.emit(&obs, peer, &Chain(err));
         obs
     }
@@ -86,7 +88,7 @@ impl Observer {
         #[cfg(feature = "metrics")]
         self.inner
             .counters
-            .error(obs.mapping.code(), obs.op, obs.class.category);
+            .error(obs.mapping.entry(), obs.op, obs.class.category());
         #[cfg(feature = "tracing")]
         {
             if self.inner.on_event {
@@ -95,7 +97,7 @@ impl Observer {
                 // process listens at this level, there is no callsite to visit and nothing to
                 // hold against the limit.
                 if level <= tracing::level_filters::LevelFilter::current()
-                    && self.admit(level, obs.mapping.code())
+                    && self.admit(level, obs.mapping.entry())
                 {
                     event::event(level, obs, peer, err);
                 }
@@ -110,30 +112,30 @@ impl Observer {
     /// rate limit lets it through. A summary of what the limit dropped goes out first.
     #[cfg(feature = "tracing")]
     #[inline]
-    pub(crate) fn admit(&self, level: Level, code: Option<WsaCode>) -> bool {
+    pub(crate) fn admit(&self, level: Level, entry: Option<Entry>) -> bool {
         match &self.inner.limit {
             None => true,
-            Some(limit) => self.admit_limited(limit, level, code),
+            Some(limit) => self.admit_limited(limit, level, entry),
         }
     }
 
     #[cfg(feature = "tracing")]
     #[inline(never)]
-    fn admit_limited(&self, limit: &limit::RateLimit, level: Level, code: Option<WsaCode>) -> bool {
+    fn admit_limited(&self, limit: &limit::RateLimit, level: Level, entry: Option<Entry>) -> bool {
         // An event nobody would record is not held against the limit.
         if !event::enabled(level) {
             return false;
         }
-        match limit.admit(code) {
+        match limit.admit(entry) {
             limit::Admit::Emit { suppressed: 0 } => true,
             limit::Admit::Emit { suppressed } => {
                 let transient = self.inner.levels.transient;
-                event::suppressed(transient, code, suppressed, limit.interval());
+                event::suppressed(transient, entry, suppressed, limit.interval());
                 true
             }
             limit::Admit::Suppress => {
                 #[cfg(feature = "metrics")]
-                self.inner.counters.suppressed(code);
+                self.inner.counters.suppressed(entry);
                 false
             }
         }
@@ -142,11 +144,10 @@ impl Observer {
     #[cfg(feature = "tracing")]
     fn level(&self, obs: &Observation) -> Level {
         let levels = &self.inner.levels;
-        match (obs.class.retry, obs.class.category) {
-            (crate::Retry::Immediately, _) => levels.immediately,
-            (_, crate::Category::Transient) => levels.transient,
-            (_, crate::Category::Fatal) => levels.fatal,
-            (_, crate::Category::Benign) => levels.immediately,
+        match obs.class.retry() {
+            Retry::Immediately | Retry::Ignore => levels.immediately,
+            Retry::Backoff | Retry::Reconnect => levels.transient,
+            Retry::Never => levels.fatal,
         }
     }
 }

@@ -9,9 +9,8 @@ use tower::retry::backoff::{ExponentialBackoff, ExponentialBackoffMaker, MakeBac
 use tower::retry::budget::{Budget, TpsBudget};
 use tower::util::rng::HasherRng;
 
-use super::Outcome;
+use crate::classify::Outcome;
 use crate::classify::{Classification, Op, Retry};
-use crate::map::Mapping;
 use crate::observe::Observer;
 
 /// Settings shared by every clone of a policy.
@@ -121,6 +120,7 @@ impl Attempts {
     }
 
     /// Calls made so far, each ending in a failure: would-block ones included.
+    #[cfg_attr(not(feature = "tracing"), allow(dead_code))] // only events and spans show it
     pub(super) fn calls(&self) -> u32 {
         self.calls
     }
@@ -137,8 +137,8 @@ impl Attempts {
     ) -> Decision {
         self.calls = self.calls.saturating_add(1);
         let reconnect_allowed = config.idempotent || !sends_data(op);
-        match class.retry {
-            Retry::Never => return Decision::GiveUp(Outcome::Fatal),
+        match class.retry() {
+            Retry::Never | Retry::Ignore => return Decision::GiveUp(Outcome::Fatal),
             Retry::Reconnect if !reconnect_allowed => {
                 return Decision::GiveUp(Outcome::NotIdempotent)
             }
@@ -150,7 +150,7 @@ impl Attempts {
         }
         let now = Instant::now();
         let first = *self.first_failure.get_or_insert(now);
-        match class.retry {
+        match class.retry() {
             _ if now.duration_since(first) >= config.deadline => {
                 Decision::GiveUp(Outcome::Deadline)
             }
@@ -180,33 +180,12 @@ fn sends_data(op: Op) -> bool {
     )
 }
 
-impl Config {
-    /// Classifies with the observer, decides, then reports. The operation is the one the
-    /// error names where it names one ([`Op::from_error`]), the policy's otherwise.
-    pub(super) fn decide_for(
-        &mut self,
-        attempts: &mut Attempts,
-        err: &(dyn std::error::Error + 'static),
-        mapping: Option<Mapping>,
-    ) -> Decision {
-        let op = Op::from_error(err).unwrap_or(self.op);
-        let mapping = mapping
-            .or_else(|| Mapping::from_error(err))
-            .unwrap_or_else(Mapping::unmapped);
-        let seen = self.observer.classify(mapping, op);
-        let decision = attempts.decide(self, op, seen.class);
-        super::report::report(self, &seen, &decision, attempts);
-        decision
-    }
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::classify::Category;
 
     fn class(retry: Retry) -> Classification {
-        Classification::new(Category::Transient, retry)
+        Classification::new(retry)
     }
 
     #[tokio::test]

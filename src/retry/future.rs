@@ -5,20 +5,43 @@ use std::task::{Context, Poll};
 use pin_project::pin_project;
 
 /// The wait before a retry: a yield for the would-block class, a backoff sleep otherwise.
+#[pin_project]
+#[derive(Debug)]
+pub struct RetryFuture {
+    #[pin]
+    wait: Wait,
+}
+
 #[pin_project(project = WaitProj)]
 #[derive(Debug)]
-pub enum RetryFuture {
+enum Wait {
     /// Yield to the scheduler once.
     Yield(bool),
     /// Sleep for the backoff delay.
     Sleep(#[pin] tokio::time::Sleep),
 }
 
+impl RetryFuture {
+    /// Yields to the scheduler once, then is ready.
+    pub(super) fn yield_now() -> Self {
+        RetryFuture {
+            wait: Wait::Yield(false),
+        }
+    }
+
+    /// Sleeps, then is ready.
+    pub(super) fn sleep(sleep: tokio::time::Sleep) -> Self {
+        RetryFuture {
+            wait: Wait::Sleep(sleep),
+        }
+    }
+}
+
 impl Future for RetryFuture {
     type Output = ();
 
     fn poll(self: Pin<&mut Self>, cx: &mut Context<'_>) -> Poll<()> {
-        match self.project() {
+        match self.project().wait.project() {
             WaitProj::Yield(yielded) if !*yielded => {
                 *yielded = true;
                 cx.waker().wake_by_ref();

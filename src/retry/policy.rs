@@ -9,7 +9,8 @@ use tower::retry::Policy;
 use super::config::{Attempts, Config, Decision};
 use super::RetryFuture;
 use crate::classify::Op;
-use crate::connect::{ErrorView, ObserveOnly, Wrap};
+use crate::connect::{ObserveOnly, Wrap};
+use crate::map::ErrorView;
 use crate::observe::Observer;
 
 /// A `tower::retry::Policy` driven by the classification of each error.
@@ -19,7 +20,7 @@ use crate::observe::Observer;
 /// | `immediately` (would block) | retries at once after yielding; not counted as an attempt |
 /// | `backoff` | retries after an exponential backoff with jitter |
 /// | `reconnect` | the same, if nothing can have been sent yet (connect, bind, accept, resolve) or the requests are marked [`idempotent`](RetryPolicy::idempotent); otherwise gives up |
-/// | `never` | gives up on the first failure |
+/// | `never`, `ignore` | gives up on the first failure |
 ///
 /// Retries stop at an overall deadline counted from the first failure (10 s by default, long
 /// enough to outlast a service restart), within a shared [`TpsBudget`] so that a dependency
@@ -167,8 +168,8 @@ where
                 None
             }
             Err(err) => match self.decide(V::error(err)) {
-                Decision::Now => Some(RetryFuture::Yield(false)),
-                Decision::After(sleep) => Some(RetryFuture::Sleep(sleep)),
+                Decision::Now => Some(RetryFuture::yield_now()),
+                Decision::After(sleep) => Some(RetryFuture::sleep(sleep)),
                 Decision::GiveUp(_) => None,
             },
         }

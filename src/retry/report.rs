@@ -1,20 +1,38 @@
-//! Every retry and every give-up: an event through the observer's rate limit, a count under
-//! its prefix, and on a give-up the attempts and the reason on the current span.
+//! One error's way through a policy: classified with the observer, decided on, then
+//! reported. Every retry and every give-up is an event through the observer's rate limit, a
+//! count under its prefix, and on a give-up the attempts and the reason on the current span.
 
 use super::config::{Attempts, Config, Decision};
+use crate::classify::Op;
+use crate::map::Mapping;
 use crate::observe::Observation;
 
+impl Config {
+    /// Classifies with the observer, decides, then reports. The operation is the one the
+    /// error names where it names one ([`Op::from_error`]), the policy's otherwise.
+    pub(super) fn decide_for(
+        &mut self,
+        attempts: &mut Attempts,
+        err: &(dyn std::error::Error + 'static),
+        mapping: Option<Mapping>,
+    ) -> Decision {
+        let op = Op::from_error(err).unwrap_or(self.op);
+        let mapping = mapping
+            .or_else(|| Mapping::from_error(err))
+            .unwrap_or_else(Mapping::unmapped);
+        let seen = self.observer.observation(mapping, op);
+        let decision = attempts.decide(self, op, seen.class);
+        report(self, &seen, &decision, attempts);
+        decision
+    }
+}
+
 #[allow(unused_variables)]
-pub(super) fn report(
-    config: &Config,
-    seen: &Observation,
-    decision: &Decision,
-    attempts: &Attempts,
-) {
+fn report(config: &Config, seen: &Observation, decision: &Decision, attempts: &Attempts) {
     let outcome = decision.outcome();
-    let code = seen.code();
+    let entry = seen.mapping.entry();
     #[cfg(feature = "metrics")]
-    super::counters::increment(config.observer.counters(), code, seen.op, outcome);
+    super::counters::increment(config.observer.counters(), entry, seen.op, outcome);
     #[cfg(feature = "tracing")]
     {
         use tracing::Level;
@@ -28,14 +46,14 @@ pub(super) fn report(
             span.record("wsa.attempts", attempts.calls());
             span.record("wsa.outcome", outcome.as_str());
         }
-        if !config.observer.admit(level, code) {
+        if !config.observer.admit(level, entry) {
             return;
         }
         let symbol = seen.mapping.label();
-        let raw = code.map(|c| c.raw());
+        let raw = seen.code().map(|c| c.raw());
         let op = seen.op.as_str();
-        let category = seen.class.category.as_str();
-        let retry = seen.class.retry.as_str();
+        let category = seen.class.category().as_str();
+        let retry = seen.class.retry().as_str();
         match decision {
             Decision::Now => tracing::event!(
                 target: crate::observe::TARGET,

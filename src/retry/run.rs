@@ -71,7 +71,7 @@ impl<V> RetryPolicy<V> {
                     return Ok(value);
                 }
                 Err(err) => match policy.decide_io(&err) {
-                    Decision::Now => super::RetryFuture::Yield(false).await,
+                    Decision::Now => super::RetryFuture::yield_now().await,
                     Decision::After(sleep) => sleep.await,
                     Decision::GiveUp(_) => return Err(err),
                 },

@@ -1,12 +1,19 @@
 //! Helpers shared by the socket tests: capturing the counters and events an observer
 //! produces, loopback servers that fail in known ways, running this test binary again as a
-//! child process, and (in [`ready`]) an always-ready stream and a no-op waker for polling by
-//! hand.
+//! child process, (in [`cpu`]) a process's CPU time, and (in [`ready`]) an always-ready
+//! stream and a no-op waker for polling by hand.
 //!
 //! Each test binary uses a part of this module only.
 #![allow(dead_code)]
 
+pub mod counting;
+pub mod cpu;
+pub mod forms;
+pub mod logs;
 pub mod ready;
+pub mod skip;
+#[cfg(unix)]
+pub mod tour;
 
 use std::collections::BTreeMap;
 use std::fmt;
@@ -267,6 +274,17 @@ pub fn count<T>(f: impl FnOnce() -> T) -> (T, Counters) {
     let counters = Counters::new(recorder.snapshotter());
     let out = metrics::with_local_recorder(recorder, f);
     (out, counters)
+}
+
+/// Installs a fresh [`DebuggingRecorder`] as the recorder of the whole process (a child
+/// process's, where no other test runs), and returns its counters.
+pub fn install_counters() -> Counters {
+    let recorder = DebuggingRecorder::new();
+    let counters = Counters::new(recorder.snapshotter());
+    recorder
+        .install()
+        .expect("the only recorder of this process");
+    counters
 }
 
 /// Runs `fut` to completion on a current-thread runtime, on this thread.

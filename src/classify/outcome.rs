@@ -24,7 +24,7 @@ pub enum Outcome {
 
 impl Outcome {
     /// Every outcome.
-    pub const ALL: [Outcome; 7] = [
+    pub const ALL: &'static [Outcome] = &[
         Outcome::Retry,
         Outcome::RetryNow,
         Outcome::Fatal,

@@ -1,0 +1,132 @@
+//! Human log lines with the socket error explained at the end.
+
+use std::fmt::{self, Write};
+
+use tracing::{Event, Subscriber};
+use tracing_subscriber::fmt::format::Writer;
+use tracing_subscriber::fmt::{FmtContext, FormatEvent, FormatFields};
+use tracing_subscriber::registry::LookupSpan;
+
+use super::detect::{detect, is_own};
+use crate::observe::Observer;
+use crate::scan::Platform;
+
+/// Wraps a [`FormatEvent`] (the fmt layer's default, compact or pretty format) so that the
+/// line of every event carrying a socket error ends with
+/// ` wsa.symbol=WSAEMFILE wsa.category=transient wsa.retry=backoff wsa.hint="..."`.
+///
+/// Every other line is exactly what the inner format writes. The socket error is found as
+/// [`WsaLayer`](super::WsaLayer) finds it, with or without a `WsaLayer` in the same
+/// subscriber. Lines that gain fields are written without ANSI colours. Not meant for the
+/// JSON format, whose objects the appended text would break.
+///
+/// ```
+/// use tracing_subscriber::prelude::*;
+/// use wsa_trace::layer::Explain;
+///
+/// let fmt = tracing_subscriber::fmt::layer()
+///     .event_format(Explain::new(tracing_subscriber::fmt::format().compact()));
+/// let subscriber = tracing_subscriber::registry().with(fmt);
+/// tracing::subscriber::with_default(subscriber, || {
+///     tracing::error!(target: "axum::serve", "accept error: Too many open files (os error 24)");
+///     // ... accept error: Too many open files (os error 24) wsa.symbol=WSAEMFILE
+///     //     wsa.category=transient wsa.retry=backoff wsa.hint="Raise the limit ..."
+/// });
+/// ```
+#[derive(Clone, Debug)]
+pub struct Explain<F> {
+    inner: F,
+    observer: Observer,
+    platform: Platform,
+}
+
+impl<F> Explain<F> {
+    /// Explains the lines `inner` formats, classifying with a default [`Observer`].
+    pub fn new(inner: F) -> Self {
+        Explain {
+            inner,
+            observer: Observer::new(),
+            platform: Platform::HOST,
+        }
+    }
+
+    /// Classifies with this observer's classifier. Defaults to `Observer::new()`.
+    pub fn observer(mut self, observer: Observer) -> Self {
+        self.observer = observer;
+        self
+    }
+
+    /// Reads bare errno numbers as `platform` numbers them. Defaults to [`Platform::HOST`].
+    pub fn platform(mut self, platform: Platform) -> Self {
+        self.platform = platform;
+        self
+    }
+}
+
+/// Passes text through, holding back a final newline until more text comes.
+struct HoldNewline<'a, 'w> {
+    out: &'a mut Writer<'w>,
+    newline: bool,
+}
+
+impl Write for HoldNewline<'_, '_> {
+    fn write_str(&mut self, s: &str) -> fmt::Result {
+        if s.is_empty() {
+            return Ok(());
+        }
+        if std::mem::take(&mut self.newline) {
+            self.out.write_char('\n')?;
+        }
+        match s.strip_suffix('\n') {
+            Some(head) => {
+                self.newline = true;
+                self.out.write_str(head)
+            }
+            None => self.out.write_str(s),
+        }
+    }
+}
+
+impl<S, N, F> FormatEvent<S, N> for Explain<F>
+where
+    S: Subscriber + for<'a> LookupSpan<'a>,
+    N: for<'a> FormatFields<'a> + 'static,
+    F: FormatEvent<S, N>,
+{
+    fn format_event(
+        &self,
+        ctx: &FmtContext<'_, S, N>,
+        mut writer: Writer<'_>,
+        event: &Event<'_>,
+    ) -> fmt::Result {
+        let found = if is_own(event.metadata().target()) {
+            None
+        } else {
+            detect(event, ctx.event_scope(), &self.observer, self.platform)
+        };
+        let Some(obs) = found else {
+            return self.inner.format_event(ctx, writer, event);
+        };
+        let mut held = HoldNewline {
+            out: &mut writer,
+            newline: false,
+        };
+        self.inner
+            .format_event(ctx, Writer::new(&mut held), event)?;
+        let code = obs.code();
+        write!(
+            held.out,
+            " wsa.symbol={} wsa.category={} wsa.retry={}",
+            code.map_or(crate::code::UNKNOWN_LABEL, |c| c.label()),
+            obs.class.category(),
+            obs.class.retry()
+        )?;
+        if let Some(hint) = code.and_then(|c| c.hint()) {
+            write!(held.out, " wsa.hint={hint:?}")?;
+        }
+        if held.newline {
+            held.out.write_char('\n')?;
+        }
+        Ok(())
+    }
+}

@@ -1,0 +1,197 @@
+//! The layer that counts the socket errors other libraries log.
+
+use std::collections::HashMap;
+use std::hash::{BuildHasherDefault, Hasher};
+use std::sync::{Arc, Mutex, PoisonError, RwLock};
+
+use tracing::callsite::Identifier;
+use tracing::span::{Attributes, Id, Record};
+use tracing::subscriber::Interest;
+use tracing::{Event, Metadata, Subscriber};
+use tracing_subscriber::layer::{Context, Layer};
+use tracing_subscriber::registry::LookupSpan;
+
+use super::counters::SourceCounters;
+use super::detect::{detect, is_own, source, SpanOp, SpanOpVisitor};
+use crate::metrics::ERRORS_SUFFIX;
+use crate::observe::Observer;
+use crate::scan::Platform;
+
+/// A `tracing_subscriber::Layer` that finds the socket errors in other libraries' log
+/// events and counts each such event once in
+/// `<prefix>_logged_socket_errors_total{code,category,op,source}`.
+///
+/// See the [module docs](super) for what it reads and how.
+///
+/// ```
+/// use tracing_subscriber::prelude::*;
+/// use wsa_trace::layer::WsaLayer;
+///
+/// let subscriber = tracing_subscriber::registry().with(WsaLayer::new());
+/// tracing::subscriber::with_default(subscriber, || {
+///     // axum's accept loop, for one:
+///     tracing::error!(target: "axum::serve", "accept error: Too many open files (os error 24)");
+/// });
+/// ```
+#[derive(Clone, Debug)]
+pub struct WsaLayer {
+    observer: Observer,
+    platform: Platform,
+    state: Arc<State>,
+}
+
+/// What the layer learns per callsite and per source.
+#[derive(Debug)]
+struct State {
+    prefix: String,
+    /// Per callsite, decided once in `register_callsite`: the counters of its source, or
+    /// `None` for the crate's own events.
+    sites: RwLock<HashMap<Identifier, Option<Arc<SourceCounters>>, BuildHasherDefault<PtrHasher>>>,
+    sources: Mutex<HashMap<&'static str, Arc<SourceCounters>>>,
+}
+
+impl State {
+    fn new(observer: &Observer) -> Arc<Self> {
+        let name = observer.counter_name();
+        let prefix = name.strip_suffix(ERRORS_SUFFIX).unwrap_or(name).to_owned();
+        Arc::new(State {
+            prefix,
+            sites: RwLock::default(),
+            sources: Mutex::default(),
+        })
+    }
+
+    /// Decides a callsite: skipped if it is the crate's own, else counted under its source.
+    fn site(&self, meta: &'static Metadata<'static>) -> Option<Arc<SourceCounters>> {
+        if is_own(meta.target()) {
+            return None;
+        }
+        let source = source(meta.target());
+        let mut sources = self.sources.lock().unwrap_or_else(PoisonError::into_inner);
+        let counters = sources
+            .entry(source)
+            .or_insert_with(|| Arc::new(SourceCounters::new(&self.prefix, source)));
+        Some(Arc::clone(counters))
+    }
+
+    fn register(&self, meta: &'static Metadata<'static>) -> Option<Arc<SourceCounters>> {
+        let site = self.site(meta);
+        self.sites
+            .write()
+            .unwrap_or_else(PoisonError::into_inner)
+            .insert(meta.callsite(), site.clone());
+        site
+    }
+}
+
+impl Default for WsaLayer {
+    fn default() -> Self {
+        WsaLayer::new()
+    }
+}
+
+impl WsaLayer {
+    /// A layer with a default [`Observer`], reading bare errnos as this platform numbers them.
+    pub fn new() -> Self {
+        let observer = Observer::new();
+        WsaLayer {
+            state: State::new(&observer),
+            observer,
+            platform: Platform::HOST,
+        }
+    }
+
+    /// Classifies with this observer's classifier and counts under its metrics prefix.
+    /// Defaults to `Observer::new()`.
+    pub fn observer(mut self, observer: Observer) -> Self {
+        self.state = State::new(&observer);
+        self.observer = observer;
+        self
+    }
+
+    /// Reads bare errno numbers in text as `platform` numbers them (logs relayed from other
+    /// machines). Defaults to [`Platform::HOST`].
+    pub fn platform(mut self, platform: Platform) -> Self {
+        self.platform = platform;
+        self
+    }
+}
+
+impl<S> Layer<S> for WsaLayer
+where
+    S: Subscriber + for<'a> LookupSpan<'a>,
+{
+    fn register_callsite(&self, meta: &'static Metadata<'static>) -> Interest {
+        self.state.register(meta);
+        // This layer filters nothing out: the other layers decide.
+        Interest::always()
+    }
+
+    fn on_new_span(&self, attrs: &Attributes<'_>, id: &Id, ctx: Context<'_, S>) {
+        if attrs.metadata().fields().field("wsa.op").is_none() {
+            return;
+        }
+        let mut visitor = SpanOpVisitor::default();
+        attrs.record(&mut visitor);
+        if let (Some(op), Some(span)) = (visitor.0, ctx.span(id)) {
+            span.extensions_mut().replace(SpanOp(op));
+        }
+    }
+
+    fn on_record(&self, id: &Id, values: &Record<'_>, ctx: Context<'_, S>) {
+        let Some(span) = ctx.span(id) else { return };
+        let Some(field) = span.metadata().fields().field("wsa.op") else {
+            return;
+        };
+        if !values.contains(&field) {
+            return;
+        }
+        let mut visitor = SpanOpVisitor::default();
+        values.record(&mut visitor);
+        if let Some(op) = visitor.0 {
+            span.extensions_mut().replace(SpanOp(op));
+        }
+    }
+
+    fn on_event(&self, event: &Event<'_>, ctx: Context<'_, S>) {
+        let meta = event.metadata();
+        let site = self
+            .state
+            .sites
+            .read()
+            .unwrap_or_else(PoisonError::into_inner)
+            .get(&meta.callsite())
+            .cloned();
+        // A callsite registered before this layer existed is decided now, once.
+        let Some(counters) = site.unwrap_or_else(|| self.state.register(meta)) else {
+            return;
+        };
+        if let Some(obs) = detect(event, ctx.event_scope(event), &self.observer, self.platform) {
+            counters.increment(obs.mapping.entry(), obs.op, obs.class.category());
+        }
+    }
+}
+
+/// Hashes a callsite identifier, a pointer, with one multiply.
+#[derive(Default)]
+struct PtrHasher(u64);
+
+impl Hasher for PtrHasher {
+    fn finish(&self) -> u64 {
+        self.0
+    }
+
+    fn write(&mut self, bytes: &[u8]) {
+        for &b in bytes {
+            self.write_u64(u64::from(b));
+        }
+    }
+
+    fn write_usize(&mut self, n: usize) {
+        self.write_u64(n as u64);
+    }
+
+    fn write_u64(&mut self, n: u64) {
+        self.0 = (self.0.rotate_left(5) ^ n).wrapping_mul(0x9E37_79B9_7F4A_7C15);
+    }
+}

@@ -1,0 +1,240 @@
+//! `WsaLayer` and `Explain` on hand-made events: what is read, what is skipped, the
+//! operation's order of precedence, the counter's labels, and `Explain`'s lines against
+//! the inner format's.
+
+mod support;
+
+use std::io;
+
+use tracing::error;
+use tracing_subscriber::prelude::*;
+use wsa_trace::layer::{Explain, WsaLayer};
+use wsa_trace::observe::Observer;
+use wsa_trace::{Classification, DefaultClassifier, WsaCode};
+
+use support::logs::LogBuffer;
+use support::{capture_with, Counters};
+
+const LOGGED: &str = "wsa_logged_socket_errors_total";
+
+fn logged(f: impl FnOnce()) -> Counters {
+    capture_with(WsaLayer::new(), f).1
+}
+
+fn get(c: &Counters, code: &str, category: &str, op: &str, source: &str) -> u64 {
+    c.get(
+        LOGGED,
+        &[
+            ("code", code),
+            ("category", category),
+            ("op", op),
+            ("source", source),
+        ],
+    )
+}
+
+#[test]
+fn a_library_accept_error_is_counted_once_with_its_source_and_op() {
+    let c = logged(|| {
+        error!(target: "axum::serve::listener", "accept error: Too many open files (os error 24)");
+        error!(target: "axum::serve", "accept error: Too many open files (os error 24)");
+    });
+    assert_eq!(get(&c, "WSAEMFILE", "transient", "accept", "axum"), 2);
+    assert_eq!(c.total(LOGGED), 2);
+    assert_eq!(c.total(support::COUNTER), 0, "not in the wrapped family");
+}
+
+#[test]
+fn events_without_a_socket_error_and_the_crates_own_are_not_counted() {
+    let c = logged(|| {
+        tracing::info!(target: "app", user = "alice", status = 200, "request served");
+        tracing::event!(target: "wsa_trace", tracing::Level::ERROR, wsa.symbol = "WSAECONNRESET", "socket operation failed: connection reset");
+        error!(target: "wsa_trace::observe", "connection refused");
+        let not_socket = io::Error::other("disk full");
+        error!(target: "app", error = &not_socket as &dyn std::error::Error, "save failed");
+    });
+    assert_eq!(c.total(LOGGED), 0, "{:?}", c.named(LOGGED));
+}
+
+#[test]
+fn a_typed_error_beats_the_text_and_one_event_counts_once() {
+    let c = logged(|| {
+        let reset = io::Error::from_raw_os_error(libc::ECONNRESET);
+        error!(
+            target: "db_client::pool",
+            error = &reset as &dyn std::error::Error,
+            detail = "connection refused (os error 111)",
+            "read failed: broken pipe"
+        );
+    });
+    assert_eq!(
+        get(&c, "WSAECONNRESET", "transient", "read", "db_client"),
+        1
+    );
+    assert_eq!(c.total(LOGGED), 1);
+}
+
+#[test]
+fn the_operation_comes_from_the_field_then_the_span_then_the_message() {
+    let c = logged(|| {
+        error!(target: "lib_a", op = "send_to", "write failed: connection refused");
+        tracing::event!(target: "lib_a", tracing::Level::ERROR, wsa.op = "recv", "connection refused");
+        let span = tracing::info_span!("conn", wsa.op = tracing::field::Empty);
+        span.record("wsa.op", "connect");
+        span.in_scope(|| {
+            let inner = tracing::info_span!("inner");
+            inner.in_scope(|| error!(target: "lib_b", "write: connection refused"));
+        });
+        error!(target: "lib_c", "while trying to connect: connection refused");
+        error!(target: "lib_d", "connection refused");
+    });
+    assert_eq!(
+        get(&c, "WSAECONNREFUSED", "transient", "send_to", "lib_a"),
+        1
+    );
+    assert_eq!(get(&c, "WSAECONNREFUSED", "transient", "recv", "lib_a"), 1);
+    assert_eq!(
+        get(&c, "WSAECONNREFUSED", "transient", "connect", "lib_b"),
+        1
+    );
+    assert_eq!(
+        get(&c, "WSAECONNREFUSED", "transient", "connect", "lib_c"),
+        1
+    );
+    assert_eq!(get(&c, "WSAECONNREFUSED", "transient", "other", "lib_d"), 1);
+}
+
+#[test]
+fn errno_fields_and_every_field_kind_are_read() {
+    let c = logged(|| {
+        error!(target: "c_lib", errno = 104_i64, "recv failed");
+        error!(target: "go_proxy", err = %"dial tcp 10.0.0.1:80: connect: no route to host", "upstream");
+        error!(target: "dotnet", status = ?"SocketException (10060)", "call failed");
+    });
+    assert_eq!(get(&c, "WSAECONNRESET", "transient", "recv", "c_lib"), 1);
+    assert_eq!(c.total(LOGGED), 3, "{:?}", c.named(LOGGED));
+}
+
+#[test]
+fn the_observer_classifies_and_names_the_family() {
+    let observer = Observer::new()
+        .classifier(
+            DefaultClassifier::new().with_code(WsaCode::WSAECONNREFUSED, Classification::FATAL),
+        )
+        .metrics_prefix("svc")
+        .unwrap();
+    let c = capture_with(WsaLayer::new().observer(observer), || {
+        error!(target: "hyper_util::client", "connect error: Connection refused");
+    })
+    .1;
+    let labels = [
+        ("code", "WSAECONNREFUSED"),
+        ("category", "fatal"),
+        ("op", "connect"),
+        ("source", "hyper_util"),
+    ];
+    assert_eq!(c.get("svc_logged_socket_errors_total", &labels), 1);
+}
+
+/// Events of every kind: with and without a socket error, in spans, with fields.
+fn events() {
+    let span = tracing::info_span!("request", id = 7);
+    let _g = span.enter();
+    tracing::info!(target: "app", user = "alice", status = 200, "request served");
+    error!(target: "axum::serve", "accept error: Too many open files (os error 24)");
+    tracing::warn!(target: "app", retries = 3, "slow upstream");
+    let reset = io::Error::from_raw_os_error(libc::ECONNRESET);
+    error!(target: "hyper", error = &reset as &dyn std::error::Error, "connection error");
+    tracing::debug!(target: "app", "done");
+}
+
+/// Formats `events()` through `format` over the plain fmt layer, then over `Explain`.
+fn both<F>(format: F) -> (String, String)
+where
+    F: tracing_subscriber::fmt::FormatEvent<
+            tracing_subscriber::Registry,
+            tracing_subscriber::fmt::format::DefaultFields,
+        > + Clone
+        + Send
+        + Sync
+        + 'static,
+{
+    let run = |explained: bool| {
+        let buf = LogBuffer::default();
+        let layer = tracing_subscriber::fmt::layer()
+            .with_writer(buf.clone())
+            .with_ansi(false)
+            .without_time();
+        let subscriber = tracing_subscriber::registry();
+        if explained {
+            let s = subscriber.with(layer.event_format(Explain::new(format.clone())));
+            tracing::subscriber::with_default(s, events);
+        } else {
+            let s = subscriber.with(layer.event_format(format.clone()));
+            tracing::subscriber::with_default(s, events);
+        }
+        buf.text()
+    };
+    (run(false), run(true))
+}
+
+fn check_explained(plain: &str, explained: &str) {
+    let plain: Vec<&str> = plain.lines().collect();
+    let explained: Vec<&str> = explained.lines().collect();
+    assert_eq!(plain.len(), explained.len());
+    let mut appended = 0;
+    for (p, e) in plain.iter().zip(&explained) {
+        if p == e {
+            assert!(!e.contains("wsa.symbol="), "{e}");
+            continue;
+        }
+        let rest = e
+            .strip_prefix(p)
+            .unwrap_or_else(|| panic!("{e:?} does not extend {p:?}"));
+        let want = |code: WsaCode, category: &str, retry: &str| {
+            format!(
+                " wsa.symbol={} wsa.category={category} wsa.retry={retry} wsa.hint={:?}",
+                code.name().unwrap(),
+                code.hint().unwrap()
+            )
+        };
+        assert!(
+            rest == want(WsaCode::WSAEMFILE, "transient", "backoff")
+                || rest == want(WsaCode::WSAECONNRESET, "transient", "reconnect"),
+            "{rest}"
+        );
+        appended += 1;
+    }
+    assert_eq!(appended, 2, "{explained:#?}");
+}
+
+#[test]
+fn explain_changes_only_the_lines_with_a_socket_error() {
+    use tracing_subscriber::fmt::format;
+    let (plain, explained) = both(format().without_time());
+    check_explained(&plain, &explained);
+    let (plain, explained) = both(format().compact().without_time());
+    check_explained(&plain, &explained);
+}
+
+#[test]
+fn explain_over_the_pretty_format_appends_to_the_event_s_last_line() {
+    use tracing_subscriber::fmt::format;
+    let (plain, explained) = both(format().pretty().without_time());
+    check_explained(&plain, &explained);
+}
+
+#[test]
+fn explain_and_the_layer_together() {
+    let buf = LogBuffer::default();
+    let fmt = tracing_subscriber::fmt::layer()
+        .with_writer(buf.clone())
+        .with_ansi(false)
+        .event_format(Explain::new(tracing_subscriber::fmt::format().compact()));
+    let subscriber = tracing_subscriber::registry()
+        .with(WsaLayer::new())
+        .with(fmt);
+    let ((), c) = support::count(|| tracing::subscriber::with_default(subscriber, events));
+    assert_eq!(c.total(LOGGED), 2);
+    assert_eq!(buf.text().matches(" wsa.symbol=").count(), 2);
+}
