@@ -9,11 +9,14 @@
 //! | `<prefix>_retries_total` | `code`, `op`, `outcome` | every retry decision of a [`RetryPolicy`](crate::retry::RetryPolicy) |
 //! | `<prefix>_accept_backoffs_total` | `code` | every pause of a [`GuardedListener`](crate::net::GuardedListener) |
 //! | `<prefix>_suppressed_events_total` | `code` | tracing events dropped by the rate limit (the errors are still counted) |
+//! | `<prefix>_logged_socket_errors_total` | `code`, `category`, `op`, `source` | every socket error found in another library's log event by a [`WsaLayer`](crate::layer::WsaLayer), by the crate that logged it |
 //!
 //! The prefix is `wsa` unless configured. `code` is the symbol, or `UNKNOWN` for every code
 //! outside the catalog; every other label comes from a closed set too, so no peer can grow the
 //! label set: each counter has at most (catalog codes + 1) x (values of its other labels)
-//! series.
+//! series. `source` is the first segment of a log event's target, a name fixed at compile
+//! time: there are at most as many as there are crates in the program, each with its own
+//! handles, created the first time it logs a socket error.
 //!
 //! Each handle is registered with the recorder the first time its label set is counted and
 //! kept; after that, counting is one atomic add: no key is built, no label hashed, nothing
@@ -42,14 +45,17 @@
 //! # Ok::<(), Box<dyn std::error::Error>>(())
 //! ```
 
+mod by_source;
 mod family;
 mod prefix;
 mod table;
 
 pub use prefix::InvalidPrefix;
 
-#[cfg(feature = "retry")]
+#[cfg(any(feature = "retry", feature = "layer"))]
 pub(crate) use family::code_label;
+#[cfg(feature = "layer")]
+pub(crate) use family::Family;
 pub(crate) use prefix::check as check_prefix;
 pub(crate) use table::Counters;
 
@@ -58,6 +64,10 @@ pub const DEFAULT_PREFIX: &str = "wsa";
 
 /// What the error counter's name is after the prefix.
 pub const ERRORS_SUFFIX: &str = table::FAMILIES[0].suffix;
+
+/// What the logged-error counter's name is after the prefix.
+#[cfg(feature = "layer")]
+pub(crate) const LOGGED_SUFFIX: &str = table::FAMILIES[4].suffix;
 
 #[cfg(test)]
 mod tests {
@@ -141,6 +151,11 @@ mod tests {
             counters
                 .retries
                 .increment(0, || [family::code_label(code), "accept", "retry"]);
+            let source = counters.logged.source("axum");
+            assert_eq!(source.name(), counters.logged.name());
+            source.increment(0, || {
+                [family::code_label(code), "transient", "accept", "axum"]
+            });
         });
         let mut seen: Vec<(String, Vec<String>, String)> = snapshotter
             .snapshot()

@@ -1,9 +1,10 @@
 //! THE table of counter families: each row gives a family's name after the prefix, its labels
 //! in order, what it counts (the docs' column) and its description (the recorder's help
 //! text), and how many label sets it has. From it come the [`Counters`] struct with one
-//! handle table per family, their registration and description, and [`FAMILIES`], which the
+//! handle table per family (per source for a family labelled by `source`), their registration and description, and [`FAMILIES`], which the
 //! docs and the tests are held to. Adding a family is one row.
 
+use super::by_source::BySource;
 use super::family::Family;
 use crate::classify::Op;
 use crate::code::slots as code_slots;
@@ -24,7 +25,7 @@ pub(crate) struct Declared {
 macro_rules! families {
     ($(
         $(#[$attr:meta])*
-        $field:ident {
+        $field:ident: $handles:ident {
             name: $suffix:literal,
             labels: [$($label:literal),+ $(,)?],
             counts: $counts:literal,
@@ -40,7 +41,7 @@ macro_rules! families {
             pub(super) prefix: &'static str,
             $(
                 $(#[$attr])*
-                pub(crate) $field: Family<{ [$($label),+].len() }>,
+                pub(crate) $field: $handles<{ [$($label),+].len() }>,
             )+
         }
 
@@ -49,7 +50,7 @@ macro_rules! families {
                 Counters {
                     prefix,
                     $(
-                        $field: Family::new(
+                        $field: $handles::new(
                             format!("{prefix}{}", $suffix),
                             $help,
                             $len,
@@ -79,7 +80,7 @@ const OUTCOMES: usize = crate::classify::Outcome::ALL.len();
 const OUTCOMES: usize = 0;
 
 families! {
-    errors {
+    errors: Family {
         name: "_socket_errors_total",
         labels: ["code", "category", "op"],
         counts: "every observed error",
@@ -87,7 +88,7 @@ families! {
         label_sets: code_slots() * Op::ALL.len(),
     }
     #[cfg_attr(not(feature = "retry"), allow(dead_code))]
-    retries {
+    retries: Family {
         name: "_retries_total",
         labels: ["code", "op", "outcome"],
         counts: "every retry decision of a [`RetryPolicy`](crate::retry::RetryPolicy)",
@@ -95,7 +96,7 @@ families! {
         label_sets: code_slots() * Op::ALL.len() * OUTCOMES,
     }
     #[cfg_attr(not(feature = "net"), allow(dead_code))]
-    accept_backoffs {
+    accept_backoffs: Family {
         name: "_accept_backoffs_total",
         labels: ["code"],
         counts: "every pause of a [`GuardedListener`](crate::net::GuardedListener)",
@@ -103,11 +104,19 @@ families! {
         label_sets: code_slots(),
     }
     #[cfg_attr(not(feature = "tracing"), allow(dead_code))] // only the rate limit drops events
-    suppressed {
+    suppressed: Family {
         name: "_suppressed_events_total",
         labels: ["code"],
         counts: "tracing events dropped by the rate limit (the errors are still counted)",
         help: "Socket error events not logged because of the per-code rate limit.",
         label_sets: code_slots(),
+    }
+    #[cfg_attr(not(feature = "layer"), allow(dead_code))]
+    logged: BySource {
+        name: "_logged_socket_errors_total",
+        labels: ["code", "category", "op", "source"],
+        counts: "every socket error found in another library's log event by a [`WsaLayer`](crate::layer::WsaLayer), by the crate that logged it",
+        help: "Socket errors found in other libraries' log events, by Windows Sockets code, category, operation and the library that logged them.",
+        label_sets: code_slots() * Op::ALL.len(),
     }
 }

@@ -227,7 +227,10 @@ impl Observer {
     }
 
     /// The counters of this observer's prefix.
-    #[cfg(all(feature = "metrics", any(feature = "retry", feature = "net")))]
+    #[cfg(all(
+        feature = "metrics",
+        any(feature = "retry", feature = "net", feature = "layer")
+    ))]
     pub(crate) fn counters(&self) -> &'static crate::metrics::Counters {
         self.inner.counters
     }
