@@ -6,10 +6,14 @@
 //! | counter | labels | counts |
 //! |---|---|---|
 //! | `<prefix>_socket_errors_total` | `code`, `category`, `op` | every observed error |
-//! | `<prefix>_retries_total` | `code`, `op`, `outcome` | every retry decision of a [`RetryPolicy`](crate::retry::RetryPolicy) |
-//! | `<prefix>_accept_backoffs_total` | `code` | every pause of a [`GuardedListener`](crate::net::GuardedListener) |
+//! | `<prefix>_retries_total` | `code`, `op`, `outcome` | every retry decision of a [`RetryPolicy`] |
+//! | `<prefix>_accept_backoffs_total` | `code` | every pause of a [`GuardedListener`] |
 //! | `<prefix>_suppressed_events_total` | `code` | tracing events dropped by the rate limit (the errors are still counted) |
-//! | `<prefix>_logged_socket_errors_total` | `code`, `category`, `op`, `source` | every socket error found in another library's log event by a [`WsaLayer`](crate::layer::WsaLayer), by the crate that logged it |
+//! | `<prefix>_logged_socket_errors_total` | `code`, `category`, `op`, `source` | every socket error found in another library's log event by a [`WsaLayer`], by the crate that logged it |
+//!
+//! [`RetryPolicy`]: crate::retry::RetryPolicy
+//! [`GuardedListener`]: crate::net::GuardedListener
+//! [`WsaLayer`]: crate::layer::WsaLayer
 //!
 //! The prefix is `wsa` unless configured. `code` is the symbol, or `UNKNOWN` for every code
 //! outside the catalog; every other label comes from a closed set too, so no peer can grow the

@@ -91,7 +91,7 @@ families! {
     retries: Family {
         name: "_retries_total",
         labels: ["code", "op", "outcome"],
-        counts: "every retry decision of a [`RetryPolicy`](crate::retry::RetryPolicy)",
+        counts: "every retry decision of a [`RetryPolicy`]",
         help: "Retry decisions on socket errors, by Windows Sockets code, operation and outcome.",
         label_sets: code_slots() * Op::ALL.len() * OUTCOMES,
     }
@@ -99,7 +99,7 @@ families! {
     accept_backoffs: Family {
         name: "_accept_backoffs_total",
         labels: ["code"],
-        counts: "every pause of a [`GuardedListener`](crate::net::GuardedListener)",
+        counts: "every pause of a [`GuardedListener`]",
         help: "Pauses of an accept loop on resource exhaustion, by Windows Sockets code.",
         label_sets: code_slots(),
     }
@@ -115,7 +115,7 @@ families! {
     logged: BySource {
         name: "_logged_socket_errors_total",
         labels: ["code", "category", "op", "source"],
-        counts: "every socket error found in another library's log event by a [`WsaLayer`](crate::layer::WsaLayer), by the crate that logged it",
+        counts: "every socket error found in another library's log event by a [`WsaLayer`], by the crate that logged it",
         help: "Socket errors found in other libraries' log events, by Windows Sockets code, category, operation and the library that logged them.",
         label_sets: code_slots() * Op::ALL.len(),
     }
