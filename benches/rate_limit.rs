@@ -12,6 +12,9 @@
 //!   counted.
 //! - `no_event`: `emit_event(false)`: map, classify and count only, the floor under
 //!   `suppressed`.
+//! - `by_hand` (figures only): the same event written by hand, `warn!(error = %err)` and a
+//!   `counter!` labelled with the kind and the raw code ([`common::fair_by_hand`]), through
+//!   the same subscriber.
 //!
 //! After criterion's groups, the same variants run again in interleaved rounds and the
 //! medians give the printed figures, among them the ratio emitted / suppressed. The figures
@@ -28,7 +31,7 @@ use criterion::{criterion_group, criterion_main, Criterion};
 use wsa_trace::observe::{Observer, Peer};
 use wsa_trace::Op;
 
-use common::{interleaved, run_by_cargo_bench, ROUNDS};
+use common::{fair_by_hand, interleaved, run_by_cargo_bench, ROUNDS};
 
 /// Calls per variant per round.
 const CALLS: u32 = 20_000;
@@ -105,13 +108,14 @@ fn figures(_: &mut Criterion) {
     let before = suppressed.flush_suppressed();
     assert_eq!(before, u64::from(WARM_UP) - 1);
 
-    let [ns_emitted, ns_under, ns_suppressed, ns_none] = interleaved(
+    let [ns_emitted, ns_under, ns_suppressed, ns_none, ns_hand] = interleaved(
         CALLS,
         &mut [
             &mut || observe(&emitted, &err, &peer),
             &mut || observe(&under_limit, &err, &peer),
             &mut || observe(&suppressed, &err, &peer),
             &mut || observe(&no_event, &err, &peer),
+            &mut || fair_by_hand(&err),
         ],
     );
     let dropped = suppressed.flush_suppressed();
@@ -121,6 +125,11 @@ fn figures(_: &mut Criterion) {
         "rate_limit ratio (emitted/suppressed): {:.1}x  (emitted {ns_emitted:.1} ns, \
          suppressed {ns_suppressed:.1} ns)",
         ns_emitted / ns_suppressed
+    );
+    println!(
+        "rate_limit ratio (emitted/by_hand) [fmt subscriber]: {:.2}x  (emitted {ns_emitted:.1} ns, \
+         warn! + counter! by hand {ns_hand:.1} ns; target <= 1.5x)",
+        ns_emitted / ns_hand
     );
     println!(
         "rate_limit limiter overhead on an emitted event: {:+.1} ns  (under the limit \

@@ -122,6 +122,8 @@ pub mod classify;
 pub mod code;
 #[cfg(feature = "tower")]
 pub mod connect;
+#[cfg(test)]
+mod doc_tables;
 #[cfg(feature = "tokio")]
 mod io;
 #[cfg(feature = "layer")]

@@ -196,6 +196,35 @@ fn observe_io_after_warm_up_does_not_allocate() {
 }
 
 #[test]
+fn wrapped_os_error_maps_and_observes_without_allocating() {
+    // `io::Error::new(kind, os_error)`: the OS code is found by one downcast, before any
+    // text is formatted (an OS error's text is strerror into a `String`).
+    let observer = Observer::new();
+    let peer = peer();
+    let err = io::Error::new(
+        io::ErrorKind::ConnectionReset,
+        io::Error::from_raw_os_error(libc::ECONNRESET),
+    );
+    let first = observer.observe_io(&err, Op::Read, &peer);
+    assert_eq!(first.code(), Some(WsaCode::WSAECONNRESET));
+
+    let (n, ()) = allocations(|| {
+        for _ in 0..CALLS {
+            let m = wsa_trace::Mapping::from_io_error(&err);
+            assert_eq!(m.os_code(), Some(libc::ECONNRESET));
+            let class = wsa_trace::default_class(m.code(), Op::Read);
+            assert_eq!(class.retry(), wsa_trace::Retry::Reconnect);
+            let seen = observer.observe_io(&err, Op::Read, &peer);
+            assert_eq!(seen.code(), Some(WsaCode::WSAECONNRESET));
+        }
+    });
+    assert_eq!(
+        n, 0,
+        "{CALLS} mappings and observations allocated {n} times"
+    );
+}
+
+#[test]
 fn kind_only_error_after_warm_up_does_not_allocate() {
     // No OS code: the mapping formats the error into a stack buffer to look for resolver
     // text, then falls back to the kind.

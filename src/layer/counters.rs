@@ -1,63 +1,41 @@
-//! `<prefix>_logged_socket_errors_total{code,category,op,source}`: one family per layer,
-//! one set of lazily registered handles per source.
-
-use std::sync::OnceLock;
-
-use metrics::{Counter, Key, KeyName, Label, Metadata, SharedString, Unit};
+//! `<prefix>_logged_socket_errors_total{code,category,op,source}`: a family of the metrics
+//! table, with one set of handles per source.
 
 use crate::classify::{Category, Op};
-use crate::code::{slot, slots, Entry};
-use crate::metrics::code_label;
+use crate::code::{slot, Entry};
+use crate::metrics::{code_label, Counters, Family};
 
 /// What the logged-error counter's name is after the prefix.
-pub const LOGGED_SUFFIX: &str = "_logged_socket_errors_total";
-
-const HELP: &str = "Socket errors found in other libraries' log events, by Windows Sockets code, \
-                    category, operation and the library that logged them.";
-
-static METADATA: Metadata<'static> =
-    Metadata::new(module_path!(), metrics::Level::INFO, Some(module_path!()));
+pub const LOGGED_SUFFIX: &str = crate::metrics::LOGGED_SUFFIX;
 
 /// The handles of one source (the first segment of the events' target).
 #[derive(Debug)]
 pub(super) struct SourceCounters {
-    name: KeyName,
     source: &'static str,
-    /// One per (code, operation); the category follows from them and the classifier.
-    slots: Box<[OnceLock<Counter>]>,
+    family: &'static Family<4>,
 }
 
 impl SourceCounters {
-    pub(super) fn new(prefix: &str, source: &'static str) -> Self {
+    /// The handles of `source` under the prefix of `counters`.
+    pub(super) fn new(counters: &'static Counters, source: &'static str) -> Self {
         SourceCounters {
-            name: KeyName::from(SharedString::from(format!("{prefix}{LOGGED_SUFFIX}"))),
             source,
-            slots: (0..slots() * Op::ALL.len())
-                .map(|_| OnceLock::new())
-                .collect(),
+            family: counters.logged.source(source),
         }
     }
 
-    /// Counts one logged error: one atomic add once its handle exists.
+    /// Counts one logged error: one atomic add once its handle exists for the recorder in
+    /// effect.
     #[inline]
     pub(super) fn increment(&self, code: Option<Entry>, op: Op, category: Category) {
-        self.slots[slot(code) * Op::ALL.len() + op as usize]
-            .get_or_init(|| self.register(code, op, category))
-            .increment(1);
-    }
-
-    #[cold]
-    fn register(&self, code: Option<Entry>, op: Op, category: Category) -> Counter {
-        let labels = vec![
-            code_label(code),
-            Label::from_static_parts("category", category.as_str()),
-            Label::from_static_parts("op", op.as_str()),
-            Label::from_static_parts("source", self.source),
-        ];
-        let key = Key::from_parts(self.name.clone(), labels);
-        metrics::with_recorder(|recorder| {
-            recorder.describe_counter(self.name.clone(), Some(Unit::Count), HELP.into());
-            recorder.register_counter(&key, &METADATA)
-        })
+        self.family
+            .increment(slot(code) * Op::ALL.len() + op as usize, || {
+                [
+                    code_label(code),
+                    category.as_str(),
+                    op.as_str(),
+                    self.source,
+                ]
+            });
     }
 }

@@ -13,7 +13,7 @@ use tracing_subscriber::registry::LookupSpan;
 
 use super::counters::SourceCounters;
 use super::detect::{detect, is_own, source, Plan, SpanOp, SpanOpVisitor};
-use crate::metrics::ERRORS_SUFFIX;
+use crate::metrics::Counters;
 use crate::observe::Observer;
 use crate::scan::Platform;
 
@@ -50,7 +50,7 @@ struct Site {
 /// What the layer learns per callsite and per source.
 #[derive(Debug)]
 struct State {
-    prefix: String,
+    counters: &'static Counters,
     /// Per callsite, decided once in `register_callsite`: how its fields are read and the
     /// counters of its source, or `None` for the crate's own events.
     sites: RwLock<HashMap<Identifier, Option<Site>, BuildHasherDefault<PtrHasher>>>,
@@ -59,10 +59,8 @@ struct State {
 
 impl State {
     fn new(observer: &Observer) -> Arc<Self> {
-        let name = observer.counter_name();
-        let prefix = name.strip_suffix(ERRORS_SUFFIX).unwrap_or(name).to_owned();
         Arc::new(State {
-            prefix,
+            counters: observer.counters(),
             sites: RwLock::default(),
             sources: Mutex::default(),
         })
@@ -77,7 +75,7 @@ impl State {
         let mut sources = self.sources.lock().unwrap_or_else(PoisonError::into_inner);
         let counters = sources
             .entry(source)
-            .or_insert_with(|| Arc::new(SourceCounters::new(&self.prefix, source)));
+            .or_insert_with(|| Arc::new(SourceCounters::new(self.counters, source)));
         Some(Site {
             plan: Plan::of(meta),
             counters: Arc::clone(counters),

@@ -176,10 +176,22 @@ impl Mapping {
     /// Maps one `io::Error`, looking inside it if it wraps another error.
     #[inline]
     pub fn from_io_error(err: &io::Error) -> Mapping {
-        // An error with no payload (every OS error, every bare kind) has nothing inside it.
-        let Some(inner) = err.get_ref() else {
-            return Mapping::single(err);
-        };
+        match err.get_ref() {
+            // No payload: an OS error, mapped here inline, or a bare kind.
+            None => Mapping::from_os(err).unwrap_or_else(|| Mapping::without_payload(err)),
+            Some(inner) => Mapping::from_payload(err, inner),
+        }
+    }
+
+    /// [`Mapping::from_io_error`] for an error with no payload and no OS code that maps.
+    #[inline(never)]
+    fn without_payload(err: &io::Error) -> Mapping {
+        Mapping::of_kind(err.kind(), err.raw_os_error())
+    }
+
+    /// [`Mapping::from_io_error`] for an error that carries `inner`.
+    #[inline(never)]
+    fn from_payload(err: &io::Error, inner: &(dyn Error + Send + Sync + 'static)) -> Mapping {
         // The usual wrapper, `io::Error::new(kind, os_error)`: one downcast finds the code.
         if let Some(m) = inner.downcast_ref::<io::Error>().and_then(Mapping::from_os) {
             return m;
@@ -229,10 +241,10 @@ impl Mapping {
     /// Maps exactly this `io::Error`, without looking inside it.
     #[inline]
     pub(crate) fn single(err: &io::Error) -> Mapping {
-        if let Some(m) = Mapping::from_os(err) {
+        let os_code = err.raw_os_error();
+        if let Some(m) = os_code.and_then(Mapping::from_raw) {
             return m;
         }
-        let os_code = err.raw_os_error();
         let kind = err.kind();
         // Resolver text can only be in a payload: skip the formatting for bare kinds.
         if os_code.is_none() && err.get_ref().is_some() {
@@ -240,6 +252,12 @@ impl Mapping {
                 return Mapping::new(Entry::of(code), None, Some(kind), Via::Resolver);
             }
         }
+        Mapping::of_kind(kind, os_code)
+    }
+
+    /// Maps by the kind alone, keeping the OS code (one that maps to nothing) beside it.
+    #[inline]
+    fn of_kind(kind: io::ErrorKind, os_code: Option<i32>) -> Mapping {
         match from_kind(kind).and_then(Entry::of) {
             Some(entry) => Mapping::new(Some(entry), os_code, Some(kind), Via::Kind),
             None => Mapping::new(None, os_code, Some(kind), Via::Unmapped),
@@ -247,9 +265,14 @@ impl Mapping {
     }
 
     /// Maps exactly this `io::Error` by its OS code, if it has one that maps: no formatting.
-    #[inline]
+    #[inline(always)]
     fn from_os(err: &io::Error) -> Option<Mapping> {
-        let os_code = err.raw_os_error()?;
+        Mapping::from_raw(err.raw_os_error()?)
+    }
+
+    /// Maps an OS code, if it maps.
+    #[inline]
+    fn from_raw(os_code: i32) -> Option<Mapping> {
         // The kind of an OS error follows from its code: worked out when asked for.
         entry_of_raw_os_error(os_code)
             .map(|entry| Mapping::new(Some(entry), Some(os_code), None, Via::Os))

@@ -1,16 +1,26 @@
 //! Counters through the `metrics` facade.
 //!
+//! One table in the source declares every family (its name, labels, description and number
+//! of label sets); the handles, their registration and this list come from it.
+//!
 //! | counter | labels | counts |
 //! |---|---|---|
 //! | `<prefix>_socket_errors_total` | `code`, `category`, `op` | every observed error |
-//! | `<prefix>_retries_total` | `code`, `op`, `outcome` | every retry decision of a [`RetryPolicy`](crate::retry::RetryPolicy) |
-//! | `<prefix>_accept_backoffs_total` | `code` | every pause of a [`GuardedListener`](crate::net::GuardedListener) |
+//! | `<prefix>_retries_total` | `code`, `op`, `outcome` | every retry decision of a [`RetryPolicy`] |
+//! | `<prefix>_accept_backoffs_total` | `code` | every pause of a [`GuardedListener`] |
 //! | `<prefix>_suppressed_events_total` | `code` | tracing events dropped by the rate limit (the errors are still counted) |
+//! | `<prefix>_logged_socket_errors_total` | `code`, `category`, `op`, `source` | every socket error found in another library's log event by a [`WsaLayer`], by the crate that logged it |
+//!
+//! [`RetryPolicy`]: crate::retry::RetryPolicy
+//! [`GuardedListener`]: crate::net::GuardedListener
+//! [`WsaLayer`]: crate::layer::WsaLayer
 //!
 //! The prefix is `wsa` unless configured. `code` is the symbol, or `UNKNOWN` for every code
 //! outside the catalog; every other label comes from a closed set too, so no peer can grow the
 //! label set: each counter has at most (catalog codes + 1) x (values of its other labels)
-//! series.
+//! series. `source` is the first segment of a log event's target, a name fixed at compile
+//! time: there are at most as many as there are crates in the program, each with its own
+//! handles, created the first time it logs a socket error.
 //!
 //! Each handle is registered with the recorder the first time its label set is counted and
 //! kept; after that, counting is one atomic add: no key is built, no label hashed, nothing
@@ -39,20 +49,29 @@
 //! # Ok::<(), Box<dyn std::error::Error>>(())
 //! ```
 
+mod by_source;
 mod family;
 mod prefix;
+mod table;
 
 pub use prefix::InvalidPrefix;
 
-#[cfg(feature = "retry")]
+#[cfg(any(feature = "retry", feature = "layer"))]
 pub(crate) use family::code_label;
-pub(crate) use prefix::{check as check_prefix, Counters};
+#[cfg(feature = "layer")]
+pub(crate) use family::Family;
+pub(crate) use prefix::check as check_prefix;
+pub(crate) use table::Counters;
 
 /// The default name prefix.
 pub const DEFAULT_PREFIX: &str = "wsa";
 
 /// What the error counter's name is after the prefix.
-pub const ERRORS_SUFFIX: &str = "_socket_errors_total";
+pub const ERRORS_SUFFIX: &str = table::FAMILIES[0].suffix;
+
+/// What the logged-error counter's name is after the prefix.
+#[cfg(feature = "layer")]
+pub(crate) const LOGGED_SUFFIX: &str = table::FAMILIES[4].suffix;
 
 #[cfg(test)]
 mod tests {
@@ -80,6 +99,127 @@ mod tests {
         );
         assert_eq!(seen.len(), code_slots());
         assert_eq!(Counters::of("t").name(), "t_socket_errors_total");
+    }
+
+    fn labels_cell(labels: &[&str]) -> String {
+        labels
+            .iter()
+            .map(|l| format!("`{l}`"))
+            .collect::<Vec<_>>()
+            .join(", ")
+    }
+
+    #[test]
+    fn the_docs_tables_are_the_table() {
+        let module: Vec<Vec<String>> = table::FAMILIES
+            .iter()
+            .map(|f| {
+                vec![
+                    format!("`<prefix>{}`", f.suffix),
+                    labels_cell(f.labels),
+                    f.counts.to_owned(),
+                ]
+            })
+            .collect();
+        assert_eq!(
+            crate::doc_tables::rows(include_str!("mod.rs"), "//! | counter"),
+            module
+        );
+        let readme: Vec<Vec<String>> = table::FAMILIES
+            .iter()
+            .map(|f| {
+                vec![
+                    format!("`{DEFAULT_PREFIX}{}`", f.suffix),
+                    labels_cell(f.labels),
+                ]
+            })
+            .collect();
+        assert_eq!(
+            crate::doc_tables::rows(include_str!("../../README.md"), "## Metrics"),
+            readme
+        );
+    }
+
+    #[test]
+    fn every_family_in_the_table_is_counted_named_and_described_as_declared() {
+        use metrics_util::debugging::DebuggingRecorder;
+        let recorder = DebuggingRecorder::new();
+        let snapshotter = recorder.snapshotter();
+        metrics::with_local_recorder(&recorder, || {
+            let counters = Counters::of("every");
+            let code = crate::code::Entry::of(WsaCode::WSAEMFILE);
+            counters.error(code, Op::Accept, Category::Transient);
+            counters.suppressed(code);
+            counters.accept_backoff(code);
+            // Label keys come from the table, whatever the values: any will do here.
+            counters
+                .retries
+                .increment(0, || [family::code_label(code), "accept", "retry"]);
+            let source = counters.logged.source("axum");
+            assert_eq!(source.name(), counters.logged.name());
+            source.increment(0, || {
+                [family::code_label(code), "transient", "accept", "axum"]
+            });
+        });
+        let mut seen: Vec<(String, Vec<String>, String)> = snapshotter
+            .snapshot()
+            .into_vec()
+            .into_iter()
+            .map(|(key, _, help, _)| {
+                (
+                    key.key().name().to_owned(),
+                    key.key().labels().map(|l| l.key().to_owned()).collect(),
+                    help.map(|h| h.to_string()).unwrap_or_default(),
+                )
+            })
+            .collect();
+        seen.sort();
+        let mut declared: Vec<(String, Vec<String>, String)> = table::FAMILIES
+            .iter()
+            .filter(|f| cfg!(feature = "retry") || f.suffix != "_retries_total")
+            .map(|f| {
+                (
+                    format!("every{}", f.suffix),
+                    f.labels.iter().map(|l| (*l).to_owned()).collect(),
+                    f.help.to_owned(),
+                )
+            })
+            .collect();
+        declared.sort();
+        assert_eq!(seen, declared);
+    }
+
+    /// Every counter goes through a family of the table: nothing else in the crate registers,
+    /// describes or counts one.
+    #[test]
+    fn only_the_table_makes_counters() {
+        fn visit(dir: &std::path::Path, found: &mut Vec<String>) {
+            for entry in std::fs::read_dir(dir).unwrap() {
+                let path = entry.unwrap().path();
+                if path.is_dir() {
+                    visit(&path, found);
+                } else if path.extension().is_some_and(|e| e == "rs")
+                    && !path.ends_with("metrics/family.rs")
+                {
+                    let text = std::fs::read_to_string(&path).unwrap();
+                    for needle in [
+                        concat!("counter", "!("),
+                        concat!("register", "_counter"),
+                        concat!("describe", "_counter"),
+                    ] {
+                        if text.contains(needle) {
+                            found.push(format!("{}: {needle}", path.display()));
+                        }
+                    }
+                }
+            }
+        }
+        let mut found = Vec::new();
+        visit(
+            &std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("src"),
+            &mut found,
+        );
+        assert_eq!(found, Vec::<String>::new());
     }
 
     fn rows(snapshotter: &metrics_util::debugging::Snapshotter) -> Vec<(String, String, String)> {

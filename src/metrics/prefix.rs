@@ -1,12 +1,13 @@
-//! The counter names of a prefix, checked once and shared by the whole process.
+//! The counters of a prefix, checked once and shared by the whole process.
 
 use std::fmt;
 use std::sync::{Mutex, OnceLock};
 
-use super::family::{code_label, Family, NO_LABEL};
-use super::{DEFAULT_PREFIX, ERRORS_SUFFIX};
+use super::family::code_label;
+use super::table::Counters;
+use super::DEFAULT_PREFIX;
 use crate::classify::{Category, Op};
-use crate::code::{slot as code_slot, slots as code_slots, Entry};
+use crate::code::{slot as code_slot, Entry};
 
 /// A metrics prefix that is not a valid Prometheus metric name: it must be non-empty, start
 /// with an ASCII letter, `_` or `:`, and go on with ASCII letters, digits, `_` or `:`.
@@ -79,53 +80,7 @@ pub(crate) fn check(prefix: &str) -> Result<(), InvalidPrefix> {
     }
 }
 
-/// Every counter of one prefix. There is one per prefix in the process, created the first
-/// time the prefix is used and kept: observers, policies and guards only point to it.
-#[derive(Debug)]
-pub(crate) struct Counters {
-    prefix: &'static str,
-    errors: Family,
-    #[cfg_attr(not(feature = "tracing"), allow(dead_code))] // only the rate limit drops events
-    suppressed: Family,
-    #[cfg_attr(not(feature = "retry"), allow(dead_code))]
-    pub(crate) retries: Family,
-    #[cfg_attr(not(feature = "net"), allow(dead_code))]
-    accept_backoffs: Family,
-}
-
-/// How many outcomes a retry decision has.
-#[cfg(feature = "retry")]
-const OUTCOMES: usize = crate::classify::Outcome::ALL.len();
-#[cfg(not(feature = "retry"))]
-const OUTCOMES: usize = 0;
-
 impl Counters {
-    fn new(prefix: &'static str) -> Self {
-        Counters {
-            prefix,
-            errors: Family::new(
-                format!("{prefix}{ERRORS_SUFFIX}"),
-                "Socket errors observed, by Windows Sockets code, category and operation.",
-                code_slots() * Op::ALL.len(),
-            ),
-            suppressed: Family::new(
-                format!("{prefix}_suppressed_events_total"),
-                "Socket error events not logged because of the per-code rate limit.",
-                code_slots(),
-            ),
-            retries: Family::new(
-                format!("{prefix}_retries_total"),
-                "Retry decisions on socket errors, by Windows Sockets code, operation and outcome.",
-                code_slots() * Op::ALL.len() * OUTCOMES,
-            ),
-            accept_backoffs: Family::new(
-                format!("{prefix}_accept_backoffs_total"),
-                "Pauses of an accept loop on resource exhaustion, by Windows Sockets code.",
-                code_slots(),
-            ),
-        }
-    }
-
     /// The counters of `prefix`, which must have passed [`check`].
     pub(crate) fn of(prefix: &str) -> &'static Counters {
         if prefix == DEFAULT_PREFIX {
@@ -158,13 +113,8 @@ impl Counters {
     #[inline]
     pub(crate) fn error(&self, code: Option<Entry>, op: Op, category: Category) {
         let slot = code_slot(code) * Op::ALL.len() + op as usize;
-        self.errors.increment(slot, || {
-            [
-                code_label(code),
-                metrics::Label::from_static_parts("category", category.as_str()),
-                metrics::Label::from_static_parts("op", op.as_str()),
-            ]
-        });
+        self.errors
+            .increment(slot, || [code_label(code), category.as_str(), op.as_str()]);
     }
 
     /// Counts one event the rate limit dropped.
@@ -172,7 +122,7 @@ impl Counters {
     #[inline]
     pub(crate) fn suppressed(&self, code: Option<Entry>) {
         self.suppressed
-            .increment(code_slot(code), || [code_label(code), NO_LABEL, NO_LABEL]);
+            .increment(code_slot(code), || [code_label(code)]);
     }
 
     /// The accept-backoff counter's full name.
@@ -185,7 +135,7 @@ impl Counters {
     #[cfg_attr(not(feature = "net"), allow(dead_code))]
     pub(crate) fn accept_backoff(&self, code: Option<Entry>) {
         self.accept_backoffs
-            .increment(code_slot(code), || [code_label(code), NO_LABEL, NO_LABEL]);
+            .increment(code_slot(code), || [code_label(code)]);
     }
 }
 

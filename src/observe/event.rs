@@ -6,7 +6,8 @@ use tracing::{Level, Span};
 
 use crate::code::{Entry, UNKNOWN_LABEL};
 
-use super::{otel, Observation, Peer};
+use super::fields::values;
+use super::{Observation, Peer};
 
 /// The target of every event this crate emits.
 pub const TARGET: &str = "wsa_trace";
@@ -23,29 +24,36 @@ macro_rules! emit_at {
     };
 }
 
+/// The error event: every field of the list's `error` and `event` groups.
+macro_rules! error_event {
+    (
+        { $level:expr, $obs:ident, $peer:ident, $err:ident }
+        error: { $([$($name:ident).+] $value:ident $example:literal $meaning:literal;)* }
+        event: { $([$($ename:ident).+] $evalue:ident $eexample:literal $emeaning:literal;)* }
+        $($rest:tt)*
+    ) => {
+        emit_at!(
+            $level,
+            $($($name).+ = values::$value($obs, $peer),)*
+            $($($ename).+ = values::$evalue($err),)*
+            "socket operation failed"
+        )
+    };
+}
+
+/// The span recording: every field of the list's `error` group.
+macro_rules! record_fields {
+    (
+        { $span:ident, $obs:ident, $peer:ident }
+        error: { $([$($name:ident).+] $value:ident $example:literal $meaning:literal;)* }
+        $($rest:tt)*
+    ) => {
+        $($span.record(stringify!($($name).+), values::$value($obs, $peer));)*
+    };
+}
+
 pub(super) fn event(level: Level, obs: &Observation, peer: &Peer, error: &dyn std::fmt::Display) {
-    let m = &obs.mapping;
-    let info = m.entry().map(Entry::info);
-    emit_at!(
-        level,
-        wsa.code = info.map(|i| i.code.raw()),
-        wsa.symbol = info.map_or(UNKNOWN_LABEL, |i| i.name),
-        wsa.category = obs.class.category().as_str(),
-        wsa.retry = obs.class.retry().as_str(),
-        wsa.message = info.map(|i| i.message),
-        wsa.description = info.map(|i| i.description),
-        wsa.op = obs.op.as_str(),
-        wsa.os_code = m.os_code(),
-        wsa.os_name = m.os_name(),
-        wsa.kind = ?m.kind(),
-        error.type = otel::error_type(m.entry()),
-        server.address = peer.name(),
-        network.peer.address = peer.ip().map(tracing::field::display),
-        network.peer.port = peer.port().map(i64::from),
-        network.transport = peer.transport().map(|t| t.as_str()),
-        error = %error,
-        "socket operation failed"
-    );
+    crate::__wsa_fields!([error_event] { level, obs, peer, error });
 }
 
 /// Whether any subscriber wants events of this crate at `level`.
@@ -75,24 +83,5 @@ pub(super) fn record(span: &Span, obs: &Observation, peer: &Peer) {
     if span.is_disabled() {
         return;
     }
-    let m = &obs.mapping;
-    let info = m.entry().map(Entry::info);
-    span.record("wsa.code", info.map(|i| i.code.raw()));
-    span.record("wsa.symbol", info.map_or(UNKNOWN_LABEL, |i| i.name));
-    span.record("wsa.category", obs.class.category().as_str());
-    span.record("wsa.retry", obs.class.retry().as_str());
-    span.record("wsa.message", info.map(|i| i.message));
-    span.record("wsa.description", info.map(|i| i.description));
-    span.record("wsa.op", obs.op.as_str());
-    span.record("wsa.os_code", m.os_code());
-    span.record("wsa.os_name", m.os_name());
-    span.record("wsa.kind", tracing::field::debug(m.kind()));
-    span.record("error.type", otel::error_type(m.entry()));
-    span.record("server.address", peer.name());
-    span.record(
-        "network.peer.address",
-        peer.ip().map(tracing::field::display),
-    );
-    span.record("network.peer.port", peer.port().map(i64::from));
-    span.record("network.transport", peer.transport().map(|t| t.as_str()));
+    crate::__wsa_fields!([record_fields] { span, obs, peer });
 }

@@ -1,5 +1,3 @@
-use metrics::Label;
-
 use crate::classify::Op;
 use crate::classify::Outcome;
 use crate::code::{slot, Entry};
@@ -8,13 +6,9 @@ use crate::metrics::{code_label, Counters};
 /// Counts one decision in `<prefix>_retries_total{code, op, outcome}`.
 pub(crate) fn increment(counters: &Counters, code: Option<Entry>, op: Op, outcome: Outcome) {
     let index = (slot(code) * Op::ALL.len() + op as usize) * Outcome::ALL.len() + outcome as usize;
-    counters.retries.increment(index, || {
-        [
-            code_label(code),
-            Label::from_static_parts("op", op.as_str()),
-            Label::from_static_parts("outcome", outcome.as_str()),
-        ]
-    });
+    counters
+        .retries
+        .increment(index, || [code_label(code), op.as_str(), outcome.as_str()]);
 }
 
 #[cfg(test)]

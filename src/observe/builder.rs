@@ -1,0 +1,237 @@
+//! The observer and its settings, set by value with builder methods.
+
+use std::fmt;
+use std::sync::Arc;
+
+use crate::classify::{Classification, Classify, DefaultClassifier, Op};
+use crate::map::Mapping;
+
+#[cfg(feature = "tracing")]
+use super::{limit, Level};
+
+/// Maps, classifies, emits and counts: the one source of truth for the classifier, the event
+/// levels, the rate limit and the counter names. Give the same observer to the connector
+/// layer, the streams, the retry policy, the accept guard and the UDP socket, so that the class
+/// an event shows is the class the policy acts on.
+///
+/// Creating one with [`Observer::new`] and cloning one allocate nothing (after the first
+/// observer of the process): the settings sit behind one shared pointer, and the counter
+/// handles belong to the process, one table per prefix. Make one at start-up and clone it.
+///
+/// ```
+/// # #[cfg(all(feature = "tracing", feature = "metrics"))] {
+/// use wsa_trace::observe::{Level, Observer};
+/// use wsa_trace::{Classification, DefaultClassifier, WsaCode};
+///
+/// let observer = Observer::new()
+///     .classifier(DefaultClassifier::new().with_code(WsaCode::WSAECONNREFUSED, Classification::FATAL))
+///     .level_transient(Level::INFO)
+///     .metrics_prefix("myapp")?
+///     .record_on_span(true);
+/// # let _ = observer;
+/// # }
+/// # Ok::<(), Box<dyn std::error::Error>>(())
+/// ```
+#[derive(Clone)]
+pub struct Observer {
+    pub(super) inner: Arc<Inner>,
+}
+
+#[derive(Clone)]
+pub(super) struct Inner {
+    pub(super) classifier: Classifier,
+    #[cfg(feature = "tracing")]
+    pub(super) levels: Levels,
+    #[cfg(feature = "tracing")]
+    pub(super) on_event: bool,
+    #[cfg(feature = "tracing")]
+    pub(super) on_span: bool,
+    #[cfg(feature = "tracing")]
+    pub(super) limit: Option<Arc<limit::RateLimit>>,
+    #[cfg(feature = "metrics")]
+    pub(super) counters: &'static crate::metrics::Counters,
+}
+
+/// The built-in classifier, held without a pointer of its own, or the user's.
+#[derive(Clone)]
+pub(super) enum Classifier {
+    Default(DefaultClassifier),
+    Custom(Arc<dyn Classify + Send + Sync>),
+}
+
+impl Classifier {
+    pub(super) fn class_of(&self, mapping: &Mapping, op: Op) -> Classification {
+        match self {
+            Classifier::Default(c) => c.class_of_entry(mapping.entry(), op),
+            Classifier::Custom(c) => c.class_of(mapping.code(), op),
+        }
+    }
+}
+
+#[cfg(feature = "tracing")]
+#[derive(Clone, Copy, Debug)]
+pub(super) struct Levels {
+    pub(super) immediately: Level,
+    pub(super) transient: Level,
+    pub(super) fatal: Level,
+}
+
+impl Default for Observer {
+    fn default() -> Self {
+        Observer::new()
+    }
+}
+
+impl fmt::Debug for Observer {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        let mut d = f.debug_struct("Observer");
+        #[cfg(feature = "tracing")]
+        d.field("levels", &self.inner.levels)
+            .field("on_event", &self.inner.on_event)
+            .field("on_span", &self.inner.on_span)
+            .field(
+                "rate_limit",
+                &self.inner.limit.as_ref().map(|l| (l.per(), l.interval())),
+            );
+        #[cfg(feature = "metrics")]
+        d.field("counter", &self.inner.counters.name());
+        d.finish_non_exhaustive()
+    }
+}
+
+impl Observer {
+    /// The built-in classifier, an event per error at the default levels, no span recording,
+    /// no rate limit, and counters named `wsa_socket_errors_total` and so on.
+    pub fn new() -> Self {
+        static DEFAULT: std::sync::OnceLock<Observer> = std::sync::OnceLock::new();
+        DEFAULT
+            .get_or_init(|| Observer {
+                inner: Arc::new(Inner {
+                    classifier: Classifier::Default(DefaultClassifier::new()),
+                    #[cfg(feature = "tracing")]
+                    levels: Levels {
+                        immediately: Level::DEBUG,
+                        transient: Level::WARN,
+                        fatal: Level::ERROR,
+                    },
+                    #[cfg(feature = "tracing")]
+                    on_event: true,
+                    #[cfg(feature = "tracing")]
+                    on_span: false,
+                    #[cfg(feature = "tracing")]
+                    limit: None,
+                    #[cfg(feature = "metrics")]
+                    counters: crate::metrics::Counters::default_prefix(),
+                }),
+            })
+            .clone()
+    }
+
+    /// The settings, to change: copied first if another observer shares them.
+    fn set(&mut self) -> &mut Inner {
+        Arc::make_mut(&mut self.inner)
+    }
+
+    /// Classifies with `classifier`. Defaults to [`DefaultClassifier::new()`].
+    pub fn classifier<C>(mut self, classifier: C) -> Self
+    where
+        C: Classify + Send + Sync + 'static,
+    {
+        self.set().classifier = Classifier::Custom(Arc::new(classifier));
+        self
+    }
+
+    /// The level of events for the would-block class ([`Retry::Immediately`](crate::code::Retry::Immediately))
+    /// and for benign errors ([`Retry::Ignore`](crate::code::Retry::Ignore), [`Category::Benign`](crate::code::Category::Benign)). Defaults to `DEBUG`.
+    #[cfg(feature = "tracing")]
+    pub fn level_immediately(mut self, level: Level) -> Self {
+        self.set().levels.immediately = level;
+        self
+    }
+
+    /// The level of events for other transient errors. Defaults to `WARN`.
+    #[cfg(feature = "tracing")]
+    pub fn level_transient(mut self, level: Level) -> Self {
+        self.set().levels.transient = level;
+        self
+    }
+
+    /// The level of events for fatal errors. Defaults to `ERROR`.
+    #[cfg(feature = "tracing")]
+    pub fn level_fatal(mut self, level: Level) -> Self {
+        self.set().levels.fatal = level;
+        self
+    }
+
+    /// Whether to emit an event per error. Defaults to `true`.
+    #[cfg(feature = "tracing")]
+    pub fn emit_event(mut self, yes: bool) -> Self {
+        self.set().on_event = yes;
+        self
+    }
+
+    /// Whether to record the fields on the current span as well. The span must declare
+    /// them: create it with [`socket_span!`](crate::socket_span). Defaults to `false`.
+    #[cfg(feature = "tracing")]
+    pub fn record_on_span(mut self, yes: bool) -> Self {
+        self.set().on_span = yes;
+        self
+    }
+
+    /// Emits at most `per` events for each code in each `interval`; the rest are dropped and
+    /// counted, and a summary event (`wsa.suppressed`, at the transient level) reports them
+    /// when that code's next event is let through, or on
+    /// [`flush_suppressed`](Observer::flush_suppressed). Events no subscriber would record do
+    /// not count against the limit. Retry events of a policy given this observer share the
+    /// same limit. Counters stay exact whatever is dropped. Defaults to no limit.
+    ///
+    /// ```
+    /// use std::time::Duration;
+    /// use wsa_trace::Observer;
+    ///
+    /// let observer = Observer::new().rate_limit(10, Duration::from_secs(1));
+    /// # let _ = observer;
+    /// ```
+    #[cfg(feature = "tracing")]
+    pub fn rate_limit(mut self, per: u32, interval: std::time::Duration) -> Self {
+        self.set().limit = Some(Arc::new(limit::RateLimit::new(per, interval)));
+        self
+    }
+
+    /// Names the counters `<prefix>_socket_errors_total`, `<prefix>_retries_total` and so on.
+    /// Defaults to `wsa`. The prefix must be a valid Prometheus metric name
+    /// (`[a-zA-Z_:][a-zA-Z0-9_:]*`), so that the names published are the names
+    /// [`counter_name`](Observer::counter_name) gives; anything else is refused.
+    ///
+    /// ```
+    /// use wsa_trace::Observer;
+    ///
+    /// let observer = Observer::new().metrics_prefix("myapp")?;
+    /// assert_eq!(observer.counter_name(), "myapp_socket_errors_total");
+    /// assert!(Observer::new().metrics_prefix("my-app").is_err());
+    /// assert!(Observer::new().metrics_prefix("1abc").is_err());
+    /// assert!(Observer::new().metrics_prefix("").is_err());
+    /// # Ok::<(), wsa_trace::metrics::InvalidPrefix>(())
+    /// ```
+    #[cfg(feature = "metrics")]
+    pub fn metrics_prefix(mut self, prefix: &str) -> Result<Self, crate::metrics::InvalidPrefix> {
+        crate::metrics::check_prefix(prefix)?;
+        self.set().counters = crate::metrics::Counters::of(prefix);
+        Ok(self)
+    }
+
+    /// The full name of the error counter.
+    #[cfg(feature = "metrics")]
+    pub fn counter_name(&self) -> &str {
+        self.inner.counters.name()
+    }
+
+    /// The counters of this observer's prefix.
+    #[cfg(all(
+        feature = "metrics",
+        any(feature = "retry", feature = "net", feature = "layer")
+    ))]
+    pub(crate) fn counters(&self) -> &'static crate::metrics::Counters {
+        self.inner.counters
+    }
+}
