@@ -1,7 +1,7 @@
 //! The per-code event rate limit under a storm: one million errors, a handful of log lines,
 //! exact counters, and summaries that account for every dropped event.
 
-mod support;
+use crate::support;
 
 use std::collections::BTreeMap;
 use std::fmt;
