@@ -28,7 +28,7 @@
 
 #![cfg(target_os = "linux")]
 
-mod support;
+use crate::support;
 
 use std::io::{self, ErrorKind};
 use std::net::{Ipv4Addr, SocketAddr};

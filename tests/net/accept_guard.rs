@@ -4,7 +4,7 @@
 //! at once and counted, and each error of the listener itself returned.
 #![cfg(target_os = "linux")]
 
-mod support;
+use crate::support;
 
 use std::collections::{BTreeMap, VecDeque};
 use std::future::Future;

@@ -5,7 +5,7 @@
 //! cannot return it.
 #![cfg(target_os = "linux")]
 
-mod support;
+use crate::support;
 
 use std::collections::VecDeque;
 use std::io::{self, BufRead, BufReader, Read, Write};
