@@ -8,7 +8,7 @@
 //!   at debug level when the server resets the connection: counted once per line, source
 //!   `hyper_util`, and explained.
 
-mod support;
+use crate::support;
 
 use std::io::{Read, Write};
 use std::net::{Ipv4Addr, TcpStream};

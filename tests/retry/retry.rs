@@ -5,7 +5,7 @@
 //! the policy's and the observer's counters register with that test's own recorder.
 #![cfg(unix)]
 
-mod support;
+use crate::support;
 
 use std::future::Future;
 use std::io;
