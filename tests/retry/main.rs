@@ -4,3 +4,5 @@
 mod support;
 
 mod retry;
+
+mod decisions;

@@ -40,7 +40,7 @@ fn run<F: Future>(fut: F) -> (F::Output, Counters) {
 }
 
 /// `wsa_retries_total{code, op, outcome}`.
-fn retries(counters: &Counters, code: &str, op: &str, outcome: Outcome) -> u64 {
+pub(crate) fn retries(counters: &Counters, code: &str, op: &str, outcome: Outcome) -> u64 {
     counters.get(
         RETRIES,
         &[("code", code), ("op", op), ("outcome", outcome.as_str())],
@@ -48,7 +48,7 @@ fn retries(counters: &Counters, code: &str, op: &str, outcome: Outcome) -> u64 {
 }
 
 /// Every outcome counted for (`code`, `op`) with a non-zero total, sorted by name.
-fn outcomes(counters: &Counters, code: &str, op: &str) -> Vec<(String, u64)> {
+pub(crate) fn outcomes(counters: &Counters, code: &str, op: &str) -> Vec<(String, u64)> {
     let mut found: Vec<(String, u64)> = counters
         .named(RETRIES)
         .into_iter()
@@ -75,7 +75,7 @@ fn small_backoff(min_ms: u64, max_ms: u64) -> ExponentialBackoffMaker {
 }
 
 /// A budget that never runs out in a test.
-fn large_budget() -> Arc<TpsBudget> {
+pub(crate) fn large_budget() -> Arc<TpsBudget> {
     Arc::new(TpsBudget::new(Duration::from_secs(10), 100_000, 1000.0))
 }
 
@@ -94,7 +94,7 @@ fn counting_connector(
     })
 }
 
-fn assert_refused(err: &io::Error) {
+pub(crate) fn assert_refused(err: &io::Error) {
     assert_eq!(err.kind(), io::ErrorKind::ConnectionRefused, "{err:?}");
     assert_eq!(err.raw_os_error(), Some(libc::ECONNREFUSED), "{err:?}");
 }
@@ -260,138 +260,13 @@ fn one_observer_makes_refused_fatal_for_the_log_and_the_policy() {
 }
 
 // ---------------------------------------------------------------------------------------
-// (c) the budget stops a retry storm
+// (c), (d) the budget, max_attempts and a zero deadline: in the `decisions` module, on
+// tower-test's mock service
 // ---------------------------------------------------------------------------------------
-
-#[test]
-fn budget_bounds_retries_when_everything_fails() {
-    const REQUESTS: usize = 40;
-    const MAX_ATTEMPTS: u32 = 4;
-    // No deposits count (0%), and a reserve of 1 retry a second over 10 s: 10 retries.
-    let budget = Arc::new(TpsBudget::new(Duration::from_secs(10), 1, 0.0));
-    let addr = closed_port();
-    let calls = Arc::new(AtomicUsize::new(0));
-    let (results, counters) = run(async {
-        let connector = ServiceBuilder::new()
-            .retry(
-                RetryPolicy::new()
-                    .backoff(small_backoff(1, 5))
-                    .max_attempts(MAX_ATTEMPTS)
-                    .budget(budget.clone()),
-            )
-            .layer(TraceConnectLayer::new())
-            .service(counting_connector(calls.clone()));
-        let mut tasks = tokio::task::JoinSet::new();
-        for _ in 0..REQUESTS {
-            let connector = connector.clone();
-            tasks.spawn(async move { connector.oneshot(addr).await.map(drop) });
-        }
-        let mut results = Vec::new();
-        while let Some(done) = tasks.join_next().await {
-            results.push(done.expect("a request task"));
-        }
-        results
-    });
-    assert_eq!(results.len(), REQUESTS);
-    for result in &results {
-        assert_refused(result.as_ref().expect_err("nothing listens"));
-    }
-    let calls = calls.load(Ordering::SeqCst) as u64;
-    let retried = retries(&counters, "WSAECONNREFUSED", "connect", Outcome::Retry);
-    let out_of_budget = retries(
-        &counters,
-        "WSAECONNREFUSED",
-        "connect",
-        Outcome::BudgetExhausted,
-    );
-    let out_of_attempts = retries(
-        &counters,
-        "WSAECONNREFUSED",
-        "connect",
-        Outcome::AttemptsExhausted,
-    );
-    println!(
-        "budget: {REQUESTS} requests, {calls} calls, {retried} retries, \
-         {out_of_budget} budget_exhausted, {out_of_attempts} attempts_exhausted"
-    );
-    // Without the budget there would be REQUESTS x MAX_ATTEMPTS calls.
-    assert!(
-        (1..=10).contains(&retried),
-        "retries stay within the reserve: {retried}"
-    );
-    assert_eq!(calls, REQUESTS as u64 + retried);
-    assert!(calls <= REQUESTS as u64 + 10, "{calls} calls");
-    assert!(out_of_budget >= (REQUESTS as u64) - 10 / u64::from(MAX_ATTEMPTS - 1) - 1);
-    // Every request ended in exactly one give-up.
-    assert_eq!(out_of_budget + out_of_attempts, REQUESTS as u64);
-    assert_eq!(
-        outcomes(&counters, "WSAECONNREFUSED", "connect")
-            .iter()
-            .map(|(_, n)| n)
-            .sum::<u64>(),
-        calls
-    );
-}
-
-// ---------------------------------------------------------------------------------------
-// (d) at most max_attempts calls
-// ---------------------------------------------------------------------------------------
-
-#[test]
-fn max_attempts_calls_then_gives_up() {
-    let addr = closed_port();
-    let calls = Arc::new(AtomicUsize::new(0));
-    let (result, counters) = run(async {
-        let connector = ServiceBuilder::new()
-            .retry(
-                RetryPolicy::new()
-                    .backoff(small_backoff(1, 5))
-                    .max_attempts(3)
-                    .budget(large_budget()),
-            )
-            .layer(TraceConnectLayer::new())
-            .service(counting_connector(calls.clone()));
-        connector.oneshot(addr).await.map(drop)
-    });
-    // The caller gets the very error of the last attempt.
-    assert_refused(&result.expect_err("nothing listens"));
-    assert_eq!(calls.load(Ordering::SeqCst), 3);
-    assert_eq!(
-        outcomes(&counters, "WSAECONNREFUSED", "connect"),
-        vec![
-            ("attempts_exhausted".to_owned(), 1),
-            ("retry".to_owned(), 2)
-        ]
-    );
-}
 
 // ---------------------------------------------------------------------------------------
 // (e) deadline
 // ---------------------------------------------------------------------------------------
-
-#[test]
-fn zero_deadline_means_no_retry() {
-    let addr = closed_port();
-    let calls = Arc::new(AtomicUsize::new(0));
-    let (result, counters) = run(async {
-        let connector = ServiceBuilder::new()
-            .retry(
-                RetryPolicy::new()
-                    .backoff(small_backoff(1, 5))
-                    .budget(large_budget())
-                    .deadline(Duration::ZERO),
-            )
-            .layer(TraceConnectLayer::new())
-            .service(counting_connector(calls.clone()));
-        connector.oneshot(addr).await.map(drop)
-    });
-    assert_refused(&result.expect_err("nothing listens"));
-    assert_eq!(calls.load(Ordering::SeqCst), 1);
-    assert_eq!(
-        outcomes(&counters, "WSAECONNREFUSED", "connect"),
-        vec![("deadline".to_owned(), 1)]
-    );
-}
 
 /// A service that is refused until the paused clock reaches `up_after` from its first call
 /// (never, for `None`), counting its calls: a server restarting, without the sockets.
