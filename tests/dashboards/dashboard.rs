@@ -31,8 +31,7 @@ const DATASOURCE_UID: &str = "${DS_PROMETHEUS}";
 /// Grafana's grid is 24 columns wide.
 const GRID_WIDTH: u64 = 24;
 
-#[path = "../support/dashboard.rs"]
-mod dashboard_json;
+use crate::dashboard_json;
 use dashboard_json::{exprs, grouping_labels, load, metric_names, panels, PATH};
 
 // ---------------------------------------------------------------------------------------

@@ -5,6 +5,11 @@
 #[path = "../support/mod.rs"]
 mod support;
 
+/// The dashboard file, read by the dashboard and Prometheus tests.
+#[cfg(all(feature = "metrics", feature = "retry", feature = "net"))]
+#[path = "../support/dashboard.rs"]
+mod dashboard_json;
+
 #[cfg(all(feature = "metrics", feature = "retry", feature = "net"))]
 mod dashboard;
 mod otel;

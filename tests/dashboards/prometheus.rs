@@ -16,8 +16,7 @@
 
 use crate::support;
 
-#[path = "../support/dashboard.rs"]
-mod dashboard_json;
+use crate::dashboard_json;
 
 use std::collections::{BTreeMap, BTreeSet};
 use std::io::Write;
