@@ -2,13 +2,13 @@
 # The system tools the tests use, set up once before the checks: `.ci/run` runs this as its
 # first step, and so can anyone on a fresh machine (as root for the apt-get parts).
 #
-#   ip, unshare           tests/netns.rs        apt-get install iproute2 util-linux
-#                                                (neither package runs a service)
-#   promtool, prometheus  tests/prometheus.rs   Debian's prometheus package, downloaded and
-#                                                unpacked into target/tools/prometheus with
-#                                                `apt-get download` and `dpkg -x`: nothing is
-#                                                installed, no service starts, no system file
-#                                                is written
+#   ip, unshare           tests/net/netns.rs
+#                         apt-get install iproute2 util-linux
+#                         (neither package runs a service)
+#   promtool, prometheus  tests/dashboards/prometheus.rs
+#                         Debian's prometheus package, downloaded and unpacked into
+#                         target/tools/prometheus with `apt-get download` and `dpkg -x`:
+#                         nothing is installed, no service starts, no system file is written
 #
 # Idempotent: a tool already on PATH (or already unpacked) is left alone. The tests find
 # promtool and prometheus on PATH or in target/tools/prometheus/usr/bin.

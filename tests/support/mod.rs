@@ -12,6 +12,7 @@ pub mod forms;
 pub mod logs;
 pub mod ready;
 pub mod skip;
+pub mod subscriber;
 #[cfg(unix)]
 pub mod tour;
 
@@ -31,7 +32,6 @@ use tokio::sync::oneshot;
 use tracing::field::{Field, Visit};
 use tracing::{Level, Subscriber};
 use tracing_subscriber::layer::{Context, Layer};
-use tracing_subscriber::prelude::*;
 use tracing_subscriber::Registry;
 
 /// The name of the error counter with the default prefix.
@@ -245,7 +245,8 @@ impl Captured {
 }
 
 /// Runs `f` with a fresh [`DebuggingRecorder`] as this thread's metrics recorder and a
-/// [`CaptureLayer`] as this thread's tracing subscriber. Observers count into the recorder
+/// [`CaptureLayer`] receiving this thread's spans and events (through the binary's one
+/// subscriber, see [`subscriber`]). Observers count into the recorder
 /// in effect where they count: run async code with [`block_on`] (a current-thread runtime)
 /// inside `f`.
 pub fn capture<T>(f: impl FnOnce() -> T) -> (T, Captured) {
@@ -254,22 +255,23 @@ pub fn capture<T>(f: impl FnOnce() -> T) -> (T, Captured) {
     (out, Captured { counters, events })
 }
 
-/// [`count`] with `layer` (over a registry) as this thread's tracing subscriber, for tests
-/// that capture events their own way.
+/// [`count`] with `layer` receiving this thread's spans and events (through the binary's one
+/// subscriber, see [`subscriber`]), for tests that capture events their own way.
 pub fn capture_with<L, T>(layer: L, f: impl FnOnce() -> T) -> (T, Counters)
 where
     L: Layer<Registry> + Send + Sync + 'static,
 {
-    let subscriber = tracing_subscriber::registry().with(layer);
-    tracing::subscriber::with_default(subscriber, || count(f))
+    subscriber::with_layer(layer, || count(f))
 }
 
 /// Runs `f` with a fresh [`DebuggingRecorder`] as this thread's metrics recorder, and no
-/// tracing subscriber. Observers count on the thread that runs `f`.
+/// tracing layer (the binary's one subscriber is installed first, see [`subscriber`]).
+/// Observers count on the thread that runs `f`.
 ///
 /// The recorder is leaked: counter handles are kept per recorder address for the whole
 /// process, so each test's recorder must have an address no later one can take.
 pub fn count<T>(f: impl FnOnce() -> T) -> (T, Counters) {
+    subscriber::install();
     let recorder: &'static DebuggingRecorder = Box::leak(Box::new(DebuggingRecorder::new()));
     let counters = Counters::new(recorder.snapshotter());
     let out = metrics::with_local_recorder(recorder, f);
@@ -478,14 +480,20 @@ pub fn run_child(mut cmd: Command, limit: Duration) -> std::io::Result<ChildOutp
     })
 }
 
-/// The arguments that make this test binary run exactly the ignored test `name`.
-pub fn run_one_ignored_test(name: &str) -> [&str; 5] {
+/// The arguments that make this test binary run exactly the ignored test `name` of the module
+/// `module` (the caller's `module_path!()`).
+pub fn run_one_ignored_test(module: &str, name: &str) -> [String; 5] {
+    // The harness names a test by its path below the crate root.
+    let path = match module.split_once("::") {
+        Some((_crate, below)) => format!("{below}::{name}"),
+        None => name.to_owned(),
+    };
     [
-        "--exact",
-        name,
-        "--nocapture",
-        "--ignored",
-        "--test-threads=1",
+        "--exact".to_owned(),
+        path,
+        "--nocapture".to_owned(),
+        "--ignored".to_owned(),
+        "--test-threads=1".to_owned(),
     ]
 }
 

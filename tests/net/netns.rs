@@ -28,7 +28,7 @@
 
 #![cfg(target_os = "linux")]
 
-mod support;
+use crate::support;
 
 use std::io::{self, ErrorKind};
 use std::net::{Ipv4Addr, SocketAddr};
@@ -172,7 +172,7 @@ fn run_scenario(name: &str) -> Option<ChildOutput> {
     let mut cmd = Command::new("unshare");
     cmd.arg("-n")
         .arg(support::this_test_binary())
-        .args(support::run_one_ignored_test(CHILD))
+        .args(support::run_one_ignored_test(module_path!(), CHILD))
         .env(SCENARIO_ENV, name)
         .env(PARENT_NETNS_ENV, this_netns());
     let out = support::run_child(cmd, CHILD_LIMIT).expect("run unshare");

@@ -1,7 +1,7 @@
 //! The text scanner: one line per recognised form, the platform parameter, specificity, and
 //! properties over any text cut into any pieces.
 
-mod support;
+use crate::support;
 
 use proptest::prelude::*;
 use wsa_trace::scan::{scan, Form, Found, Platform, Scanner};

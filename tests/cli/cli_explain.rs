@@ -2,7 +2,7 @@
 //! standard input, lines that are not UTF-8, a 1 MB line, a long line streamed in constant
 //! memory, and the grep-like exit status.
 
-mod support;
+use crate::support;
 
 use std::io::Write;
 use std::path::PathBuf;

@@ -4,7 +4,7 @@
 //! at once and counted, and each error of the listener itself returned.
 #![cfg(target_os = "linux")]
 
-mod support;
+use crate::support;
 
 use std::collections::{BTreeMap, VecDeque};
 use std::future::Future;
@@ -82,7 +82,10 @@ fn accept_loop_pauses_on_emfile_and_recovers() {
     cmd.arg("-c")
         .arg(format!("ulimit -n {CHILD_NOFILE} && exec \"$0\" \"$@\""))
         .arg(support::this_test_binary())
-        .args(support::run_one_ignored_test("emfile_child"))
+        .args(support::run_one_ignored_test(
+            module_path!(),
+            "emfile_child",
+        ))
         .env(CHILD_ENV, "1");
     let out = support::run_child(cmd, Duration::from_secs(30)).expect("run the child");
     assert!(out.status.success(), "{out}");

@@ -1,7 +1,7 @@
 //! The per-code event rate limit under a storm: one million errors, a handful of log lines,
 //! exact counters, and summaries that account for every dropped event.
 
-mod support;
+use crate::support;
 
 use std::collections::BTreeMap;
 use std::fmt;
@@ -13,10 +13,10 @@ use metrics_util::debugging::DebuggingRecorder;
 use tracing::field::{Field, Visit};
 use tracing::Subscriber;
 use tracing_subscriber::layer::{Context, Layer};
-use tracing_subscriber::prelude::*;
 use wsa_trace::observe::{Observer, Peer};
 use wsa_trace::Op;
 
+use support::subscriber::{with_shared, SharedLayer};
 use support::{capture_with, Counters, Series};
 
 const STORM: u64 = 1_000_000;
@@ -257,13 +257,13 @@ fn threads_sharing_one_observer_lose_no_count() {
     let recorder: &'static DebuggingRecorder = Box::leak(Box::new(DebuggingRecorder::new()));
     let counters = Counters::new(recorder.snapshotter());
     let capture = Capture::default();
-    let dispatch = tracing::Dispatch::new(tracing_subscriber::registry().with(capture.clone()));
+    let layer: SharedLayer = Arc::new(capture.clone());
     let observer = Observer::new().rate_limit(PER, Duration::from_millis(100));
     let started = Instant::now();
     std::thread::scope(|scope| {
         for _ in 0..THREADS {
             scope.spawn(|| {
-                tracing::dispatcher::with_default(&dispatch, || {
+                with_shared(Arc::clone(&layer), || {
                     metrics::with_local_recorder(recorder, || {
                         let err = io::Error::from(io::ErrorKind::ConnectionReset);
                         for _ in 0..EACH {
@@ -275,7 +275,7 @@ fn threads_sharing_one_observer_lose_no_count() {
         }
     });
     let elapsed = started.elapsed();
-    let flushed = tracing::dispatcher::with_default(&dispatch, || observer.flush_suppressed());
+    let flushed = with_shared(layer, || observer.flush_suppressed());
     let tally = std::mem::take(&mut *capture.0.lock().unwrap());
     let snapshot = counters.series();
     let errors = counter(&snapshot, "wsa_socket_errors_total", "WSAECONNRESET");

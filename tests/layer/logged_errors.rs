@@ -8,7 +8,7 @@
 //!   at debug level when the server resets the connection: counted once per line, source
 //!   `hyper_util`, and explained.
 
-mod support;
+use crate::support;
 
 use std::io::{Read, Write};
 use std::net::{Ipv4Addr, TcpStream};
@@ -56,7 +56,7 @@ fn axum_accept_errors_are_counted_and_explained() {
     cmd.arg("-c")
         .arg("ulimit -n 64 && exec \"$0\" \"$@\"")
         .arg(support::this_test_binary())
-        .args(support::run_one_ignored_test("axum_child"))
+        .args(support::run_one_ignored_test(module_path!(), "axum_child"))
         .env(CHILD_ENV, "1");
     let out = support::run_child(cmd, Duration::from_secs(40)).expect("run the child");
     assert!(out.status.success(), "{out}");

@@ -4,7 +4,7 @@
 //! a connection reset in the middle of a call with `op=read`, and a healthy call is left
 //! untouched. The messages are raw bytes through a small codec, so no code generation.
 
-mod support;
+use crate::support;
 
 use std::convert::Infallible;
 use std::io;

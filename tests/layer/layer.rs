@@ -2,7 +2,7 @@
 //! operation's order of precedence, the counter's labels, and `Explain`'s lines against
 //! the inner format's.
 
-mod support;
+use crate::support;
 
 use std::io;
 

@@ -5,7 +5,7 @@
 //! cannot return it.
 #![cfg(target_os = "linux")]
 
-mod support;
+use crate::support;
 
 use std::collections::VecDeque;
 use std::io::{self, BufRead, BufReader, Read, Write};
@@ -59,7 +59,7 @@ impl Server {
             .arg("-c")
             .arg(format!("ulimit -n {CHILD_NOFILE} && exec \"$0\" \"$@\""))
             .arg(support::this_test_binary())
-            .args(support::run_one_ignored_test("axum_child"))
+            .args(support::run_one_ignored_test(module_path!(), "axum_child"))
             .env(CHILD_ENV, "1")
             .stdin(Stdio::piped())
             .stdout(Stdio::piped())

@@ -14,10 +14,9 @@
 //! starts is killed and its files removed when it ends.
 #![cfg(unix)]
 
-mod support;
+use crate::support;
 
-#[path = "support/dashboard.rs"]
-mod dashboard_json;
+use crate::dashboard_json;
 
 use std::collections::{BTreeMap, BTreeSet};
 use std::io::Write;

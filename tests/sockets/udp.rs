@@ -5,7 +5,7 @@
 //! All traffic stays on 127.0.0.1.
 #![cfg(target_os = "linux")]
 
-mod support;
+use crate::support;
 
 use std::future::Future;
 use std::io;

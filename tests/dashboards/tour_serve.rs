@@ -2,7 +2,7 @@
 //! clients, it still answers, and the tour's rounds still produce the right codes.
 #![cfg(unix)]
 
-mod support;
+use crate::support;
 
 use std::net::TcpStream;
 use std::time::Duration;

@@ -5,7 +5,7 @@
 
 #![cfg(target_os = "linux")]
 
-mod support;
+use crate::support;
 
 use std::io::{self, ErrorKind};
 use std::net::SocketAddr;
@@ -364,7 +364,7 @@ fn running_out_of_descriptors_is_wsaemfile() {
     cmd.arg("-c")
         .arg(r#"ulimit -n 32 && exec "$0" "$@""#)
         .arg(support::this_test_binary())
-        .args(support::run_one_ignored_test(EMFILE_CHILD))
+        .args(support::run_one_ignored_test(module_path!(), EMFILE_CHILD))
         .env(CHILD_ENV, "emfile");
     let out = support::run_child(cmd, Duration::from_secs(30)).expect("run sh");
     assert!(out.status.success(), "{out}");

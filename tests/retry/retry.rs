@@ -5,7 +5,7 @@
 //! the policy's and the observer's counters register with that test's own recorder.
 #![cfg(unix)]
 
-mod support;
+use crate::support;
 
 use std::future::Future;
 use std::io;
@@ -40,7 +40,7 @@ fn run<F: Future>(fut: F) -> (F::Output, Counters) {
 }
 
 /// `wsa_retries_total{code, op, outcome}`.
-fn retries(counters: &Counters, code: &str, op: &str, outcome: Outcome) -> u64 {
+pub(crate) fn retries(counters: &Counters, code: &str, op: &str, outcome: Outcome) -> u64 {
     counters.get(
         RETRIES,
         &[("code", code), ("op", op), ("outcome", outcome.as_str())],
@@ -48,7 +48,7 @@ fn retries(counters: &Counters, code: &str, op: &str, outcome: Outcome) -> u64 {
 }
 
 /// Every outcome counted for (`code`, `op`) with a non-zero total, sorted by name.
-fn outcomes(counters: &Counters, code: &str, op: &str) -> Vec<(String, u64)> {
+pub(crate) fn outcomes(counters: &Counters, code: &str, op: &str) -> Vec<(String, u64)> {
     let mut found: Vec<(String, u64)> = counters
         .named(RETRIES)
         .into_iter()
@@ -75,7 +75,7 @@ fn small_backoff(min_ms: u64, max_ms: u64) -> ExponentialBackoffMaker {
 }
 
 /// A budget that never runs out in a test.
-fn large_budget() -> Arc<TpsBudget> {
+pub(crate) fn large_budget() -> Arc<TpsBudget> {
     Arc::new(TpsBudget::new(Duration::from_secs(10), 100_000, 1000.0))
 }
 
@@ -94,7 +94,7 @@ fn counting_connector(
     })
 }
 
-fn assert_refused(err: &io::Error) {
+pub(crate) fn assert_refused(err: &io::Error) {
     assert_eq!(err.kind(), io::ErrorKind::ConnectionRefused, "{err:?}");
     assert_eq!(err.raw_os_error(), Some(libc::ECONNREFUSED), "{err:?}");
 }
@@ -260,138 +260,13 @@ fn one_observer_makes_refused_fatal_for_the_log_and_the_policy() {
 }
 
 // ---------------------------------------------------------------------------------------
-// (c) the budget stops a retry storm
+// (c), (d) the budget, max_attempts and a zero deadline: in the `decisions` module, on
+// tower-test's mock service
 // ---------------------------------------------------------------------------------------
-
-#[test]
-fn budget_bounds_retries_when_everything_fails() {
-    const REQUESTS: usize = 40;
-    const MAX_ATTEMPTS: u32 = 4;
-    // No deposits count (0%), and a reserve of 1 retry a second over 10 s: 10 retries.
-    let budget = Arc::new(TpsBudget::new(Duration::from_secs(10), 1, 0.0));
-    let addr = closed_port();
-    let calls = Arc::new(AtomicUsize::new(0));
-    let (results, counters) = run(async {
-        let connector = ServiceBuilder::new()
-            .retry(
-                RetryPolicy::new()
-                    .backoff(small_backoff(1, 5))
-                    .max_attempts(MAX_ATTEMPTS)
-                    .budget(budget.clone()),
-            )
-            .layer(TraceConnectLayer::new())
-            .service(counting_connector(calls.clone()));
-        let mut tasks = tokio::task::JoinSet::new();
-        for _ in 0..REQUESTS {
-            let connector = connector.clone();
-            tasks.spawn(async move { connector.oneshot(addr).await.map(drop) });
-        }
-        let mut results = Vec::new();
-        while let Some(done) = tasks.join_next().await {
-            results.push(done.expect("a request task"));
-        }
-        results
-    });
-    assert_eq!(results.len(), REQUESTS);
-    for result in &results {
-        assert_refused(result.as_ref().expect_err("nothing listens"));
-    }
-    let calls = calls.load(Ordering::SeqCst) as u64;
-    let retried = retries(&counters, "WSAECONNREFUSED", "connect", Outcome::Retry);
-    let out_of_budget = retries(
-        &counters,
-        "WSAECONNREFUSED",
-        "connect",
-        Outcome::BudgetExhausted,
-    );
-    let out_of_attempts = retries(
-        &counters,
-        "WSAECONNREFUSED",
-        "connect",
-        Outcome::AttemptsExhausted,
-    );
-    println!(
-        "budget: {REQUESTS} requests, {calls} calls, {retried} retries, \
-         {out_of_budget} budget_exhausted, {out_of_attempts} attempts_exhausted"
-    );
-    // Without the budget there would be REQUESTS x MAX_ATTEMPTS calls.
-    assert!(
-        (1..=10).contains(&retried),
-        "retries stay within the reserve: {retried}"
-    );
-    assert_eq!(calls, REQUESTS as u64 + retried);
-    assert!(calls <= REQUESTS as u64 + 10, "{calls} calls");
-    assert!(out_of_budget >= (REQUESTS as u64) - 10 / u64::from(MAX_ATTEMPTS - 1) - 1);
-    // Every request ended in exactly one give-up.
-    assert_eq!(out_of_budget + out_of_attempts, REQUESTS as u64);
-    assert_eq!(
-        outcomes(&counters, "WSAECONNREFUSED", "connect")
-            .iter()
-            .map(|(_, n)| n)
-            .sum::<u64>(),
-        calls
-    );
-}
-
-// ---------------------------------------------------------------------------------------
-// (d) at most max_attempts calls
-// ---------------------------------------------------------------------------------------
-
-#[test]
-fn max_attempts_calls_then_gives_up() {
-    let addr = closed_port();
-    let calls = Arc::new(AtomicUsize::new(0));
-    let (result, counters) = run(async {
-        let connector = ServiceBuilder::new()
-            .retry(
-                RetryPolicy::new()
-                    .backoff(small_backoff(1, 5))
-                    .max_attempts(3)
-                    .budget(large_budget()),
-            )
-            .layer(TraceConnectLayer::new())
-            .service(counting_connector(calls.clone()));
-        connector.oneshot(addr).await.map(drop)
-    });
-    // The caller gets the very error of the last attempt.
-    assert_refused(&result.expect_err("nothing listens"));
-    assert_eq!(calls.load(Ordering::SeqCst), 3);
-    assert_eq!(
-        outcomes(&counters, "WSAECONNREFUSED", "connect"),
-        vec![
-            ("attempts_exhausted".to_owned(), 1),
-            ("retry".to_owned(), 2)
-        ]
-    );
-}
 
 // ---------------------------------------------------------------------------------------
 // (e) deadline
 // ---------------------------------------------------------------------------------------
-
-#[test]
-fn zero_deadline_means_no_retry() {
-    let addr = closed_port();
-    let calls = Arc::new(AtomicUsize::new(0));
-    let (result, counters) = run(async {
-        let connector = ServiceBuilder::new()
-            .retry(
-                RetryPolicy::new()
-                    .backoff(small_backoff(1, 5))
-                    .budget(large_budget())
-                    .deadline(Duration::ZERO),
-            )
-            .layer(TraceConnectLayer::new())
-            .service(counting_connector(calls.clone()));
-        connector.oneshot(addr).await.map(drop)
-    });
-    assert_refused(&result.expect_err("nothing listens"));
-    assert_eq!(calls.load(Ordering::SeqCst), 1);
-    assert_eq!(
-        outcomes(&counters, "WSAECONNREFUSED", "connect"),
-        vec![("deadline".to_owned(), 1)]
-    );
-}
 
 /// A service that is refused until the paused clock reaches `up_after` from its first call
 /// (never, for `None`), counting its calls: a server restarting, without the sockets.
@@ -569,141 +444,8 @@ fn default_policy_gives_up_at_its_deadline_and_says_so_on_the_span() {
 }
 
 // ---------------------------------------------------------------------------------------
-// (f) a reset after bytes may have been sent
+// (f), (g) resets on write and would-block: in the `decisions` module
 // ---------------------------------------------------------------------------------------
-
-/// A service that fails with ECONNRESET `failures` times, then succeeds.
-fn resetting(
-    failures: usize,
-    calls: Arc<AtomicUsize>,
-) -> impl Service<(), Response = &'static str, Error = io::Error> + Clone {
-    service_fn(move |()| {
-        let n = calls.fetch_add(1, Ordering::SeqCst);
-        async move {
-            if n < failures {
-                Err(io::Error::from_raw_os_error(libc::ECONNRESET))
-            } else {
-                Ok("written")
-            }
-        }
-    })
-}
-
-#[test]
-fn reset_on_write_is_not_retried_unless_idempotent() {
-    let calls = Arc::new(AtomicUsize::new(0));
-    let (result, counters) = run(async {
-        let svc = ServiceBuilder::new()
-            .retry(
-                RetryPolicy::new()
-                    .op(Op::Write)
-                    .backoff(small_backoff(1, 5))
-                    .budget(large_budget()),
-            )
-            .service(resetting(1, calls.clone()));
-        svc.oneshot(()).await
-    });
-    let err = result.expect_err("a reset on write is returned");
-    assert_eq!(err.raw_os_error(), Some(libc::ECONNRESET));
-    assert_eq!(calls.load(Ordering::SeqCst), 1);
-    assert_eq!(
-        outcomes(&counters, "WSAECONNRESET", "write"),
-        vec![("not_idempotent".to_owned(), 1)]
-    );
-}
-
-#[test]
-fn reset_on_write_is_retried_when_idempotent() {
-    let calls = Arc::new(AtomicUsize::new(0));
-    let (result, counters) = run(async {
-        let svc = ServiceBuilder::new()
-            .retry(
-                RetryPolicy::new()
-                    .op(Op::Write)
-                    .idempotent(true)
-                    .backoff(small_backoff(1, 5))
-                    .budget(large_budget()),
-            )
-            .service(resetting(2, calls.clone()));
-        svc.oneshot(()).await
-    });
-    assert_eq!(result.expect("the third call succeeds"), "written");
-    assert_eq!(calls.load(Ordering::SeqCst), 3);
-    assert_eq!(
-        outcomes(&counters, "WSAECONNRESET", "write"),
-        vec![("retry".to_owned(), 2)]
-    );
-}
-
-// ---------------------------------------------------------------------------------------
-// (g) would-block: retried at once, not counted as an attempt
-// ---------------------------------------------------------------------------------------
-
-/// A service that fails with would-block `blocks` times, then succeeds.
-fn blocking(
-    blocks: usize,
-    calls: Arc<AtomicUsize>,
-) -> impl Service<(), Response = usize, Error = io::Error> + Clone {
-    service_fn(move |()| {
-        let n = calls.fetch_add(1, Ordering::SeqCst);
-        async move {
-            if n < blocks {
-                Err(io::Error::from(io::ErrorKind::WouldBlock))
-            } else {
-                Ok(n)
-            }
-        }
-    })
-}
-
-#[test]
-fn would_block_is_retried_without_counting_an_attempt() {
-    let calls = Arc::new(AtomicUsize::new(0));
-    let (result, counters) = run(async {
-        let svc = ServiceBuilder::new()
-            .retry(
-                RetryPolicy::new()
-                    .op(Op::Read)
-                    .max_attempts(1)
-                    .budget(large_budget()),
-            )
-            .service(blocking(3, calls.clone()));
-        svc.oneshot(()).await
-    });
-    assert_eq!(result.expect("the fourth call succeeds"), 3);
-    assert_eq!(calls.load(Ordering::SeqCst), 4);
-    assert_eq!(
-        outcomes(&counters, "WSAEWOULDBLOCK", "read"),
-        vec![("retry_now".to_owned(), 3)]
-    );
-}
-
-#[test]
-fn would_block_retries_stop_at_max_immediate() {
-    let calls = Arc::new(AtomicUsize::new(0));
-    let (result, counters) = run(async {
-        let svc = ServiceBuilder::new()
-            .retry(
-                RetryPolicy::new()
-                    .op(Op::Read)
-                    .max_attempts(1)
-                    .max_immediate(2)
-                    .budget(large_budget()),
-            )
-            .service(blocking(100, calls.clone()));
-        svc.oneshot(()).await
-    });
-    let err = result.expect_err("the third would-block is one too many");
-    assert_eq!(err.kind(), io::ErrorKind::WouldBlock);
-    assert_eq!(calls.load(Ordering::SeqCst), 3);
-    assert_eq!(
-        outcomes(&counters, "WSAEWOULDBLOCK", "read"),
-        vec![
-            ("attempts_exhausted".to_owned(), 1),
-            ("retry_now".to_owned(), 2)
-        ]
-    );
-}
 
 // ---------------------------------------------------------------------------------------
 // (h) the policy plugs into tower's ServiceBuilder

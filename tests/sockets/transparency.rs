@@ -8,21 +8,15 @@
 //! error; each error must also produce exactly one event carrying the error's own text and
 //! one count under its operation.
 //!
-//! One subscriber serves the whole binary, installed before any event is emitted, and each
-//! wrapped run collects the events of its own thread. Per-test scoped subscribers
-//! (`with_default`) lose events here: while exactly one dispatcher exists, tracing-core
-//! computes the interest of a callsite first hit on another thread from *that* thread's
-//! default subscriber, without a lock. A test thread with no subscriber (the mock test) that
-//! reaches an event callsite first caches "never" for every thread, or overwrites the
-//! "always" a concurrently registered subscriber has just set, until the next dispatcher is
-//! created: the run in between misses its events.
+//! The events go through the binary's one subscriber (`support::subscriber`, which says why
+//! per-test scoped subscribers lose events), and each wrapped run collects those of its own
+//! thread. Every test installs that subscriber first, before it can reach an event callsite.
 
-use std::cell::RefCell;
 use std::collections::{BTreeMap, VecDeque};
 use std::fmt;
 use std::io;
 use std::pin::Pin;
-use std::sync::{Arc, Mutex, Once};
+use std::sync::{Arc, Mutex};
 use std::task::{Context, Poll, Wake, Waker};
 use std::time::Duration;
 
@@ -30,10 +24,12 @@ use metrics_util::debugging::{DebugValue, DebuggingRecorder};
 use proptest::prelude::*;
 use tokio::io::{AsyncRead, AsyncReadExt, AsyncWrite, AsyncWriteExt, ReadBuf};
 use tracing::field::{Field, Visit};
-use tracing_subscriber::layer::{Context as LayerContext, SubscriberExt};
+use tracing_subscriber::layer::Context as LayerContext;
 use tracing_subscriber::Layer;
 use wsa_trace::observe::{Observer, Peer};
 use wsa_trace::TraceStream;
+
+use crate::support::subscriber;
 
 // ---------------------------------------------------------------------------------------------
 // Injected errors
@@ -366,23 +362,15 @@ fn expected(script: &[Step]) -> Vec<Outcome> {
 // ---------------------------------------------------------------------------------------------
 // What the observer emitted
 
-/// The `error` field of every `wsa_trace` event emitted on this thread while a wrapped run
-/// collects them.
+/// The `error` field of every `wsa_trace` event a wrapped run emitted.
 #[derive(Clone, Default)]
 struct Events(Arc<Mutex<Vec<String>>>);
 
-thread_local! {
-    /// The events of the wrapped run on this thread, if one is running.
-    static COLLECTING: RefCell<Option<Events>> = const { RefCell::new(None) };
-}
-
 impl Events {
-    /// Collects this thread's events while `f` runs.
+    /// Collects the events of this thread while `f` runs.
     fn collect<T>(f: impl FnOnce() -> T) -> (T, Vec<String>) {
         let events = Events::default();
-        COLLECTING.with(|c| *c.borrow_mut() = Some(events.clone()));
-        let out = f();
-        COLLECTING.with(|c| *c.borrow_mut() = None);
+        let out = subscriber::with_layer(ErrorTexts(events.clone()), f);
         let texts = events.0.lock().unwrap().clone();
         (out, texts)
     }
@@ -398,38 +386,22 @@ impl Visit for ErrorField {
     }
 }
 
-/// Hands each `wsa_trace` event to the collecting run of the thread that emitted it.
-struct ToCollectingThread;
+/// Keeps the `error` field of each `wsa_trace` event; enables every event.
+struct ErrorTexts(Events);
 
-impl<S: tracing::Subscriber> Layer<S> for ToCollectingThread {
+impl<S: tracing::Subscriber> Layer<S> for ErrorTexts {
     fn on_event(&self, event: &tracing::Event<'_>, _: LayerContext<'_, S>) {
         if event.metadata().target() != wsa_trace::observe::TARGET {
             return;
         }
-        COLLECTING.with(|c| {
-            if let Some(events) = &*c.borrow() {
-                let mut v = ErrorField(None);
-                event.record(&mut v);
-                events
-                    .0
-                    .lock()
-                    .unwrap()
-                    .push(v.0.unwrap_or_else(|| "<no error field>".into()));
-            }
-        });
+        let mut v = ErrorField(None);
+        event.record(&mut v);
+        self.0
+             .0
+            .lock()
+            .unwrap()
+            .push(v.0.unwrap_or_else(|| "<no error field>".into()));
     }
-}
-
-/// Installs the binary's one subscriber, which enables every event. Every test calls this
-/// first, so that no event callsite is reached before the subscriber exists.
-fn one_subscriber() {
-    static INSTALL: Once = Once::new();
-    INSTALL.call_once(|| {
-        let subscriber = tracing_subscriber::registry()
-            .with(ToCollectingThread)
-            .with(tracing_subscriber::filter::LevelFilter::TRACE);
-        tracing::subscriber::set_global_default(subscriber).expect("the only subscriber");
-    });
 }
 
 /// The wrapped run, with every event enabled and a local recorder. Returns the outcomes,
@@ -505,7 +477,7 @@ proptest! {
 
     #[test]
     fn wrapped_scripted_stream_matches_bare(script in proptest::collection::vec(step(), 0..24)) {
-        one_subscriber();
+        subscriber::install();
         check_scripted(&script)?;
     }
 }
@@ -589,7 +561,7 @@ proptest! {
 
     #[test]
     fn wrapped_tokio_test_mock_matches_bare(script in proptest::collection::vec(mock_step(), 0..16)) {
-        one_subscriber();
+        subscriber::install();
         let bare_out = run_mock(&mut mock(&script), &script);
         let mut wrapped = TraceStream::new(mock(&script), Observer::new(), Peer::unknown());
         let wrapped_out = run_mock(&mut wrapped, &script);

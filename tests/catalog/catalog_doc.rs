@@ -1,7 +1,7 @@
 //! `docs/catalog.md`, the page of `wsa_trace::catalog`, is generated from the public API.
 //!
 //! The test renders the page and compares it with the file. After a change to the catalog,
-//! run `WSA_TRACE_BLESS=1 cargo test --test catalog_doc` to rewrite the file, and review the
+//! run `WSA_TRACE_BLESS=1 cargo test --test catalog catalog_doc` to rewrite the file, and review the
 //! diff.
 
 use std::fmt::Write as _;
@@ -29,10 +29,10 @@ connect, for example): those rules are listed in
 [`wsa_trace::classify`](mod@crate::classify#rules-that-depend-on-the-operation) and applied by
 [`default_class()`](fn@crate::default_class).
 
-This page is generated from the catalog by `tests/catalog_doc.rs`.
+This page is generated from the catalog by `tests/catalog/catalog_doc.rs`.
 ";
 
-#[path = "support/markdown.rs"]
+#[path = "../support/markdown.rs"]
 mod markdown;
 use markdown::cell;
 
@@ -95,7 +95,7 @@ fn catalog_page_is_up_to_date() {
             .unwrap_or_else(|| on_disk.lines().count().min(rendered.lines().count()));
         panic!(
             "docs/catalog.md is out of date (first difference on line {}); \
-             run `WSA_TRACE_BLESS=1 cargo test --test catalog_doc` and review the diff",
+             run `WSA_TRACE_BLESS=1 cargo test --test catalog catalog_doc` and review the diff",
             line + 1
         );
     }

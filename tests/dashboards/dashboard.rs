@@ -2,9 +2,9 @@
 //! name, and its table of codes, which is generated from the catalog.
 //!
 //! After a change to the catalog or the dashboard, run
-//! `WSA_TRACE_BLESS=1 cargo test --test dashboard` to rewrite the table (and the file in
+//! `WSA_TRACE_BLESS=1 cargo test --test dashboards dashboard` to rewrite the table (and the file in
 //! canonical form: sorted keys, two-space indent), and review the diff.
-//! `tests/prometheus.rs` runs the same queries against a live Prometheus.
+//! `tests/dashboards/prometheus.rs` runs the same queries against a live Prometheus.
 
 use std::collections::{BTreeMap, BTreeSet};
 use std::fmt::Write as _;
@@ -20,6 +20,8 @@ use wsa_trace::observe::Peer;
 use wsa_trace::retry::RetryPolicy;
 use wsa_trace::{Observer, Op, WsaCode};
 
+use crate::support::subscriber;
+
 /// The text panel that holds the table of codes.
 const TABLE_TITLE: &str = "What the codes mean";
 
@@ -29,15 +31,14 @@ const DATASOURCE_UID: &str = "${DS_PROMETHEUS}";
 /// Grafana's grid is 24 columns wide.
 const GRID_WIDTH: u64 = 24;
 
-#[path = "support/dashboard.rs"]
-mod dashboard_json;
+use crate::dashboard_json;
 use dashboard_json::{exprs, grouping_labels, load, metric_names, panels, PATH};
 
 // ---------------------------------------------------------------------------------------
 // The table of codes
 // ---------------------------------------------------------------------------------------
 
-#[path = "support/markdown.rs"]
+#[path = "../support/markdown.rs"]
 mod markdown;
 use markdown::cell;
 
@@ -107,7 +108,7 @@ fn code_table_is_up_to_date() {
             .unwrap_or_else(|| on_disk.lines().count().min(rendered.lines().count()));
         panic!(
             "dashboards/wsa-trace.json is out of date (first difference on line {}); \
-             run `WSA_TRACE_BLESS=1 cargo test --test dashboard` and review the diff",
+             run `WSA_TRACE_BLESS=1 cargo test --test dashboards dashboard` and review the diff",
             line + 1
         );
     }
@@ -266,6 +267,8 @@ impl Accept for Scripted {
 /// Makes each counter of the crate count once, with its default names, and returns every
 /// counter name it registered with the labels each carries.
 fn exported_counters() -> BTreeMap<String, BTreeSet<String>> {
+    // Before any event: the binary's one subscriber (see `support::subscriber`).
+    subscriber::install();
     // Leaked: counter handles are kept per recorder address (see `wsa_trace::metrics`).
     let recorder: &'static DebuggingRecorder = Box::leak(Box::new(DebuggingRecorder::new()));
     let snapshotter = recorder.snapshotter();
@@ -281,11 +284,8 @@ fn exported_counters() -> BTreeMap<String, BTreeSet<String>> {
                 // within the hour is dropped. Only events a subscriber wants count against the
                 // limit, so one that records everything, into a sink, is installed here.
                 let observer = Observer::new().rate_limit(1, Duration::from_secs(3600));
-                let subscriber = tracing_subscriber::fmt()
-                    .with_max_level(tracing::Level::TRACE)
-                    .with_writer(io::sink)
-                    .finish();
-                tracing::subscriber::with_default(subscriber, || {
+                let everything = tracing_subscriber::fmt::layer().with_writer(io::sink);
+                subscriber::with_layer(everything, || {
                     for _ in 0..2 {
                         observer.observe_io(&refused(), Op::Connect, &Peer::unknown());
                     }

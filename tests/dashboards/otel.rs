@@ -10,9 +10,10 @@ use opentelemetry::trace::{Status, TracerProvider as _};
 use opentelemetry::Value;
 use opentelemetry_sdk::trace::{InMemorySpanExporter, SdkTracerProvider, SpanData};
 use tracing::Instrument as _;
-use tracing_subscriber::layer::SubscriberExt as _;
 use wsa_trace::observe::{Peer, Transport};
 use wsa_trace::{socket_span, ObserveExt, Observer, Op, WsaCode};
+
+use crate::support::subscriber;
 
 /// Runs `body` under a subscriber that sends spans to OpenTelemetry's SDK, and returns the
 /// spans it exported.
@@ -21,9 +22,8 @@ fn exported<T>(body: impl FnOnce() -> T) -> (T, Vec<SpanData>) {
     let provider = SdkTracerProvider::builder()
         .with_simple_exporter(exporter.clone())
         .build();
-    let subscriber = tracing_subscriber::registry()
-        .with(tracing_opentelemetry::layer().with_tracer(provider.tracer("wsa-trace-tests")));
-    let out = tracing::subscriber::with_default(subscriber, body);
+    let layer = tracing_opentelemetry::layer().with_tracer(provider.tracer("wsa-trace-tests"));
+    let out = subscriber::with_layer(layer, body);
     provider.force_flush().expect("flush the span processor");
     let spans = exporter.get_finished_spans().expect("the exported spans");
     (out, spans)

@@ -1,0 +1,11 @@
+//! The catalog and the mapping, with no feature: every code's row, its generated page and
+//! translations, the errno and ErrorKind mapping, the classification, their properties, and
+//! the layering of the library's modules.
+
+mod catalog;
+mod catalog_doc;
+mod classify;
+mod layering;
+mod mapping;
+mod properties;
+mod translations;

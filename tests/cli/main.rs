@@ -1,0 +1,8 @@
+//! The `wsa` command line tool: lookups, listings, JSON output, and explaining the socket errors
+//! in logs.
+
+#[path = "../support/mod.rs"]
+mod support;
+
+mod cli;
+mod cli_explain;

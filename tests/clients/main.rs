@@ -1,0 +1,8 @@
+//! HTTP and gRPC clients over the traced connector: hyper, reqwest and tonic against loopback
+//! servers.
+
+#[path = "../support/mod.rs"]
+mod support;
+
+mod hyper_reqwest;
+mod tonic;
