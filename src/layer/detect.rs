@@ -245,11 +245,12 @@ impl Visit for SpanOpVisitor {
 
 /// The socket error an event carries, if any, classified by `observer`. The operation is the
 /// event's `wsa.op` or `op` field, else the nearest span's `wsa.op`, else the message's first
-/// keyword, else `other`. `plan` is the plan of the event's callsite.
-pub(super) fn detect<S>(
+/// keyword, else `other`. `plan` is the plan of the event's callsite; `scope` gives the
+/// event's spans, asked for only when an error is found.
+pub(super) fn detect<'s, S>(
     event: &Event<'_>,
     plan: Plan,
-    scope: Option<Scope<'_, S>>,
+    scope: impl FnOnce() -> Option<Scope<'s, S>>,
     observer: &Observer,
     platform: Platform,
 ) -> Option<Observation>
@@ -269,7 +270,7 @@ where
         .or_else(|| finder.text.map(|f| Mapping::from_text(f.code())))?;
     let op = finder
         .op
-        .or_else(|| scope?.find_map(|span| span.extensions().get::<SpanOp>().map(|s| s.0)))
+        .or_else(|| scope()?.find_map(|span| span.extensions().get::<SpanOp>().map(|s| s.0)))
         .or_else(|| {
             let mut words = MessageOp(OpWords::default());
             event.record(&mut words);
