@@ -136,7 +136,13 @@ impl Finder {
     }
 
     fn take(&mut self) {
-        if let Some(found) = self.scanner.finish() {
+        let found = self.scanner.finish();
+        self.keep(found);
+    }
+
+    /// Keeps a text's socket error if it is more specific than the one kept so far.
+    fn keep(&mut self, found: Option<Found>) {
+        if let Some(found) = found {
             if self
                 .text
                 .is_none_or(|t| t.form().specificity() < found.form().specificity())
@@ -158,8 +164,8 @@ impl Visit for Finder {
         match self.plan.kind(field) {
             Kind::Op => self.op = self.op.or_else(|| op_named(value)),
             Kind::Text | Kind::Errno if !self.settled() => {
-                self.scanner.feed(value.as_bytes());
-                self.take();
+                let found = self.scanner.scan_whole(value.as_bytes());
+                self.keep(found);
             }
             _ => {}
         }

@@ -372,6 +372,18 @@ impl Scanner {
         }
     }
 
+    /// Scans a text that comes in one piece: the same answer as [`feed`](Scanner::feed) then
+    /// [`finish`](Scanner::finish), but a text with nothing any form needs (no letter, `(`
+    /// or `-`: addresses, numbers) is turned away before it is copied. Anything fed before
+    /// is part of the text.
+    pub(crate) fn scan_whole(&mut self, text: &[u8]) -> Option<Found> {
+        if self.pos == 0 && !may_match(text) {
+            return None;
+        }
+        self.feed(text);
+        self.finish()
+    }
+
     /// Ends the text: its socket error, if any, and the scanner is ready for another text.
     pub fn finish(&mut self) -> Option<Found> {
         if self.at_start && self.scanned == 0 && !may_match(&self.window[..self.len]) {
@@ -648,9 +660,7 @@ fn ends_with(hay: &[u8], needle: &str) -> bool {
 /// assert_eq!(found.range(), 32..50);
 /// ```
 pub fn scan(text: &str, platform: Platform) -> Option<Found> {
-    let mut scanner = Scanner::new(platform);
-    scanner.feed(text.as_bytes());
-    scanner.finish()
+    Scanner::new(platform).scan_whole(text.as_bytes())
 }
 
 #[cfg(test)]
