@@ -315,19 +315,26 @@ impl Scanner {
             // never read.
             let mask = word_mask(&self.window[i..(i + ((width + 7) & !7)).min(CAP)]);
             let carry = self.word;
-            // Bit j of `ends`: a word ended just before byte j.
-            let mut ends = ((mask << 1) | u64::from(carry > 0)) & !mask;
+            let before = (mask << 1) | u64::from(carry > 0);
+            // Bit j of `ends`: a word ended just before byte j; of `starts`: one starts at j.
+            let mut ends = before & !mask;
+            let mut starts = mask & !before;
             if width < 64 {
                 ends &= (1u64 << width) - 1;
             }
+            // The first end closes the word carried in from before the block, if any; every
+            // other end closes the word of the next start.
+            let mut carried = carry > 0;
             while ends != 0 {
                 let j = ends.trailing_zeros() as usize;
                 ends &= ends - 1;
-                // The word runs back to the last non-word byte below j, or into `carry`.
-                let gaps = !mask & ((1u64 << j) - 1);
-                let word = match gaps {
-                    0 => carry + j,
-                    g => j - (63 - g.leading_zeros() as usize) - 1,
+                let word = if carried {
+                    carried = false;
+                    carry + j
+                } else {
+                    let start = starts.trailing_zeros() as usize;
+                    starts &= starts - 1;
+                    j - start
                 };
                 let end = i + j;
                 if self.turned_away(end, word) {
@@ -394,7 +401,7 @@ impl Scanner {
         if !self.done {
             self.scan_pending();
         }
-        if !self.done && self.word > 0 {
+        if !self.done && self.word > 0 && !self.turned_away(self.len, self.word) {
             self.end_word(self.len, None);
         }
         let found = if self.rank > 0 { self.best } else { None };
