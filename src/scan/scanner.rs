@@ -279,7 +279,21 @@ impl Scanner {
     /// The bytes are only copied here; they are read in blocks when the window fills up and
     /// at [`finish`](Scanner::finish), so feeding many small pieces costs little more than
     /// feeding one.
-    pub fn feed(&mut self, mut bytes: &[u8]) {
+    #[inline]
+    pub fn feed(&mut self, bytes: &[u8]) {
+        let end = self.len + bytes.len();
+        if end <= CAP && !self.done {
+            // The common case: the piece fits in the window as it is.
+            self.window[self.len..end].copy_from_slice(bytes);
+            self.len = end;
+            self.pos += bytes.len();
+            return;
+        }
+        self.feed_sliding(bytes);
+    }
+
+    /// [`feed`](Scanner::feed) when the window fills up or nothing can beat the best match.
+    fn feed_sliding(&mut self, mut bytes: &[u8]) {
         while !bytes.is_empty() {
             if self.done {
                 self.pos += bytes.len();
@@ -595,10 +609,11 @@ fn may_match(bytes: &[u8]) -> bool {
     let hit = chunks
         .by_ref()
         .any(|c| may_match8(u64::from_le_bytes(c.try_into().unwrap_or_default())));
-    hit || chunks
-        .remainder()
-        .iter()
-        .any(|&b| b.is_ascii_alphabetic() || b == b'(' || b == b'-')
+    // The last bytes padded with zeros, which match nothing.
+    let mut last = [0; 8];
+    let rest = chunks.remainder();
+    last[..rest.len()].copy_from_slice(rest);
+    hit || may_match8(u64::from_le_bytes(last))
 }
 
 /// Whether any byte of `x` is an ASCII letter, `(` or `-`.
