@@ -19,6 +19,8 @@ const KEEP: usize = 128;
 const TEXT_MAX: usize = 96;
 /// Longer words match nothing: no symbol, name or phrase word is this long.
 const WORD_MAX: usize = 32;
+/// Texts up to this long are looked over for anything a match needs before they are read.
+const SHORT: usize = 32;
 /// Longer digit runs are no error number.
 const DIGITS_MAX: usize = 12;
 
@@ -293,6 +295,8 @@ impl Scanner {
     }
 
     /// [`feed`](Scanner::feed) when the window fills up or nothing can beat the best match.
+    /// Kept apart so that the common case saves and restores few registers.
+    #[inline(never)]
     fn feed_sliding(&mut self, mut bytes: &[u8]) {
         while !bytes.is_empty() {
             if self.done {
@@ -407,8 +411,13 @@ impl Scanner {
 
     /// Ends the text: its socket error, if any, and the scanner is ready for another text.
     pub fn finish(&mut self) -> Option<Found> {
-        if self.at_start && self.scanned == 0 && !may_match(&self.window[..self.len]) {
-            // The whole text is in the window and nothing in it can start a match.
+        if self.at_start
+            && self.scanned == 0
+            && self.len <= SHORT
+            && !may_match(&self.window[..self.len])
+        {
+            // A short text, all in the window, with nothing in it that can start a match
+            // (an address, a number). Longer texts are mostly words and are read.
             self.reset();
             return None;
         }
@@ -605,15 +614,15 @@ fn may_end_phrase(len: usize, first: u8, last: u8) -> bool {
 /// and phrases), a `(` (nginx) or a `-` (a negative HRESULT). Addresses, numbers and times
 /// have none and are turned away in one pass, eight bytes at a time.
 fn may_match(bytes: &[u8]) -> bool {
-    let mut chunks = bytes.chunks_exact(8);
-    let hit = chunks
-        .by_ref()
-        .any(|c| may_match8(u64::from_le_bytes(c.try_into().unwrap_or_default())));
-    // The last bytes padded with zeros, which match nothing.
-    let mut last = [0; 8];
-    let rest = chunks.remainder();
-    last[..rest.len()].copy_from_slice(rest);
-    hit || may_match8(u64::from_le_bytes(last))
+    let word = |c: &[u8]| u64::from_le_bytes(c.try_into().unwrap_or_default());
+    let Some(tail) = bytes.len().checked_sub(8) else {
+        // Fewer than eight bytes, padded with zeros, which match nothing.
+        let mut last = [0; 8];
+        last[..bytes.len()].copy_from_slice(bytes);
+        return may_match8(u64::from_le_bytes(last));
+    };
+    // Whole chunks, then the last eight bytes (which may overlap the last chunk read).
+    bytes.chunks_exact(8).any(|c| may_match8(word(c))) || may_match8(word(&bytes[tail..]))
 }
 
 /// Whether any byte of `x` is an ASCII letter, `(` or `-`.
