@@ -136,7 +136,13 @@ impl Finder {
     }
 
     fn take(&mut self) {
-        if let Some(found) = self.scanner.finish() {
+        let found = self.scanner.finish();
+        self.keep(found);
+    }
+
+    /// Keeps a text's socket error if it is more specific than the one kept so far.
+    fn keep(&mut self, found: Option<Found>) {
+        if let Some(found) = found {
             if self
                 .text
                 .is_none_or(|t| t.form().specificity() < found.form().specificity())
@@ -158,8 +164,8 @@ impl Visit for Finder {
         match self.plan.kind(field) {
             Kind::Op => self.op = self.op.or_else(|| op_named(value)),
             Kind::Text | Kind::Errno if !self.settled() => {
-                self.scanner.feed(value.as_bytes());
-                self.take();
+                let found = self.scanner.scan_whole(value.as_bytes());
+                self.keep(found);
             }
             _ => {}
         }
@@ -245,11 +251,12 @@ impl Visit for SpanOpVisitor {
 
 /// The socket error an event carries, if any, classified by `observer`. The operation is the
 /// event's `wsa.op` or `op` field, else the nearest span's `wsa.op`, else the message's first
-/// keyword, else `other`. `plan` is the plan of the event's callsite.
-pub(super) fn detect<S>(
+/// keyword, else `other`. `plan` is the plan of the event's callsite; `scope` gives the
+/// event's spans, asked for only when an error is found.
+pub(super) fn detect<'s, S>(
     event: &Event<'_>,
     plan: Plan,
-    scope: Option<Scope<'_, S>>,
+    scope: impl FnOnce() -> Option<Scope<'s, S>>,
     observer: &Observer,
     platform: Platform,
 ) -> Option<Observation>
@@ -269,7 +276,7 @@ where
         .or_else(|| finder.text.map(|f| Mapping::from_text(f.code())))?;
     let op = finder
         .op
-        .or_else(|| scope?.find_map(|span| span.extensions().get::<SpanOp>().map(|s| s.0)))
+        .or_else(|| scope()?.find_map(|span| span.extensions().get::<SpanOp>().map(|s| s.0)))
         .or_else(|| {
             let mut words = MessageOp(OpWords::default());
             event.record(&mut words);

@@ -106,7 +106,7 @@ where
             detect(
                 event,
                 plan,
-                ctx.event_scope(),
+                || ctx.event_scope(),
                 &self.observer,
                 self.platform,
             )

@@ -163,21 +163,33 @@ where
 
     fn on_event(&self, event: &Event<'_>, ctx: Context<'_, S>) {
         let meta = event.metadata();
-        let site = self
+        // Only the plan is read under the lock: nothing that may emit an event (and so
+        // register a callsite) runs while it is held.
+        let plan = self
             .state
             .sites
             .read()
             .unwrap_or_else(PoisonError::into_inner)
             .get(&meta.callsite())
-            .cloned();
+            .map(|site| site.as_ref().map(|s| s.plan));
         // A callsite registered before this layer existed is decided now, once.
-        let Some(site) = site.unwrap_or_else(|| self.state.register(meta)) else {
+        let Some(plan) = plan.unwrap_or_else(|| self.state.register(meta).map(|s| s.plan)) else {
             return;
         };
-        let scope = ctx.event_scope(event);
-        if let Some(obs) = detect(event, site.plan, scope, &self.observer, self.platform) {
-            site.counters
-                .increment(obs.mapping.entry(), obs.op, obs.class.category());
+        let scope = || ctx.event_scope(event);
+        let Some(obs) = detect(event, plan, scope, &self.observer, self.platform) else {
+            return;
+        };
+        // Rare: the counters of the callsite's source, taken only for an error found.
+        let counters = self
+            .state
+            .sites
+            .read()
+            .unwrap_or_else(PoisonError::into_inner)
+            .get(&meta.callsite())
+            .and_then(|site| site.as_ref().map(|s| Arc::clone(&s.counters)));
+        if let Some(counters) = counters {
+            counters.increment(obs.mapping.entry(), obs.op, obs.class.category());
         }
     }
 }

@@ -82,11 +82,12 @@ pub(super) const fn word_hash(word: &[u8]) -> usize {
     word_hash_parts(n, word[0], word[n - 1])
 }
 
-/// [`word_hash`] of a word of `len` bytes from `first` to `last`.
+/// [`word_hash`] of a word of `len` bytes from `first` to `last`. Setting bit 5 lowers the
+/// case of letters, all that phrase words begin and end with, in one instruction.
 #[inline]
 pub(super) const fn word_hash_parts(len: usize, first: u8, last: u8) -> usize {
-    let first = first.to_ascii_lowercase() as usize;
-    let last = last.to_ascii_lowercase() as usize;
+    let first = (first | 0x20) as usize;
+    let last = (last | 0x20) as usize;
     (len * 31 + first * 7 + last) & 255
 }
 

@@ -19,6 +19,8 @@ const KEEP: usize = 128;
 const TEXT_MAX: usize = 96;
 /// Longer words match nothing: no symbol, name or phrase word is this long.
 const WORD_MAX: usize = 32;
+/// Texts up to this long are looked over for anything a match needs before they are read.
+const SHORT: usize = 32;
 /// Longer digit runs are no error number.
 const DIGITS_MAX: usize = 12;
 
@@ -279,7 +281,23 @@ impl Scanner {
     /// The bytes are only copied here; they are read in blocks when the window fills up and
     /// at [`finish`](Scanner::finish), so feeding many small pieces costs little more than
     /// feeding one.
-    pub fn feed(&mut self, mut bytes: &[u8]) {
+    #[inline]
+    pub fn feed(&mut self, bytes: &[u8]) {
+        let end = self.len + bytes.len();
+        if end <= CAP && !self.done {
+            // The common case: the piece fits in the window as it is.
+            self.window[self.len..end].copy_from_slice(bytes);
+            self.len = end;
+            self.pos += bytes.len();
+            return;
+        }
+        self.feed_sliding(bytes);
+    }
+
+    /// [`feed`](Scanner::feed) when the window fills up or nothing can beat the best match.
+    /// Kept apart so that the common case saves and restores few registers.
+    #[inline(never)]
+    fn feed_sliding(&mut self, mut bytes: &[u8]) {
         while !bytes.is_empty() {
             if self.done {
                 self.pos += bytes.len();
@@ -315,19 +333,26 @@ impl Scanner {
             // never read.
             let mask = word_mask(&self.window[i..(i + ((width + 7) & !7)).min(CAP)]);
             let carry = self.word;
-            // Bit j of `ends`: a word ended just before byte j.
-            let mut ends = ((mask << 1) | u64::from(carry > 0)) & !mask;
+            let before = (mask << 1) | u64::from(carry > 0);
+            // Bit j of `ends`: a word ended just before byte j; of `starts`: one starts at j.
+            let mut ends = before & !mask;
+            let mut starts = mask & !before;
             if width < 64 {
                 ends &= (1u64 << width) - 1;
             }
+            // The first end closes the word carried in from before the block, if any; every
+            // other end closes the word of the next start.
+            let mut carried = carry > 0;
             while ends != 0 {
                 let j = ends.trailing_zeros() as usize;
                 ends &= ends - 1;
-                // The word runs back to the last non-word byte below j, or into `carry`.
-                let gaps = !mask & ((1u64 << j) - 1);
-                let word = match gaps {
-                    0 => carry + j,
-                    g => j - (63 - g.leading_zeros() as usize) - 1,
+                let word = if carried {
+                    carried = false;
+                    carry + j
+                } else {
+                    let start = starts.trailing_zeros() as usize;
+                    starts &= starts - 1;
+                    j - start
                 };
                 let end = i + j;
                 if self.turned_away(end, word) {
@@ -372,17 +397,34 @@ impl Scanner {
         }
     }
 
+    /// Scans a text that comes in one piece: the same answer as [`feed`](Scanner::feed) then
+    /// [`finish`](Scanner::finish), but a text with nothing any form needs (no letter, `(`
+    /// or `-`: addresses, numbers) is turned away before it is copied. Anything fed before
+    /// is part of the text.
+    pub(crate) fn scan_whole(&mut self, text: &[u8]) -> Option<Found> {
+        if self.pos == 0 && !may_match(text) {
+            return None;
+        }
+        self.feed(text);
+        self.finish()
+    }
+
     /// Ends the text: its socket error, if any, and the scanner is ready for another text.
     pub fn finish(&mut self) -> Option<Found> {
-        if self.at_start && self.scanned == 0 && !may_match(&self.window[..self.len]) {
-            // The whole text is in the window and nothing in it can start a match.
+        if self.at_start
+            && self.scanned == 0
+            && self.len <= SHORT
+            && !may_match(&self.window[..self.len])
+        {
+            // A short text, all in the window, with nothing in it that can start a match
+            // (an address, a number). Longer texts are mostly words and are read.
             self.reset();
             return None;
         }
         if !self.done {
             self.scan_pending();
         }
-        if !self.done && self.word > 0 {
+        if !self.done && self.word > 0 && !self.turned_away(self.len, self.word) {
             self.end_word(self.len, None);
         }
         let found = if self.rank > 0 { self.best } else { None };
@@ -572,14 +614,15 @@ fn may_end_phrase(len: usize, first: u8, last: u8) -> bool {
 /// and phrases), a `(` (nginx) or a `-` (a negative HRESULT). Addresses, numbers and times
 /// have none and are turned away in one pass, eight bytes at a time.
 fn may_match(bytes: &[u8]) -> bool {
-    let mut chunks = bytes.chunks_exact(8);
-    let hit = chunks
-        .by_ref()
-        .any(|c| may_match8(u64::from_le_bytes(c.try_into().unwrap_or_default())));
-    hit || chunks
-        .remainder()
-        .iter()
-        .any(|&b| b.is_ascii_alphabetic() || b == b'(' || b == b'-')
+    let word = |c: &[u8]| u64::from_le_bytes(c.try_into().unwrap_or_default());
+    let Some(tail) = bytes.len().checked_sub(8) else {
+        // Fewer than eight bytes, padded with zeros, which match nothing.
+        let mut last = [0; 8];
+        last[..bytes.len()].copy_from_slice(bytes);
+        return may_match8(u64::from_le_bytes(last));
+    };
+    // Whole chunks, then the last eight bytes (which may overlap the last chunk read).
+    bytes.chunks_exact(8).any(|c| may_match8(word(c))) || may_match8(word(&bytes[tail..]))
 }
 
 /// Whether any byte of `x` is an ASCII letter, `(` or `-`.
@@ -648,9 +691,7 @@ fn ends_with(hay: &[u8], needle: &str) -> bool {
 /// assert_eq!(found.range(), 32..50);
 /// ```
 pub fn scan(text: &str, platform: Platform) -> Option<Found> {
-    let mut scanner = Scanner::new(platform);
-    scanner.feed(text.as_bytes());
-    scanner.finish()
+    Scanner::new(platform).scan_whole(text.as_bytes())
 }
 
 #[cfg(test)]
