@@ -12,7 +12,6 @@ use crate::support;
 
 use std::io::{Read, Write};
 use std::net::{Ipv4Addr, TcpStream};
-use std::process::Command;
 use std::time::{Duration, Instant};
 
 use http_body_util::Empty;
@@ -52,12 +51,8 @@ fn lines_of<'a>(log: &'a str, target: &str, text: &str) -> Vec<&'a str> {
 
 #[test]
 fn axum_accept_errors_are_counted_and_explained() {
-    let mut cmd = Command::new("sh");
-    cmd.arg("-c")
-        .arg("ulimit -n 64 && exec \"$0\" \"$@\"")
-        .arg(support::this_test_binary())
-        .args(support::run_one_ignored_test(module_path!(), "axum_child"))
-        .env(CHILD_ENV, "1");
+    let mut cmd = support::rerun_with_nofile(64, module_path!(), "axum_child");
+    cmd.env(CHILD_ENV, "1");
     let out = support::run_child(cmd, Duration::from_secs(40)).expect("run the child");
     assert!(out.status.success(), "{out}");
     let line = out

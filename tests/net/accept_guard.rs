@@ -10,7 +10,6 @@ use std::collections::{BTreeMap, VecDeque};
 use std::future::Future;
 use std::io;
 use std::net::{Ipv4Addr, SocketAddr};
-use std::process::Command;
 use std::sync::atomic::{AtomicU64, Ordering};
 use std::sync::Arc;
 use std::task::{Context, Poll};
@@ -78,15 +77,8 @@ impl Accept for CountingListener {
 
 #[test]
 fn accept_loop_pauses_on_emfile_and_recovers() {
-    let mut cmd = Command::new("sh");
-    cmd.arg("-c")
-        .arg(format!("ulimit -n {CHILD_NOFILE} && exec \"$0\" \"$@\""))
-        .arg(support::this_test_binary())
-        .args(support::run_one_ignored_test(
-            module_path!(),
-            "emfile_child",
-        ))
-        .env(CHILD_ENV, "1");
+    let mut cmd = support::rerun_with_nofile(CHILD_NOFILE, module_path!(), "emfile_child");
+    cmd.env(CHILD_ENV, "1");
     let out = support::run_child(cmd, Duration::from_secs(30)).expect("run the child");
     assert!(out.status.success(), "{out}");
     let line = out

@@ -10,7 +10,7 @@ use crate::support;
 use std::collections::VecDeque;
 use std::io::{self, BufRead, BufReader, Read, Write};
 use std::net::{Ipv4Addr, SocketAddr, TcpStream};
-use std::process::{Child, ChildStdin, Command, Stdio};
+use std::process::{Child, ChildStdin, Stdio};
 use std::sync::mpsc;
 use std::task::{Context, Poll};
 use std::thread;
@@ -55,11 +55,7 @@ struct Server {
 
 impl Server {
     fn start() -> Server {
-        let mut child = Command::new("sh")
-            .arg("-c")
-            .arg(format!("ulimit -n {CHILD_NOFILE} && exec \"$0\" \"$@\""))
-            .arg(support::this_test_binary())
-            .args(support::run_one_ignored_test(module_path!(), "axum_child"))
+        let mut child = support::rerun_with_nofile(CHILD_NOFILE, module_path!(), "axum_child")
             .env(CHILD_ENV, "1")
             .stdin(Stdio::piped())
             .stdout(Stdio::piped())

@@ -9,7 +9,6 @@ use crate::support;
 
 use std::io::{self, ErrorKind};
 use std::net::SocketAddr;
-use std::process::Command;
 use std::time::{Duration, Instant};
 
 use tokio::io::{AsyncReadExt, AsyncWriteExt};
@@ -360,12 +359,8 @@ const MARKER: &str = "observed ";
 
 #[test]
 fn running_out_of_descriptors_is_wsaemfile() {
-    let mut cmd = Command::new("sh");
-    cmd.arg("-c")
-        .arg(r#"ulimit -n 32 && exec "$0" "$@""#)
-        .arg(support::this_test_binary())
-        .args(support::run_one_ignored_test(module_path!(), EMFILE_CHILD))
-        .env(CHILD_ENV, "emfile");
+    let mut cmd = support::rerun_with_nofile(32, module_path!(), EMFILE_CHILD);
+    cmd.env(CHILD_ENV, "emfile");
     let out = support::run_child(cmd, Duration::from_secs(30)).expect("run sh");
     assert!(out.status.success(), "{out}");
 

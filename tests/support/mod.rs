@@ -501,3 +501,14 @@ pub fn run_one_ignored_test(module: &str, name: &str) -> [String; 5] {
 pub fn this_test_binary() -> std::path::PathBuf {
     std::env::current_exe().expect("the path of the test binary")
 }
+
+/// This test binary again, running only the ignored test `name` of `module`
+/// (`module_path!()`), with at most `nofile` descriptors (through the shell's `ulimit -n`).
+pub fn rerun_with_nofile(nofile: u32, module: &str, name: &str) -> Command {
+    let mut cmd = Command::new("sh");
+    cmd.arg("-c")
+        .arg(format!("ulimit -n {nofile} && exec \"$0\" \"$@\""))
+        .arg(this_test_binary())
+        .args(run_one_ignored_test(module, name));
+    cmd
+}
