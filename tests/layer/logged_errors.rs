@@ -55,12 +55,7 @@ fn axum_accept_errors_are_counted_and_explained() {
     cmd.env(CHILD_ENV, "1");
     let out = support::run_child(cmd, Duration::from_secs(40)).expect("run the child");
     assert!(out.status.success(), "{out}");
-    let line = out
-        .stdout
-        .lines()
-        .find_map(|l| l.find(MARKER).map(|at| &l[at + MARKER.len()..]))
-        .unwrap_or_else(|| panic!("no marker line\n{out}"));
-    println!("{MARKER}{line}");
+    let line = out.marker_line(MARKER);
     let get = |k: &str| -> u64 {
         line.split_whitespace()
             .find_map(|w| w.strip_prefix(k)?.strip_prefix('='))

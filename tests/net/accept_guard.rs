@@ -81,12 +81,7 @@ fn accept_loop_pauses_on_emfile_and_recovers() {
     cmd.env(CHILD_ENV, "1");
     let out = support::run_child(cmd, Duration::from_secs(30)).expect("run the child");
     assert!(out.status.success(), "{out}");
-    let line = out
-        .stdout
-        .lines()
-        .find_map(|l| l.find(MARKER).map(|at| &l[at + MARKER.len()..]))
-        .unwrap_or_else(|| panic!("no marker line\n{out}"));
-    println!("{MARKER}{line}");
+    let line = out.marker_line(MARKER);
     let figures: BTreeMap<&str, u64> = line
         .split_whitespace()
         .filter_map(|w| w.split_once('='))

@@ -422,6 +422,18 @@ impl ChildOutput {
             .collect()
     }
 
+    /// What follows `marker` on the first line of stdout that holds it, printed again so that
+    /// the figures show in the test's output. Panics, with the whole output, if none does.
+    pub fn marker_line(&self, marker: &str) -> &str {
+        let line = self
+            .stdout
+            .lines()
+            .find_map(|l| l.find(marker).map(|at| &l[at + marker.len()..]))
+            .unwrap_or_else(|| panic!("no marker line\n{self}"));
+        println!("{marker}{line}");
+        line
+    }
+
     /// The first line of stdout or stderr that starts with `prefix`.
     pub fn line(&self, prefix: &str) -> Option<&str> {
         self.stdout
