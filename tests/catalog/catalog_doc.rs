@@ -5,7 +5,7 @@
 //! diff.
 
 use std::fmt::Write as _;
-use std::{env, fs};
+use std::env;
 
 use wsa_trace::observe::ERROR_TYPE_OTHER;
 use wsa_trace::WsaCode;
@@ -32,6 +32,8 @@ connect, for example): those rules are listed in
 This page is generated from the catalog by `tests/catalog/catalog_doc.rs`.
 ";
 
+#[path = "../support/generated.rs"]
+mod generated;
 #[path = "../support/markdown.rs"]
 mod markdown;
 use markdown::cell;
@@ -79,26 +81,12 @@ fn render() -> String {
 
 #[test]
 fn catalog_page_is_up_to_date() {
-    let rendered = render();
-    if env::var_os("WSA_TRACE_BLESS").is_some_and(|v| v == "1") {
-        fs::write(PATH, &rendered).expect("write docs/catalog.md");
-        return;
-    }
-    let on_disk = fs::read_to_string(PATH)
-        .expect("read docs/catalog.md")
-        .replace("\r\n", "\n");
-    if on_disk != rendered {
-        let line = on_disk
-            .lines()
-            .zip(rendered.lines())
-            .position(|(a, b)| a != b)
-            .unwrap_or_else(|| on_disk.lines().count().min(rendered.lines().count()));
-        panic!(
-            "docs/catalog.md is out of date (first difference on line {}); \
-             run `WSA_TRACE_BLESS=1 cargo test --test catalog catalog_doc` and review the diff",
-            line + 1
-        );
-    }
+    generated::check_or_bless(
+        PATH,
+        "docs/catalog.md",
+        &render(),
+        "WSA_TRACE_BLESS=1 cargo test --test catalog catalog_doc",
+    );
 }
 
 #[test]

@@ -11,7 +11,6 @@ use std::fmt::Write as _;
 use std::io;
 use std::task::{Context, Poll};
 use std::time::Duration;
-use std::{env, fs};
 
 use metrics_util::debugging::DebuggingRecorder;
 use serde_json::Value;
@@ -38,6 +37,8 @@ use dashboard_json::{exprs, grouping_labels, load, metric_names, panels, PATH};
 // The table of codes
 // ---------------------------------------------------------------------------------------
 
+#[path = "../support/generated.rs"]
+mod generated;
 #[path = "../support/markdown.rs"]
 mod markdown;
 use markdown::cell;
@@ -91,27 +92,12 @@ fn blessed(mut dashboard: Value) -> String {
 
 #[test]
 fn code_table_is_up_to_date() {
-    let rendered = blessed(load());
-    if env::var_os("WSA_TRACE_BLESS").is_some_and(|v| v == "1") {
-        // Written aside and renamed: the other tests read the file meanwhile.
-        let aside = format!("{PATH}.blessing");
-        fs::write(&aside, &rendered).expect("write dashboards/wsa-trace.json.blessing");
-        fs::rename(&aside, PATH).expect("rename onto dashboards/wsa-trace.json");
-        return;
-    }
-    let on_disk = fs::read_to_string(PATH).unwrap().replace("\r\n", "\n");
-    if on_disk != rendered {
-        let line = on_disk
-            .lines()
-            .zip(rendered.lines())
-            .position(|(a, b)| a != b)
-            .unwrap_or_else(|| on_disk.lines().count().min(rendered.lines().count()));
-        panic!(
-            "dashboards/wsa-trace.json is out of date (first difference on line {}); \
-             run `WSA_TRACE_BLESS=1 cargo test --test dashboards dashboard` and review the diff",
-            line + 1
-        );
-    }
+    generated::check_or_bless(
+        PATH,
+        "dashboards/wsa-trace.json",
+        &blessed(load()),
+        "WSA_TRACE_BLESS=1 cargo test --test dashboards dashboard",
+    );
 }
 
 #[test]
