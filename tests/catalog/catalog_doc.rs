@@ -4,8 +4,8 @@
 //! run `WSA_TRACE_BLESS=1 cargo test --test catalog catalog_doc` to rewrite the file, and review the
 //! diff.
 
-use std::fmt::Write as _;
 use std::env;
+use std::fmt::Write as _;
 
 use wsa_trace::observe::ERROR_TYPE_OTHER;
 use wsa_trace::WsaCode;
