@@ -1,7 +1,8 @@
 //! The error path: what observing one failed read costs, against what users write by hand.
 //!
-//! - `map_classify`: `Mapping::from_io_error` + `default_class(code, Op::Read)` alone, for an errno
-//!   error (`ECONNRESET`) and for a kind-only error (`ErrorKind::ConnectionReset`, no OS code).
+//! - `map_classify`: `Mapping::from_io_error` + `Mapping::default_class(Op::Read)` alone (what
+//!   an observer does before counting), for an errno error (`ECONNRESET`), a kind-only error
+//!   (`ErrorKind::ConnectionReset`, no OS code) and an OS error wrapped in another `io::Error`.
 //! - `observe`: `Observer::observe_io` (map, classify, count) with the Prometheus recorder
 //!   installed globally, once with `.emit_event(false)` and once with the default observer
 //!   (no tracing subscriber is installed, so its events are disabled and cost one level check).
@@ -65,7 +66,7 @@ fn wrapped_error() -> io::Error {
 #[inline(always)]
 fn map_classify(err: &io::Error) -> Classification {
     let mapping = Mapping::from_io_error(black_box(err));
-    black_box(default_class(mapping.code(), Op::Read))
+    black_box(mapping.default_class(Op::Read))
 }
 
 #[inline(always)]
@@ -117,6 +118,10 @@ fn bench_map_classify(c: &mut Criterion) {
     let wrapped = wrapped_error();
     assert_eq!(map_classify(&errno), map_classify(&kind));
     assert_eq!(map_classify(&errno), map_classify(&wrapped));
+    assert_eq!(
+        map_classify(&errno),
+        default_class(Some(WsaCode::WSAECONNRESET), Op::Read)
+    );
 
     let mut group = c.benchmark_group("map_classify");
     group

@@ -113,6 +113,25 @@ where
     }
 }
 
+impl crate::map::Mapping {
+    /// The built-in class of this error for `op`: what [`default_class`]`(self.code(), op)`
+    /// answers, read from the catalog row the mapping holds instead of looking the code up
+    /// again.
+    ///
+    /// ```
+    /// use std::io;
+    /// use wsa_trace::{default_class, Category, Mapping, Op};
+    ///
+    /// let reset = Mapping::from_io_error(&io::ErrorKind::ConnectionReset.into());
+    /// assert_eq!(reset.default_class(Op::Read), default_class(reset.code(), Op::Read));
+    /// assert_eq!(reset.default_class(Op::Accept).category(), Category::Transient);
+    /// ```
+    #[inline]
+    pub fn default_class(&self, op: Op) -> Classification {
+        rules::class_of(self.entry(), op)
+    }
+}
+
 /// The built-in class of `code` for `op`: the catalog's default, adjusted by the rules that
 /// depend on the operation. Unknown codes are [`Classification::FATAL`]; so is no code at all,
 /// except on [`Op::Accept`], where it concerns one connection (transient, immediately).

@@ -4,30 +4,44 @@
 use std::fmt::{self, Write as _};
 use std::io::{self, ErrorKind};
 
-use crate::code::WsaCode;
+use crate::code::{Entry, WsaCode};
 
-/// Maps an `io::ErrorKind` to the code an OS would have reported for it.
+/// The catalog row of `code`, worked out at compile time.
+macro_rules! row {
+    ($code:ident) => {
+        const {
+            match Entry::of(WsaCode::$code) {
+                Some(entry) => entry,
+                None => panic!("a kind maps to a catalog code"),
+            }
+        }
+    };
+}
+
+/// The catalog row of the code an OS would have reported for an `io::ErrorKind`: one `match`
+/// straight to the row, with no second lookup by code.
 ///
 /// Kinds that no socket code describes (`NotFound`, `UnexpectedEof`, `Other`, ...) give `None`.
-pub(crate) fn from_kind(kind: ErrorKind) -> Option<WsaCode> {
+#[inline]
+pub(crate) fn entry_of(kind: ErrorKind) -> Option<Entry> {
     Some(match kind {
-        ErrorKind::ConnectionRefused => WsaCode::WSAECONNREFUSED,
-        ErrorKind::ConnectionReset => WsaCode::WSAECONNRESET,
-        ErrorKind::ConnectionAborted => WsaCode::WSAECONNABORTED,
-        ErrorKind::NotConnected => WsaCode::WSAENOTCONN,
-        ErrorKind::AddrInUse => WsaCode::WSAEADDRINUSE,
-        ErrorKind::AddrNotAvailable => WsaCode::WSAEADDRNOTAVAIL,
-        ErrorKind::BrokenPipe => WsaCode::WSAESHUTDOWN,
-        ErrorKind::WouldBlock => WsaCode::WSAEWOULDBLOCK,
-        ErrorKind::TimedOut => WsaCode::WSAETIMEDOUT,
-        ErrorKind::Interrupted => WsaCode::WSAEINTR,
-        ErrorKind::PermissionDenied => WsaCode::WSAEACCES,
-        ErrorKind::InvalidInput => WsaCode::WSAEINVAL,
-        ErrorKind::OutOfMemory => WsaCode::WSA_NOT_ENOUGH_MEMORY,
-        ErrorKind::Unsupported => WsaCode::WSAEOPNOTSUPP,
-        ErrorKind::NetworkUnreachable => WsaCode::WSAENETUNREACH,
-        ErrorKind::HostUnreachable => WsaCode::WSAEHOSTUNREACH,
-        ErrorKind::NetworkDown => WsaCode::WSAENETDOWN,
+        ErrorKind::ConnectionRefused => row!(WSAECONNREFUSED),
+        ErrorKind::ConnectionReset => row!(WSAECONNRESET),
+        ErrorKind::ConnectionAborted => row!(WSAECONNABORTED),
+        ErrorKind::NotConnected => row!(WSAENOTCONN),
+        ErrorKind::AddrInUse => row!(WSAEADDRINUSE),
+        ErrorKind::AddrNotAvailable => row!(WSAEADDRNOTAVAIL),
+        ErrorKind::BrokenPipe => row!(WSAESHUTDOWN),
+        ErrorKind::WouldBlock => row!(WSAEWOULDBLOCK),
+        ErrorKind::TimedOut => row!(WSAETIMEDOUT),
+        ErrorKind::Interrupted => row!(WSAEINTR),
+        ErrorKind::PermissionDenied => row!(WSAEACCES),
+        ErrorKind::InvalidInput => row!(WSAEINVAL),
+        ErrorKind::OutOfMemory => row!(WSA_NOT_ENOUGH_MEMORY),
+        ErrorKind::Unsupported => row!(WSAEOPNOTSUPP),
+        ErrorKind::NetworkUnreachable => row!(WSAENETUNREACH),
+        ErrorKind::HostUnreachable => row!(WSAEHOSTUNREACH),
+        ErrorKind::NetworkDown => row!(WSAENETDOWN),
         _ => return None,
     })
 }

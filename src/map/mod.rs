@@ -176,17 +176,22 @@ impl Mapping {
     /// Maps one `io::Error`, looking inside it if it wraps another error.
     #[inline]
     pub fn from_io_error(err: &io::Error) -> Mapping {
-        match err.get_ref() {
-            // No payload: an OS error, mapped here inline, or a bare kind.
-            None => Mapping::from_os(err).unwrap_or_else(|| Mapping::without_payload(err)),
-            Some(inner) => Mapping::from_payload(err, inner),
+        match (err.raw_os_error(), err.get_ref()) {
+            // An OS error, mapped here inline; one whose code maps to nothing goes by its kind.
+            (Some(raw), _) => {
+                Mapping::from_raw(raw).unwrap_or_else(|| Mapping::unmapped_os(err, raw))
+            }
+            // A bare kind: one `match` to the catalog row.
+            (None, None) => Mapping::of_kind(err.kind(), None),
+            (None, Some(inner)) => Mapping::from_payload(err, inner),
         }
     }
 
-    /// [`Mapping::from_io_error`] for an error with no payload and no OS code that maps.
+    /// [`Mapping::from_io_error`] for an OS code that maps to nothing: its kind decides.
+    #[cold]
     #[inline(never)]
-    fn without_payload(err: &io::Error) -> Mapping {
-        Mapping::of_kind(err.kind(), err.raw_os_error())
+    fn unmapped_os(err: &io::Error, raw: i32) -> Mapping {
+        Mapping::of_kind(err.kind(), Some(raw))
     }
 
     /// [`Mapping::from_io_error`] for an error that carries `inner`.
@@ -258,7 +263,7 @@ impl Mapping {
     /// Maps by the kind alone, keeping the OS code (one that maps to nothing) beside it.
     #[inline]
     fn of_kind(kind: io::ErrorKind, os_code: Option<i32>) -> Mapping {
-        match from_kind(kind).and_then(Entry::of) {
+        match kind::entry_of(kind) {
             Some(entry) => Mapping::new(Some(entry), os_code, Some(kind), Via::Kind),
             None => Mapping::new(None, os_code, Some(kind), Via::Unmapped),
         }
@@ -416,5 +421,5 @@ pub fn windows_name(raw: i32) -> Option<&'static str> {
 
 /// Maps an `io::ErrorKind` to a code, for errors that carry no OS code.
 pub fn from_kind(kind: io::ErrorKind) -> Option<WsaCode> {
-    kind::from_kind(kind)
+    kind::entry_of(kind).map(Entry::code)
 }
