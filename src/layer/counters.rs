@@ -2,8 +2,8 @@
 //! table, with one set of handles per source.
 
 use crate::classify::{Category, Op};
-use crate::code::{slot, Entry};
-use crate::metrics::{code_label, Counters, Family};
+use crate::code::Entry;
+use crate::metrics::{code_label, error_slot, Counters, Family};
 
 /// What the logged-error counter's name is after the prefix.
 pub const LOGGED_SUFFIX: &str = crate::metrics::LOGGED_SUFFIX;
@@ -28,14 +28,13 @@ impl SourceCounters {
     /// effect.
     #[inline]
     pub(super) fn increment(&self, code: Option<Entry>, op: Op, category: Category) {
-        self.family
-            .increment(slot(code) * Op::ALL.len() + op as usize, || {
-                [
-                    code_label(code),
-                    category.as_str(),
-                    op.as_str(),
-                    self.source,
-                ]
-            });
+        self.family.increment(error_slot(code, op, category), || {
+            [
+                code_label(code),
+                category.as_str(),
+                op.as_str(),
+                self.source,
+            ]
+        });
     }
 }

@@ -61,6 +61,8 @@ pub(crate) use family::code_label;
 #[cfg(feature = "layer")]
 pub(crate) use family::Family;
 pub(crate) use prefix::check as check_prefix;
+#[cfg(feature = "layer")]
+pub(crate) use table::error_slot;
 pub(crate) use table::Counters;
 
 /// The default name prefix.
@@ -83,6 +85,28 @@ mod tests {
     fn op_discriminants_index_op_all() {
         for (i, op) in Op::ALL.iter().copied().enumerate() {
             assert_eq!(op as usize, i, "{op:?}");
+        }
+    }
+
+    #[test]
+    fn category_discriminants_index_category_all() {
+        for (i, category) in Category::ALL.iter().copied().enumerate() {
+            assert_eq!(category as usize, i, "{category:?}");
+        }
+    }
+
+    #[test]
+    fn every_code_op_and_category_has_its_own_error_slot() {
+        let mut seen = std::collections::HashSet::new();
+        let codes = WsaCode::all().map(Entry::of).chain([None]);
+        for code in codes {
+            for &op in Op::ALL {
+                for &category in Category::ALL {
+                    let slot = table::error_slot(code, op, category);
+                    assert!(slot < table::error_slots(), "{code:?} {op:?}");
+                    assert!(seen.insert(slot), "{code:?} {op:?} {category:?}");
+                }
+            }
         }
     }
 

@@ -4,7 +4,7 @@ use std::fmt;
 use std::sync::{Mutex, OnceLock};
 
 use super::family::code_label;
-use super::table::Counters;
+use super::table::{error_slot, Counters};
 use super::DEFAULT_PREFIX;
 use crate::classify::{Category, Op};
 use crate::code::{slot as code_slot, Entry};
@@ -112,9 +112,9 @@ impl Counters {
     /// Counts one error.
     #[inline]
     pub(crate) fn error(&self, code: Option<Entry>, op: Op, category: Category) {
-        let slot = code_slot(code) * Op::ALL.len() + op as usize;
-        self.errors
-            .increment(slot, || [code_label(code), category.as_str(), op.as_str()]);
+        self.errors.increment(error_slot(code, op, category), || {
+            [code_label(code), category.as_str(), op.as_str()]
+        });
     }
 
     /// Counts one event the rate limit dropped.

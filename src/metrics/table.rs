@@ -6,8 +6,21 @@
 
 use super::by_source::BySource;
 use super::family::Family;
-use crate::classify::Op;
-use crate::code::slots as code_slots;
+use crate::classify::{Category, Op};
+use crate::code::{slot as code_slot, slots as code_slots, Entry};
+
+/// The label set of an error in a family labelled by code, category and operation: each
+/// (code, operation, category) has its own, so that observers which class one code
+/// differently count it in different series, each under the category it logged.
+#[inline]
+pub(crate) fn error_slot(code: Option<Entry>, op: Op, category: Category) -> usize {
+    (code_slot(code) * Op::ALL.len() + op as usize) * Category::ALL.len() + category as usize
+}
+
+/// How many label sets [`error_slot`] numbers.
+pub(super) fn error_slots() -> usize {
+    code_slots() * Op::ALL.len() * Category::ALL.len()
+}
 
 /// One family as the table declares it.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -85,7 +98,7 @@ families! {
         labels: ["code", "category", "op"],
         counts: "every observed error",
         help: "Socket errors observed, by Windows Sockets code, category and operation.",
-        label_sets: code_slots() * Op::ALL.len(),
+        label_sets: error_slots(),
     }
     #[cfg_attr(not(feature = "retry"), allow(dead_code))]
     retries: Family {
@@ -117,6 +130,6 @@ families! {
         labels: ["code", "category", "op", "source"],
         counts: "every socket error found in another library's log event by a [`WsaLayer`], by the crate that logged it",
         help: "Socket errors found in other libraries' log events, by Windows Sockets code, category, operation and the library that logged them.",
-        label_sets: code_slots() * Op::ALL.len(),
+        label_sets: error_slots(),
     }
 }
