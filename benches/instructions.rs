@@ -15,7 +15,7 @@ use std::hint::black_box;
 use std::io;
 
 use wsa_trace::observe::{Observer, Peer};
-use wsa_trace::{default_class, Mapping, Op};
+use wsa_trace::{Mapping, Op};
 
 use common::fair_by_hand;
 
@@ -45,6 +45,14 @@ const VARIANTS: &[(&str, &str)] = &[
         "event_by_hand",
         "warn!(error = %e) + counter! through the fmt subscriber",
     ),
+    (
+        "event_plain",
+        "Observer::observe_io, through the fmt subscriber without ANSI colours",
+    ),
+    (
+        "event_by_hand_plain",
+        "warn!(error = %e) + counter! through the fmt subscriber without ANSI colours",
+    ),
 ];
 
 fn main() {
@@ -64,6 +72,7 @@ fn main() {
         let subscriber = tracing_subscriber::fmt()
             .with_writer(io::sink)
             .with_max_level(tracing::Level::TRACE)
+            .with_ansi(!variant.ends_with("_plain"))
             .finish();
         tracing::subscriber::set_global_default(subscriber).expect("the only subscriber");
     }
@@ -78,10 +87,7 @@ fn main() {
     let quiet = Observer::new().emit_event(false);
     let bare = metrics::counter!("bare_socket_errors_total", "code" => "WSAECONNRESET");
     let map = |err: &io::Error| {
-        black_box(default_class(
-            Mapping::from_io_error(black_box(err)).code(),
-            Op::Read,
-        ));
+        black_box(Mapping::from_io_error(black_box(err)).default_class(Op::Read));
     };
     let observe = |o: &Observer| {
         black_box(o.observe_io(black_box(&errno), Op::Read, &peer));
@@ -92,9 +98,11 @@ fn main() {
         "kind" => Box::new(|| map(&kind)),
         "wrapped" => Box::new(|| map(&wrapped)),
         "bare" => Box::new(|| black_box(&bare).increment(1)),
-        "observe" | "event" => Box::new(|| observe(&observer)),
+        "observe" | "event" | "event_plain" => Box::new(|| observe(&observer)),
         "quiet" => Box::new(|| observe(&quiet)),
-        "count_by_hand" | "event_by_hand" => Box::new(|| fair_by_hand(&errno)),
+        "count_by_hand" | "event_by_hand" | "event_by_hand_plain" => {
+            Box::new(|| fair_by_hand(&errno))
+        }
         other => panic!("no variant {other}"),
     };
     // Registers handles and callsites before counting.

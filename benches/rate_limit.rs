@@ -12,13 +12,18 @@
 //!   counted.
 //! - `no_event`: `emit_event(false)`: map, classify and count only, the floor under
 //!   `suppressed`.
-//! - `by_hand` (figures only): the same event written by hand, `warn!(error = %err)` and a
-//!   `counter!` labelled with the kind and the raw code ([`common::fair_by_hand`]), through
+//! - `by_hand` (figures only): what a careful user writes by hand, `warn!(error = %err)` and
+//!   a `counter!` labelled with the kind and the raw code ([`common::fair_by_hand`]), through
 //!   the same subscriber.
+//! - `same_fields_by_hand` (figures only): the observer's default event written by hand, its
+//!   six fields and `error` with values known in advance, and the same counter
+//!   ([`common::same_fields_by_hand`]): the fields' own cost in the subscriber.
 //!
 //! After criterion's groups, the same variants run again in interleaved rounds and the
-//! medians give the printed figures, among them the ratio emitted / suppressed. The figures
-//! pass runs only under `cargo bench`.
+//! medians give the printed figures, among them the ratio emitted / suppressed, and the
+//! ratios emitted / by_hand and emitted / same_fields_by_hand, first through the installed
+//! subscriber (ANSI colours on, `fmt`'s default), then through the same subscriber without
+//! colours, set for the figures' thread. The figures pass runs only under `cargo bench`.
 
 mod common;
 
@@ -31,22 +36,28 @@ use criterion::{criterion_group, criterion_main, Criterion};
 use wsa_trace::observe::{Observer, Peer};
 use wsa_trace::Op;
 
-use common::{fair_by_hand, interleaved, run_by_cargo_bench, ROUNDS};
+use common::{fair_by_hand, interleaved, run_by_cargo_bench, same_fields_by_hand, ROUNDS};
+use wsa_trace::WsaCode;
 
 /// Calls per variant per round.
 const CALLS: u32 = 20_000;
 /// Calls before the limited observers are measured.
 const WARM_UP: u32 = 10;
 
-/// Installs the formatting subscriber, writing to a sink, once.
+/// The formatting subscriber, writing to a sink, with or without ANSI colours.
+fn fmt_subscriber(ansi: bool) -> impl tracing::Subscriber + Send + Sync {
+    tracing_subscriber::fmt()
+        .with_writer(io::sink)
+        .with_max_level(tracing::Level::TRACE)
+        .with_ansi(ansi)
+        .finish()
+}
+
+/// Installs the formatting subscriber, with `fmt`'s default colours, once.
 fn subscriber() {
     static INSTALL: Once = Once::new();
     INSTALL.call_once(|| {
-        let subscriber = tracing_subscriber::fmt()
-            .with_writer(io::sink)
-            .with_max_level(tracing::Level::TRACE)
-            .finish();
-        tracing::subscriber::set_global_default(subscriber).expect("the only subscriber");
+        tracing::subscriber::set_global_default(fmt_subscriber(true)).expect("the only subscriber");
     });
 }
 
@@ -108,7 +119,10 @@ fn figures(_: &mut Criterion) {
     let before = suppressed.flush_suppressed();
     assert_eq!(before, u64::from(WARM_UP) - 1);
 
-    let [ns_emitted, ns_under, ns_suppressed, ns_none, ns_hand] = interleaved(
+    let description = WsaCode::WSAECONNRESET
+        .description()
+        .expect("a catalog code");
+    let [ns_emitted, ns_under, ns_suppressed, ns_none, ns_hand, ns_same] = interleaved(
         CALLS,
         &mut [
             &mut || observe(&emitted, &err, &peer),
@@ -116,8 +130,20 @@ fn figures(_: &mut Criterion) {
             &mut || observe(&suppressed, &err, &peer),
             &mut || observe(&no_event, &err, &peer),
             &mut || fair_by_hand(&err),
+            &mut || same_fields_by_hand(&err, description),
         ],
     );
+    let [plain_emitted, plain_hand, plain_same] =
+        tracing::subscriber::with_default(fmt_subscriber(false), || {
+            interleaved(
+                CALLS,
+                &mut [
+                    &mut || observe(&emitted, &err, &peer),
+                    &mut || fair_by_hand(&err),
+                    &mut || same_fields_by_hand(&err, description),
+                ],
+            )
+        });
     let dropped = suppressed.flush_suppressed();
     assert_eq!(dropped, CALLS as u64 * ROUNDS as u64);
     assert_eq!(under_limit.flush_suppressed(), 0);
@@ -126,11 +152,21 @@ fn figures(_: &mut Criterion) {
          suppressed {ns_suppressed:.1} ns)",
         ns_emitted / ns_suppressed
     );
-    println!(
-        "rate_limit ratio (emitted/by_hand) [fmt subscriber]: {:.2}x  (emitted {ns_emitted:.1} ns, \
-         warn! + counter! by hand {ns_hand:.1} ns; target <= 1.5x)",
-        ns_emitted / ns_hand
-    );
+    for (colours, emitted, hand, same) in [
+        ("ANSI colours", ns_emitted, ns_hand, ns_same),
+        ("no colours", plain_emitted, plain_hand, plain_same),
+    ] {
+        println!(
+            "rate_limit ratio (emitted/by_hand) [fmt subscriber, {colours}]: {:.2}x  (emitted \
+             {emitted:.1} ns, warn!(error) + counter! by hand {hand:.1} ns; target <= 1.5x)",
+            emitted / hand
+        );
+        println!(
+            "rate_limit ratio (emitted/same_fields_by_hand) [fmt subscriber, {colours}]: {:.2}x  \
+             (emitted {emitted:.1} ns, the same fields by hand {same:.1} ns)",
+            emitted / same
+        );
+    }
     println!(
         "rate_limit limiter overhead on an emitted event: {:+.1} ns  (under the limit \
          {ns_under:.1} ns, no limit {ns_emitted:.1} ns)",

@@ -11,7 +11,7 @@ bin=$(cargo bench --all-features --bench instructions --no-run --message-format=
   sed -n 's/.*"executable":"\([^"]*instructions[^"]*\)".*/\1/p' | tail -1)
 [ -x "$bin" ] || { echo "could not build benches/instructions.rs" >&2; exit 2; }
 variants=("$@")
-[ ${#variants[@]} -gt 0 ] || variants=(nothing errno kind wrapped bare observe quiet count_by_hand event event_by_hand)
+[ ${#variants[@]} -gt 0 ] || variants=(nothing errno kind wrapped bare observe quiet count_by_hand event event_by_hand event_plain event_by_hand_plain)
 for v in "${variants[@]}"; do
   total=$(valgrind --tool=callgrind --callgrind-out-file=/dev/null \
     '--toggle-collect=instructions::run' "$bin" "$v" "$calls" 2>&1 |

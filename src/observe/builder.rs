@@ -47,6 +47,8 @@ pub(super) struct Inner {
     #[cfg(feature = "tracing")]
     pub(super) on_span: bool,
     #[cfg(feature = "tracing")]
+    pub(super) event_fields: EventFields,
+    #[cfg(feature = "tracing")]
     pub(super) limit: Option<Arc<limit::RateLimit>>,
     #[cfg(feature = "metrics")]
     pub(super) counters: &'static crate::metrics::Counters,
@@ -66,6 +68,29 @@ impl Classifier {
             Classifier::Custom(c) => c.class_of(mapping.code(), op),
         }
     }
+}
+
+/// Which fields an error event carries. A span made with [`socket_span!`](crate::socket_span)
+/// gets every field whichever is chosen (see [`Observer::record_on_span`]).
+///
+/// Each field costs the subscriber a formatting step; with the `fmt` subscriber most of an
+/// event's cost is its fields, so the default carries what a reader of the log needs and
+/// leaves the rest to spans and counters.
+#[cfg(feature = "tracing")]
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Hash)]
+#[non_exhaustive]
+pub enum EventFields {
+    /// `wsa.code`, `wsa.symbol`, `wsa.category`, `wsa.retry`, `wsa.description`, `wsa.op`
+    /// and `error` (whose text carries the native code, such as `(os error 104)`). The
+    /// default.
+    #[default]
+    Essential,
+    /// Every field of the [list](crate::observe#fields): the essential ones, and the peer
+    /// (`network.peer.address`, `network.peer.port`, `server.address`,
+    /// `network.transport`), `wsa.message`, `wsa.os_code`, `wsa.os_name`, `wsa.kind` and
+    /// `error.type`. For logs read without the span, and for pipelines that read those
+    /// fields from events, such as an OpenTelemetry exporter of log records.
+    All,
 }
 
 #[cfg(feature = "tracing")]
@@ -89,6 +114,7 @@ impl fmt::Debug for Observer {
         d.field("levels", &self.inner.levels)
             .field("on_event", &self.inner.on_event)
             .field("on_span", &self.inner.on_span)
+            .field("event_fields", &self.inner.event_fields)
             .field(
                 "rate_limit",
                 &self.inner.limit.as_ref().map(|l| (l.per(), l.interval())),
@@ -118,6 +144,8 @@ impl Observer {
                     on_event: true,
                     #[cfg(feature = "tracing")]
                     on_span: false,
+                    #[cfg(feature = "tracing")]
+                    event_fields: EventFields::Essential,
                     #[cfg(feature = "tracing")]
                     limit: None,
                     #[cfg(feature = "metrics")]
@@ -167,6 +195,22 @@ impl Observer {
     #[cfg(feature = "tracing")]
     pub fn emit_event(mut self, yes: bool) -> Self {
         self.set().on_event = yes;
+        self
+    }
+
+    /// Which fields each error event carries: [`EventFields::Essential`] (the default) or
+    /// [`EventFields::All`].
+    ///
+    /// ```
+    /// use wsa_trace::observe::{EventFields, Observer};
+    ///
+    /// // An OpenTelemetry log pipeline that reads `error.type` and `network.transport`.
+    /// let observer = Observer::new().event_fields(EventFields::All);
+    /// # let _ = observer;
+    /// ```
+    #[cfg(feature = "tracing")]
+    pub fn event_fields(mut self, fields: EventFields) -> Self {
+        self.set().event_fields = fields;
         self
     }
 

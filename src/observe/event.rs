@@ -7,7 +7,7 @@ use tracing::{Level, Span};
 use crate::code::{Entry, UNKNOWN_LABEL};
 
 use super::fields::values;
-use super::{Observation, Peer};
+use super::{EventFields, Observation, Peer};
 
 /// The target of every event this crate emits.
 pub const TARGET: &str = "wsa_trace";
@@ -24,36 +24,57 @@ macro_rules! emit_at {
     };
 }
 
-/// The error event: every field of the list's `error` and `event` groups.
+/// The error event: the list's `error` and `event` groups, and its `detail` group too when
+/// `$all` is true.
 macro_rules! error_event {
     (
-        { $level:expr, $obs:ident, $peer:ident, $err:ident }
+        { $level:expr, $all:expr, $obs:ident, $peer:ident, $err:ident }
         error: { $([$($name:ident).+] $value:ident $example:literal $meaning:literal;)* }
+        detail: { $([$($dname:ident).+] $dvalue:ident $dexample:literal $dmeaning:literal;)* }
         event: { $([$($ename:ident).+] $evalue:ident $eexample:literal $emeaning:literal;)* }
         $($rest:tt)*
     ) => {
-        emit_at!(
-            $level,
-            $($($name).+ = values::$value($obs, $peer),)*
-            $($($ename).+ = values::$evalue($err),)*
-            "socket operation failed"
-        )
+        if $all {
+            emit_at!(
+                $level,
+                $($($name).+ = values::$value($obs, $peer),)*
+                $($($dname).+ = values::$dvalue($obs, $peer),)*
+                $($($ename).+ = values::$evalue($err),)*
+                "socket operation failed"
+            )
+        } else {
+            emit_at!(
+                $level,
+                $($($name).+ = values::$value($obs, $peer),)*
+                $($($ename).+ = values::$evalue($err),)*
+                "socket operation failed"
+            )
+        }
     };
 }
 
-/// The span recording: every field of the list's `error` group.
+/// The span recording: every field of the list's `error` and `detail` groups.
 macro_rules! record_fields {
     (
         { $span:ident, $obs:ident, $peer:ident }
         error: { $([$($name:ident).+] $value:ident $example:literal $meaning:literal;)* }
+        detail: { $([$($dname:ident).+] $dvalue:ident $dexample:literal $dmeaning:literal;)* }
         $($rest:tt)*
     ) => {
         $($span.record(stringify!($($name).+), values::$value($obs, $peer));)*
+        $($span.record(stringify!($($dname).+), values::$dvalue($obs, $peer));)*
     };
 }
 
-pub(super) fn event(level: Level, obs: &Observation, peer: &Peer, error: &dyn std::fmt::Display) {
-    crate::__wsa_fields!([error_event] { level, obs, peer, error });
+pub(super) fn event(
+    level: Level,
+    fields: EventFields,
+    obs: &Observation,
+    peer: &Peer,
+    error: &dyn std::fmt::Display,
+) {
+    let all = matches!(fields, EventFields::All);
+    crate::__wsa_fields!([error_event] { level, all, obs, peer, error });
 }
 
 /// Whether any subscriber wants events of this crate at `level`.

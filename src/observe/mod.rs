@@ -16,30 +16,33 @@
 //!
 //! # Fields
 //!
-//! Every event has these fields (absent where unknown); [`socket_span!`](crate::socket_span)
-//! declares the same ones on a span so that [`Observer::record_on_span`] can fill them.
+//! An error event carries the essential fields (absent where unknown); with
+//! [`EventFields::All`] it carries the detail too. [`socket_span!`](crate::socket_span)
+//! declares every field but `error` on a span, so that [`Observer::record_on_span`] can fill
+//! them all. Each field costs a subscriber such as `fmt` a formatting step, and most of an
+//! emitted event's cost is its fields: the default keeps what a reader of the log needs.
 //!
-//! | field | example | meaning |
-//! |---|---|---|
-//! | `wsa.code` | `10054` | the Windows Sockets code |
-//! | `wsa.symbol` | `WSAECONNRESET` | its symbol, `UNKNOWN` when there is none |
-//! | `wsa.category` | `transient` | `transient`, `fatal` or `benign` |
-//! | `wsa.retry` | `reconnect` | `immediately`, `backoff`, `reconnect`, `never` or `ignore` |
-//! | `wsa.message` | `Connection reset by peer` | the standard short phrase |
-//! | `wsa.description` | `The remote side, ...` | what happened |
-//! | `wsa.op` | `read` | the operation that failed |
-//! | `wsa.os_code` | `104` | the native code (`raw_os_error()`) |
-//! | `wsa.os_name` | `ECONNRESET` | its name on this platform |
-//! | `wsa.kind` | `ConnectionReset` | the `io::ErrorKind` |
-//! | `error.type` | `connection_reset` | OpenTelemetry's low-cardinality error name, `_OTHER` if none |
-//! | `server.address` | `example.com` | the host name connected to, where known |
-//! | `network.peer.address` | `127.0.0.1` | the peer's IP address, where known |
-//! | `network.peer.port` | `8080` | the peer's port, where known |
-//! | `network.transport` | `tcp` | `tcp`, `udp` or `unix` |
-//! | `error` | `Connection reset by peer (os error 104)` | the error's own text, with its sources after `: ` |
-//! | `wsa.outcome` | `retry` | retry events only: the decision: `retry`, `retry_now`, `fatal`, `attempts_exhausted`, `deadline`, `budget_exhausted`, `not_idempotent` |
-//! | `wsa.attempts` | `3` | retry events only: the calls made so far, this one included |
-//! | `wsa.delay_ms` | `200` | `retrying ... after a delay` only: the wait before the next call |
+//! | field | example | meaning | carried by |
+//! |---|---|---|---|
+//! | `wsa.code` | `10054` | the Windows Sockets code | every error event, the span |
+//! | `wsa.symbol` | `WSAECONNRESET` | its symbol, `UNKNOWN` when there is none | every error event, the span |
+//! | `wsa.category` | `transient` | `transient`, `fatal` or `benign` | every error event, the span |
+//! | `wsa.retry` | `reconnect` | `immediately`, `backoff`, `reconnect`, `never` or `ignore` | every error event, the span |
+//! | `wsa.description` | `The remote side, ...` | what happened | every error event, the span |
+//! | `wsa.op` | `read` | the operation that failed | every error event, the span |
+//! | `network.peer.address` | `127.0.0.1` | the peer's IP address, where known | the span; error events with `EventFields::All` |
+//! | `wsa.message` | `Connection reset by peer` | the standard short phrase | the span; error events with `EventFields::All` |
+//! | `wsa.os_code` | `104` | the native code (`raw_os_error()`) | the span; error events with `EventFields::All` |
+//! | `wsa.os_name` | `ECONNRESET` | its name on this platform | the span; error events with `EventFields::All` |
+//! | `wsa.kind` | `ConnectionReset` | the `io::ErrorKind` | the span; error events with `EventFields::All` |
+//! | `error.type` | `connection_reset` | OpenTelemetry's low-cardinality error name, `_OTHER` if none | the span; error events with `EventFields::All` |
+//! | `server.address` | `example.com` | the host name connected to, where known | the span; error events with `EventFields::All` |
+//! | `network.peer.port` | `8080` | the peer's port, where known | the span; error events with `EventFields::All` |
+//! | `network.transport` | `tcp` | `tcp`, `udp` or `unix` | the span; error events with `EventFields::All` |
+//! | `error` | `Connection reset by peer (os error 104)` | the error's own text, with its sources after `: ` | every error event |
+//! | `wsa.outcome` | `retry` | the decision: `retry`, `retry_now`, `fatal`, `attempts_exhausted`, `deadline`, `budget_exhausted`, `not_idempotent` | retry events, the span on giving up |
+//! | `wsa.attempts` | `3` | the calls made so far, this one included | retry events, the span on giving up |
+//! | `wsa.delay_ms` | `200` | the wait before the next call, on `retrying ... after a delay` | retry events |
 //!
 //! `wsa.op` is an [`Op`](crate::Op), `wsa.outcome` an [`Outcome`](crate::retry::Outcome). One
 //! list in the source names every field; the event, the span recording, `socket_span!` and
@@ -68,6 +71,8 @@ mod pipeline;
 #[cfg(feature = "tracing")]
 mod span;
 
+#[cfg(feature = "tracing")]
+pub use builder::EventFields;
 pub use builder::Observer;
 #[cfg(feature = "tracing")]
 pub use event::TARGET;

@@ -99,7 +99,7 @@ impl Observer {
                 if level <= tracing::level_filters::LevelFilter::current()
                     && self.admit(level, obs.mapping.entry())
                 {
-                    event::event(level, obs, peer, err);
+                    event::event(level, self.inner.event_fields, obs, peer, err);
                 }
             }
             if self.inner.on_span {

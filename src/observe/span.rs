@@ -18,14 +18,15 @@ macro_rules! socket_span {
     };
 }
 
-/// [`socket_span!`] with the field list: every field of its `error` and `retry_span` groups
-/// declared empty, then the caller's own.
+/// [`socket_span!`] with the field list: every field of its `error`, `detail` and
+/// `retry_span` groups declared empty, then the caller's own.
 #[doc(hidden)]
 #[macro_export]
 macro_rules! __socket_span {
     (
         { $level:expr, $name:expr, [$($fields:tt)*] }
         error: { $([$($name_:ident).+] $value:ident $example:literal $meaning:literal;)* }
+        detail: { $([$($dname:ident).+] $dvalue:ident $dexample:literal $dmeaning:literal;)* }
         event: { $($event:tt)* }
         retry_span: { $([$($rname:ident).+] $rvalue:ident $rexample:literal $rmeaning:literal;)* }
         retry_event: { $($retry_event:tt)* }
@@ -34,6 +35,7 @@ macro_rules! __socket_span {
             $level,
             $name,
             $($($name_).+ = $crate::__private::tracing::field::Empty,)*
+            $($($dname).+ = $crate::__private::tracing::field::Empty,)*
             $($($rname).+ = $crate::__private::tracing::field::Empty,)*
             $($fields)*
         )

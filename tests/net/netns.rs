@@ -338,17 +338,19 @@ fn netns_child() {
     };
 
     let ((err, elapsed), seen) = support::capture_async(CONNECT_LIMIT, async {
-        let connector = TraceConnectLayer::new().layer(service_fn(|addr: SocketAddr| {
-            let ip = match addr {
-                SocketAddr::V4(v4) => v4.ip().octets(),
-                SocketAddr::V6(_) => panic!("IPv4 only"),
-            };
-            assert!(
-                matches!(ip, [198, 51, 100, _] | [203, 0, 113, _]),
-                "documentation addresses only"
-            );
-            TcpStream::connect(addr)
-        }));
+        let connector = TraceConnectLayer::new()
+            .observer(support::all_fields())
+            .layer(service_fn(|addr: SocketAddr| {
+                let ip = match addr {
+                    SocketAddr::V4(v4) => v4.ip().octets(),
+                    SocketAddr::V6(_) => panic!("IPv4 only"),
+                };
+                assert!(
+                    matches!(ip, [198, 51, 100, _] | [203, 0, 113, _]),
+                    "documentation addresses only"
+                );
+                TcpStream::connect(addr)
+            }));
         let started = Instant::now();
         let result: io::Result<_> = connector.oneshot(addr).await;
         (

@@ -15,17 +15,19 @@ use tokio::io::{AsyncReadExt, AsyncWriteExt};
 use tokio::net::{TcpListener, TcpStream, UnixListener, UnixStream};
 use tower::{service_fn, Layer, ServiceExt};
 use wsa_trace::observe::{ObserveExt, Observer, Peer};
-use wsa_trace::{Op, TraceConnectLayer, TraceStream};
+use wsa_trace::{Classification, DefaultClassifier, Op, TraceConnectLayer, TraceStream, WsaCode};
 
 use support::{capture_async, LIMIT};
 
 /// A connector observed by the crate's layer, with a fresh default observer.
 fn traced_connector(
 ) -> impl tower::Service<SocketAddr, Response = TraceStream<TcpStream>, Error = io::Error> {
-    TraceConnectLayer::new().layer(service_fn(|addr: SocketAddr| {
-        assert!(addr.ip().is_loopback(), "tests only talk to loopback");
-        TcpStream::connect(addr)
-    }))
+    TraceConnectLayer::new()
+        .observer(support::all_fields())
+        .layer(service_fn(|addr: SocketAddr| {
+            assert!(addr.ip().is_loopback(), "tests only talk to loopback");
+            TcpStream::connect(addr)
+        }))
 }
 
 #[test]
@@ -84,12 +86,97 @@ fn reset_by_the_peer_is_wsaeconnreset_on_read() {
     assert_eq!(event.field("wsa.kind"), Some("ConnectionReset"));
 }
 
+/// Two observers of one prefix that class a code differently count it in two series, each
+/// labelled with the category its own observer gave: what is counted is what was logged.
+/// A real refused connect, seen once by a default observer and twice by one that makes
+/// refusals fatal.
+#[test]
+fn observers_that_class_a_code_differently_count_it_under_their_own_category() {
+    let strict = Observer::new().classifier(
+        DefaultClassifier::new().with_code(WsaCode::WSAECONNREFUSED, Classification::FATAL),
+    );
+    let (_, seen) = capture_async(LIMIT, async {
+        for observer in [Observer::new(), strict.clone(), strict] {
+            TcpStream::connect(support::closed_port())
+                .await
+                .observe_with(&observer, Op::Connect)
+                .expect_err("nothing listens there");
+        }
+    });
+    assert_eq!(seen.count("WSAECONNREFUSED", "transient", "connect"), 1);
+    assert_eq!(seen.count("WSAECONNREFUSED", "fatal", "connect"), 2);
+    let categories: Vec<_> = seen
+        .events
+        .matching("WSAECONNREFUSED", "connect")
+        .iter()
+        .map(|e| e.field("wsa.category").unwrap().to_owned())
+        .collect();
+    assert_eq!(categories, ["transient", "fatal", "fatal"]);
+}
+
+/// The default event carries the essential fields only; `EventFields::All` adds the detail.
+/// Both from one real reset, read through two streams observed differently.
+#[test]
+fn the_default_event_carries_the_essential_fields_and_all_adds_the_detail() {
+    const ESSENTIAL: &[&str] = &[
+        "wsa.code",
+        "wsa.symbol",
+        "wsa.category",
+        "wsa.retry",
+        "wsa.description",
+        "wsa.op",
+        "error",
+    ];
+    const DETAIL: &[&str] = &[
+        "network.peer.address",
+        "wsa.message",
+        "wsa.os_code",
+        "wsa.os_name",
+        "wsa.kind",
+        "error.type",
+        "network.peer.port",
+        "network.transport",
+    ];
+    for (observer, all) in [(Observer::new(), false), (support::all_fields(), true)] {
+        let (_, seen) = capture_async(LIMIT, async {
+            let (addr, server) = support::reset_server().await;
+            let tcp = TcpStream::connect(addr).await.expect("connect");
+            let mut stream = TraceStream::new(tcp, observer, Peer::from(addr));
+            server.await.expect("the server closed with a reset");
+            let mut buf = [0u8; 64];
+            stream
+                .read(&mut buf)
+                .await
+                .expect_err("the peer reset the connection")
+        });
+        let event = seen.one_event("WSAECONNRESET", "read");
+        for name in ESSENTIAL {
+            assert!(
+                event.field(name).is_some(),
+                "all={all}: no {name} in {event:?}"
+            );
+        }
+        for name in DETAIL {
+            assert_eq!(
+                event.field(name).is_some(),
+                all,
+                "all={all}: {name} in {event:?}"
+            );
+        }
+        let text = event.field("error").unwrap();
+        assert!(
+            text.contains("os error 104"),
+            "the text keeps the native code: {text}"
+        );
+    }
+}
+
 /// tokio's own `poll_shutdown` turns `ENOTCONN` into success for the same reason the rule
 /// makes it benign; a shutdown through the standard library reports it.
 #[test]
 fn shutdown_after_a_reset_is_benign_wsaenotconn() {
     let (err, seen) = capture_async(LIMIT, async {
-        let observer = Observer::new();
+        let observer = support::all_fields();
         let (addr, server) = support::reset_server().await;
         let tcp = TcpStream::connect(addr).await.expect("connect");
         let mut stream = TraceStream::new(tcp, observer.clone(), Peer::from(addr));
@@ -133,7 +220,7 @@ fn a_restarting_unix_socket_server_is_transient_on_connect() {
     let dir = unix_socket_dir("restart");
     let path = dir.join("server.sock");
     let ((missing, stale, bind), seen) = capture_async(LIMIT, async {
-        let observer = Observer::new();
+        let observer = support::all_fields();
         // The server is gone and its socket file with it.
         let missing = UnixStream::connect(&path)
             .await
@@ -190,7 +277,7 @@ fn writing_to_a_closed_connection_is_wsaeshutdown_on_write() {
     let ((resets, pipes, writes), seen) = capture_async(LIMIT, async {
         let (addr, server) = support::reset_server().await;
         let tcp = TcpStream::connect(addr).await.expect("connect");
-        let mut stream = TraceStream::new(tcp, Observer::new(), Peer::from(addr));
+        let mut stream = TraceStream::new(tcp, support::all_fields(), Peer::from(addr));
         server.await.expect("the server closed the connection");
 
         let chunk = vec![0x5a; CHUNK];
@@ -230,7 +317,7 @@ fn writing_to_a_closed_connection_is_wsaeshutdown_on_write() {
 #[test]
 fn binding_a_bound_address_is_wsaeaddrinuse_on_bind() {
     let (err, seen) = capture_async(LIMIT, async {
-        let observer = Observer::new();
+        let observer = support::all_fields();
         let first = support::loopback_listener().await;
         let addr = first.local_addr().unwrap();
         let err = TcpListener::bind(addr)
@@ -259,7 +346,7 @@ fn binding_a_bound_address_is_wsaeaddrinuse_on_bind() {
 #[test]
 fn try_read_without_data_is_wsaewouldblock_on_read() {
     let ((from_tokio, from_kernel), seen) = capture_async(LIMIT, async {
-        let observer = Observer::new();
+        let observer = support::all_fields();
         let listener = support::loopback_listener().await;
         let client = TcpStream::connect(listener.local_addr().unwrap())
             .await
@@ -319,7 +406,7 @@ fn try_read_without_data_is_wsaewouldblock_on_read() {
 #[test]
 fn a_tokio_read_timeout_is_wsaetimedout_on_read() {
     let (err, seen) = capture_async(LIMIT, async {
-        let observer = Observer::new();
+        let observer = support::all_fields();
         let stalled = support::stalled_server().await;
         let mut stream = TcpStream::connect(stalled.addr).await.expect("connect");
         let mut buf = [0u8; 16];
@@ -394,7 +481,7 @@ fn emfile_child() {
     const ATTEMPTS: usize = 100;
 
     let ((bind, accept, connect), seen) = capture_async(LIMIT, async {
-        let observer = Observer::new();
+        let observer = support::all_fields();
         // A connection waiting in the backlog, to accept once no descriptor is left.
         let listener = support::loopback_listener().await;
         let addr = listener.local_addr().unwrap();

@@ -16,7 +16,6 @@ use tokio::io::Interest;
 use tokio::net::UdpSocket;
 use tracing::Level;
 use wsa_trace::net::TraceUdpSocket;
-use wsa_trace::Observer;
 
 use support::{Counters, Event};
 
@@ -56,7 +55,7 @@ async fn icmp_error_queued(socket: &TraceUdpSocket) {
 async fn connected_with_an_icmp_error(skip_benign: bool) -> (TraceUdpSocket, SocketAddr) {
     let peer = closed_udp_port();
     let socket = UdpSocket::bind((Ipv4Addr::LOCALHOST, 0)).await.unwrap();
-    let mut socket = TraceUdpSocket::new(socket, Observer::new()).skip_benign(skip_benign);
+    let mut socket = TraceUdpSocket::new(socket, support::all_fields()).skip_benign(skip_benign);
     socket
         .connect(peer)
         .await
@@ -179,7 +178,7 @@ fn send_to_port_zero_is_observed() {
     let (err, counters, events) = run(async {
         let socket = TraceUdpSocket::new(
             UdpSocket::bind((Ipv4Addr::LOCALHOST, 0)).await.unwrap(),
-            Observer::new(),
+            support::all_fields(),
         );
         let target = SocketAddr::from((Ipv4Addr::LOCALHOST, 0));
         tokio::time::timeout(WAIT, socket.send_to(b"x", target))
@@ -247,7 +246,7 @@ fn an_oversized_datagram_is_fatal_on_send() {
         let receiver = UdpSocket::bind((Ipv4Addr::LOCALHOST, 0)).await.unwrap();
         let target = receiver.local_addr().unwrap();
         let socket = UdpSocket::bind((Ipv4Addr::LOCALHOST, 0)).await.unwrap();
-        let mut socket = TraceUdpSocket::new(socket, Observer::new());
+        let mut socket = TraceUdpSocket::new(socket, support::all_fields());
         let big = vec![0u8; OVERSIZED];
         let to_err = tokio::time::timeout(WAIT, socket.send_to(&big, target))
             .await
@@ -282,7 +281,7 @@ fn an_oversized_datagram_is_fatal_on_send() {
 fn a_datagram_larger_than_the_buffer_is_cut_short_on_linux() {
     let (received, counters, events) = run(async {
         let socket = UdpSocket::bind((Ipv4Addr::LOCALHOST, 0)).await.unwrap();
-        let socket = TraceUdpSocket::new(socket, Observer::new());
+        let socket = TraceUdpSocket::new(socket, support::all_fields());
         let sender = UdpSocket::bind((Ipv4Addr::LOCALHOST, 0)).await.unwrap();
         sender
             .send_to(&[7u8; 100], socket.inner().local_addr().unwrap())

@@ -346,6 +346,12 @@ pub async fn loopback_listener() -> TcpListener {
         .expect("bind 127.0.0.1:0")
 }
 
+/// An observer whose events carry every field, for tests that check the native code, the
+/// kind or the transport on the event.
+pub fn all_fields() -> wsa_trace::Observer {
+    wsa_trace::Observer::new().event_fields(wsa_trace::observe::EventFields::All)
+}
+
 /// A loopback address where nothing listens: a port that was just bound, then released.
 pub fn closed_port() -> SocketAddr {
     let listener = std::net::TcpListener::bind((Ipv4Addr::LOCALHOST, 0)).expect("bind 127.0.0.1:0");
