@@ -14,6 +14,9 @@
 //!   handle built per call as `counter!` does.
 //! - `bare_counter`: a counter handle registered once before measuring, incremented: the
 //!   floor under any counting.
+//! - `following_counter` (figures only): `metrics::with_recorder` and the same increment,
+//!   what a handle that follows the recorder in effect pays at least; with map+classify in
+//!   front of it, the floor under `observe`.
 //!
 //! After criterion's groups, the same variants run again in interleaved rounds and the
 //! medians give the printed figures: ns per map+classify, less the cost of the rounds' own
@@ -98,6 +101,17 @@ fn bare_counter() -> metrics::Counter {
         "category" => "transient",
         "op" => "read"
     )
+}
+
+/// What a counter that follows the recorder in effect pays at least: asking `metrics` for
+/// the recorder (its thread-local, then the global one), then the increment. The observer
+/// does this on every error so that a recorder installed later still gets the counts.
+#[inline(always)]
+fn following_counter(counter: &metrics::Counter) {
+    metrics::with_recorder(|recorder| {
+        black_box(recorder);
+        black_box(counter).increment(1);
+    });
 }
 
 /// Observers created after the recorder, each warmed up once so that its (code, op) handle
@@ -192,7 +206,7 @@ fn figures(_: &mut Criterion) {
     let peer = Peer::from(std::net::SocketAddr::from(([127, 0, 0, 1], 8080)));
     let (quiet, default) = observers(&errno, &peer);
     let bare = bare_counter();
-    let [ns_quiet, ns_default, ns_hand, ns_fair, ns_bare] = interleaved(
+    let [ns_quiet, ns_default, ns_hand, ns_fair, ns_bare, ns_following, ns_floor] = interleaved(
         SLOW_CALLS,
         &mut [
             &mut || observe(&quiet, &errno, &peer),
@@ -200,11 +214,24 @@ fn figures(_: &mut Criterion) {
             &mut || by_hand(&errno),
             &mut || fair_by_hand(&errno),
             &mut || black_box(&bare).increment(1),
+            &mut || following_counter(&bare),
+            &mut || {
+                map_classify(&errno);
+                following_counter(&bare);
+            },
         ],
     );
     println!(
         "error_path ratio (observe/bare_counter) [default, no subscriber]: {:.2}x  (observe {ns_default:.1} ns, bare counter {ns_bare:.1} ns; target <= 2x)",
         ns_default / ns_bare
+    );
+    println!(
+        "error_path ratio (recorder_following_counter/bare_counter): {:.2}x  (asking metrics for the recorder in effect, then the increment: {ns_following:.1} ns)",
+        ns_following / ns_bare
+    );
+    println!(
+        "error_path ratio (map+classify+recorder_following_counter/bare_counter): {:.2}x  (the floor under observe: {ns_floor:.1} ns)",
+        ns_floor / ns_bare
     );
     println!(
         "error_path ratio (fair_by_hand/observe) [default, no subscriber]: {:.1}x  (fair by hand {ns_fair:.1} ns, observe {ns_default:.1} ns)",

@@ -62,6 +62,7 @@ pub(super) enum Classifier {
 }
 
 impl Classifier {
+    #[inline]
     pub(super) fn class_of(&self, mapping: &Mapping, op: Op) -> Classification {
         match self {
             Classifier::Default(c) => c.class_of_entry(mapping.entry(), op),

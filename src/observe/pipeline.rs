@@ -55,6 +55,7 @@ impl Observer {
     }
 
     /// Maps and classifies without emitting or counting.
+    #[inline]
     pub fn observation(&self, mapping: Mapping, op: Op) -> Observation {
         Observation {
             mapping,
@@ -84,6 +85,7 @@ impl Observer {
     }
 
     #[allow(unused_variables)]
+    #[inline(always)]
     fn emit(&self, obs: &Observation, peer: &Peer, err: &dyn fmt::Display) {
         #[cfg(feature = "metrics")]
         self.inner
