@@ -46,9 +46,27 @@ pub struct TraceUdpSocket {
 }
 
 impl TraceUdpSocket {
-    /// Binds a socket; a failure is observed with [`Op::Bind`].
+    /// Binds a socket observed by a default [`Observer`]; a failure is observed with
+    /// [`Op::Bind`].
     pub async fn bind<A: ToSocketAddrs>(addr: A) -> io::Result<Self> {
-        let observer = Observer::new();
+        TraceUdpSocket::bind_with(addr, Observer::new()).await
+    }
+
+    /// Binds a socket observed by `observer`, which also observes a failure to bind, with
+    /// [`Op::Bind`].
+    ///
+    /// ```
+    /// # tokio::runtime::Builder::new_current_thread().enable_all().build().unwrap().block_on(async {
+    /// use wsa_trace::net::TraceUdpSocket;
+    /// use wsa_trace::Observer;
+    ///
+    /// let observer = Observer::new().metrics_prefix("dns")?;
+    /// let socket = TraceUdpSocket::bind_with("127.0.0.1:0", observer).await?;
+    /// # let _ = socket;
+    /// # Ok::<(), Box<dyn std::error::Error>>(())
+    /// # }).unwrap();
+    /// ```
+    pub async fn bind_with<A: ToSocketAddrs>(addr: A, observer: Observer) -> io::Result<Self> {
         match UdpSocket::bind(addr).await {
             Ok(socket) => Ok(TraceUdpSocket::new(socket, observer)),
             Err(err) => {

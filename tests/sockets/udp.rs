@@ -298,3 +298,37 @@ fn a_datagram_larger_than_the_buffer_is_cut_short_on_linux() {
     assert_eq!(counters.total(ERRORS), 0);
     assert!(events.is_empty(), "{events:#?}");
 }
+
+/// Binding a UDP port another socket holds is a real `EADDRINUSE`, observed on bind by the
+/// observer given to `bind_with`: counted under that observer's prefix, and nowhere else.
+#[test]
+fn bind_with_observes_a_taken_port_with_its_own_observer() {
+    let observer = wsa_trace::Observer::new()
+        .metrics_prefix("udp_bind_test")
+        .expect("a valid prefix");
+    let (err, counters, events) = run(async {
+        let holder = UdpSocket::bind((Ipv4Addr::LOCALHOST, 0)).await.unwrap();
+        let taken = holder.local_addr().unwrap();
+        TraceUdpSocket::bind_with(taken, observer)
+            .await
+            .map(|_| ())
+            .expect_err("the port is held by another socket")
+    });
+    assert_eq!(err.raw_os_error(), Some(libc::EADDRINUSE), "{err}");
+    let labels = [
+        ("code", "WSAEADDRINUSE"),
+        ("category", "fatal"),
+        ("op", "bind"),
+    ];
+    assert_eq!(
+        counters.get("udp_bind_test_socket_errors_total", &labels),
+        1
+    );
+    assert_eq!(
+        counters.total(ERRORS),
+        0,
+        "the default prefix counted nothing"
+    );
+    assert_eq!(events.len(), 1, "{events:?}");
+    assert_eq!(events[0].field("wsa.symbol"), Some("WSAEADDRINUSE"));
+}
