@@ -20,6 +20,9 @@ pub enum Outcome {
     /// Not retried: the connection is gone after bytes may have been sent, and the request is
     /// not marked idempotent.
     NotIdempotent,
+    /// Not retried, and nothing failed: the error is benign for this operation (such as
+    /// `WSAENOTCONN` on a shutdown), so what the operation was for is done.
+    Benign,
 }
 
 impl Outcome {
@@ -32,6 +35,7 @@ impl Outcome {
         Outcome::Deadline,
         Outcome::BudgetExhausted,
         Outcome::NotIdempotent,
+        Outcome::Benign,
     ];
 
     /// A stable snake_case name, fit for labels.
@@ -44,6 +48,7 @@ impl Outcome {
             Outcome::Deadline => "deadline",
             Outcome::BudgetExhausted => "budget_exhausted",
             Outcome::NotIdempotent => "not_idempotent",
+            Outcome::Benign => "benign",
         }
     }
 

@@ -40,7 +40,7 @@ macro_rules! __wsa_fields {
                 [error] error "`Connection reset by peer (os error 104)`" "the error's own text, with its sources after `: `";
             }
             retry_span: {
-                [wsa.outcome] outcome "`retry`" "the decision: `retry`, `retry_now`, `fatal`, `attempts_exhausted`, `deadline`, `budget_exhausted`, `not_idempotent`";
+                [wsa.outcome] outcome "`retry`" "the decision: `retry`, `retry_now`, `fatal`, `attempts_exhausted`, `deadline`, `budget_exhausted`, `not_idempotent`, `benign`";
                 [wsa.attempts] attempts "`3`" "the calls made so far, this one included";
             }
             retry_event: {

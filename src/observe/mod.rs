@@ -40,7 +40,7 @@
 //! | `network.peer.port` | `8080` | the peer's port, where known | the span; error events with `EventFields::All` |
 //! | `network.transport` | `tcp` | `tcp`, `udp` or `unix` | the span; error events with `EventFields::All` |
 //! | `error` | `Connection reset by peer (os error 104)` | the error's own text, with its sources after `: ` | every error event |
-//! | `wsa.outcome` | `retry` | the decision: `retry`, `retry_now`, `fatal`, `attempts_exhausted`, `deadline`, `budget_exhausted`, `not_idempotent` | retry events, the span on giving up |
+//! | `wsa.outcome` | `retry` | the decision: `retry`, `retry_now`, `fatal`, `attempts_exhausted`, `deadline`, `budget_exhausted`, `not_idempotent`, `benign` | retry events, the span on giving up |
 //! | `wsa.attempts` | `3` | the calls made so far, this one included | retry events, the span on giving up |
 //! | `wsa.delay_ms` | `200` | the wait before the next call, on `retrying ... after a delay` | retry events |
 //!

@@ -138,7 +138,8 @@ impl Attempts {
         self.calls = self.calls.saturating_add(1);
         let reconnect_allowed = config.idempotent || !sends_data(op);
         match class.retry() {
-            Retry::Never | Retry::Ignore => return Decision::GiveUp(Outcome::Fatal),
+            Retry::Never => return Decision::GiveUp(Outcome::Fatal),
+            Retry::Ignore => return Decision::GiveUp(Outcome::Benign),
             Retry::Reconnect if !reconnect_allowed => {
                 return Decision::GiveUp(Outcome::NotIdempotent)
             }

@@ -33,7 +33,8 @@
 //! and emits an event (target `wsa_trace`, through the observer's rate limit) with the error's
 //! `wsa.code`, `wsa.symbol`, `wsa.category`, `wsa.retry` and `wsa.op`, and `wsa.outcome` and
 //! `wsa.attempts`: `TRACE` for an immediate retry, `DEBUG` for a retry after a delay (and
-//! `wsa.delay_ms`), `WARN` for a give-up. `outcome` is one of [`Outcome`].
+//! `wsa.delay_ms`), `WARN` for a give-up, `DEBUG` for a benign error not retried. `outcome` is
+//! one of [`Outcome`].
 //!
 //! # After giving up
 //!

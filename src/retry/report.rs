@@ -3,7 +3,7 @@
 //! count under its prefix, and on a give-up the attempts and the reason on the current span.
 
 use super::config::{Attempts, Config, Decision};
-use crate::classify::Op;
+use crate::classify::{Op, Outcome};
 use crate::map::Mapping;
 use crate::observe::Observation;
 
@@ -39,6 +39,8 @@ fn report(config: &Config, seen: &Observation, decision: &Decision, attempts: &A
         let level = match decision {
             Decision::Now => Level::TRACE,
             Decision::After(_) => Level::DEBUG,
+            // Nothing failed: logged at the level of the benign error itself.
+            Decision::GiveUp(Outcome::Benign) => Level::DEBUG,
             Decision::GiveUp(_) => Level::WARN,
         };
         if let Decision::GiveUp(_) = decision {
@@ -82,6 +84,18 @@ fn report(config: &Config, seen: &Observation, decision: &Decision, attempts: &A
                     .saturating_duration_since(tokio::time::Instant::now())
                     .as_millis() as u64,
                 "retrying socket operation after a delay"
+            ),
+            Decision::GiveUp(Outcome::Benign) => tracing::event!(
+                target: crate::observe::TARGET,
+                Level::DEBUG,
+                wsa.code = raw,
+                wsa.symbol = symbol,
+                wsa.category = category,
+                wsa.retry = retry,
+                wsa.op = op,
+                wsa.outcome = outcome.as_str(),
+                wsa.attempts = attempts.calls(),
+                "not retrying benign socket error"
             ),
             Decision::GiveUp(_) => tracing::event!(
                 target: crate::observe::TARGET,

@@ -46,6 +46,10 @@ fn reset() -> io::Error {
     io::Error::from_raw_os_error(libc::ECONNRESET)
 }
 
+fn not_connected() -> io::Error {
+    io::Error::from_raw_os_error(libc::ENOTCONN)
+}
+
 fn would_block() -> io::Error {
     io::Error::from(io::ErrorKind::WouldBlock)
 }
@@ -131,6 +135,17 @@ const CASES: &[Case] = &[
         code: "WSAECONNRESET",
         op: "write",
         outcomes: &[("not_idempotent", 1)],
+    },
+    Case {
+        name: "not_connected_on_shutdown_is_benign_and_not_retried",
+        policy: || RetryPolicy::boxed().op(Op::Shutdown).budget(large_budget()),
+        error: not_connected,
+        failures: ALWAYS,
+        calls: 1,
+        answered: false,
+        code: "WSAENOTCONN",
+        op: "shutdown",
+        outcomes: &[("benign", 1)],
     },
     Case {
         name: "reset_on_write_is_retried_when_idempotent",
