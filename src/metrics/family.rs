@@ -3,11 +3,13 @@
 //!
 //! Each label set keeps the handle of the first real recorder it is counted with in a cell
 //! that is written once: while that recorder is in effect (the global one never changes once
-//! set), counting reads one atomic and adds one, with no lock. The handle for any other
-//! recorder sits behind a lock beside it.
+//! set), counting reads one atomic and adds one, with no lock. The handles for any other
+//! recorder (a local one, in tests) sit in one locked map per family, the latest recorder's
+//! per label set, so that a label set costs one small cell.
 
+use std::collections::HashMap;
 use std::sync::atomic::{AtomicUsize, Ordering};
-use std::sync::{OnceLock, RwLock};
+use std::sync::{Mutex, OnceLock};
 
 use metrics::{Counter, Key, KeyName, Label, Metadata, Recorder, SharedString, Unit};
 
@@ -16,22 +18,9 @@ use crate::code::Entry;
 static METADATA: Metadata<'static> =
     Metadata::new(module_path!(), metrics::Level::INFO, Some(module_path!()));
 
-/// A label set's handles, each with the address of the recorder it was registered with: the
-/// first real recorder's, set once and read without a lock, and the latest other one's.
-#[derive(Debug)]
-struct Slot {
-    first: OnceLock<(usize, Counter)>,
-    other: RwLock<(usize, Counter)>,
-}
-
-impl Slot {
-    fn new() -> Self {
-        Slot {
-            first: OnceLock::new(),
-            other: RwLock::new((0, Counter::noop())),
-        }
-    }
-}
+/// The handle of a label set for the first real recorder it was counted with, and that
+/// recorder's address.
+type Slot = OnceLock<(usize, Counter)>;
 
 /// One counter name with `N` labels: its label sets' handles, created when the first one is
 /// counted. Declared in the [table](super::table).
@@ -44,6 +33,9 @@ pub(crate) struct Family<const N: usize> {
     /// The recorder the description was last given to.
     described: AtomicUsize,
     slots: OnceLock<Box<[Slot]>>,
+    /// For each label set counted with a recorder other than its slot's, the latest such
+    /// recorder's address and handle.
+    others: Mutex<HashMap<usize, (usize, Counter)>>,
 }
 
 /// The address of a recorder: the global one never moves, and a local one is the same for as
@@ -67,6 +59,7 @@ impl<const N: usize> Family<N> {
             len,
             described: AtomicUsize::new(0),
             slots: OnceLock::new(),
+            others: Mutex::new(HashMap::new()),
         }
     }
 
@@ -84,19 +77,20 @@ impl<const N: usize> Family<N> {
             .slots
             .get_or_init(|| (0..self.len).map(|_| Slot::new()).collect());
         let Some(cell) = slots.get(slot) else { return };
-        metrics::with_recorder(|recorder| match cell.first.get() {
+        metrics::with_recorder(|recorder| match cell.get() {
             Some((first, counter)) if *first == address(recorder) => counter.increment(1),
-            _ => self.increment_other(cell, recorder, &labels),
+            _ => self.increment_other(slot, cell, recorder, &labels),
         });
     }
 
-    /// Counts with a recorder other than the lock-free cell's: takes the cell if it is still
-    /// free and `recorder` is a real one, else uses the locked handle, registered again if it
+    /// Counts with a recorder other than the cell's: takes the cell if it is still free and
+    /// `recorder` is a real one, else uses the handle in the map, registered again if it
     /// belongs to another recorder.
     #[cold]
     #[inline(never)]
     fn increment_other(
         &self,
+        slot: usize,
         cell: &Slot,
         recorder: &dyn Recorder,
         labels: &dyn Fn() -> [&'static str; N],
@@ -105,24 +99,21 @@ impl<const N: usize> Family<N> {
         // The no-op recorder in effect before any is installed has no size: its handles count
         // nothing, and it must leave the cell to a recorder installed later.
         if std::mem::size_of_val(recorder) != 0 {
-            let (first, counter) = cell
-                .first
-                .get_or_init(|| (at, self.register(recorder, labels)));
+            let (first, counter) = cell.get_or_init(|| (at, self.register(recorder, labels)));
             if *first == at {
                 counter.increment(1);
                 return;
             }
         }
-        {
-            let held = cell.other.read().unwrap_or_else(|e| e.into_inner());
-            if held.0 == at {
-                held.1.increment(1);
-                return;
+        let mut others = self.others.lock().unwrap_or_else(|e| e.into_inner());
+        match others.get(&slot) {
+            Some((held, counter)) if *held == at => counter.increment(1),
+            _ => {
+                let counter = self.register(recorder, labels);
+                counter.increment(1);
+                others.insert(slot, (at, counter));
             }
         }
-        let counter = self.register(recorder, labels);
-        counter.increment(1);
-        *cell.other.write().unwrap_or_else(|e| e.into_inner()) = (at, counter);
     }
 
     #[cold]
@@ -145,4 +136,57 @@ impl<const N: usize> Family<N> {
 /// The value of a `code` label: the symbol, or `UNKNOWN`.
 pub(crate) fn code_label(code: Option<Entry>) -> &'static str {
     code.map_or(crate::code::UNKNOWN_LABEL, |e| e.info().name)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// Each family holds a cell per label set (thousands of them for the retry counter), so
+    /// the cell stays small: the handle and the recorder's address.
+    #[test]
+    fn a_label_set_costs_one_small_cell() {
+        assert!(
+            std::mem::size_of::<Slot>() <= 32,
+            "{} bytes",
+            std::mem::size_of::<Slot>()
+        );
+    }
+
+    /// A second recorder gets its own handle; the first keeps its cell; going back to the
+    /// first is lock-free again; the second is registered again after a third.
+    #[test]
+    fn each_recorder_counts_its_own() {
+        use metrics_util::debugging::DebuggingRecorder;
+        let family = Family::new("family_test_total".into(), "help", 2, ["code"]);
+        let recorders: Vec<&'static DebuggingRecorder> = (0..3)
+            .map(|_| &*Box::leak(Box::new(DebuggingRecorder::new())))
+            .collect();
+        let count = |r: &'static DebuggingRecorder, n: usize| {
+            metrics::with_local_recorder(r, || {
+                for _ in 0..n {
+                    family.increment(1, || ["WSAECONNRESET"]);
+                }
+            })
+        };
+        count(recorders[0], 1);
+        count(recorders[1], 2);
+        count(recorders[0], 3);
+        count(recorders[2], 4);
+        count(recorders[1], 5);
+        let value = |r: &DebuggingRecorder| -> u64 {
+            r.snapshotter()
+                .snapshot()
+                .into_vec()
+                .into_iter()
+                .map(|(_, _, _, v)| match v {
+                    metrics_util::debugging::DebugValue::Counter(n) => n,
+                    other => panic!("{other:?}"),
+                })
+                .sum()
+        };
+        assert_eq!(value(recorders[0]), 4);
+        assert_eq!(value(recorders[1]), 7);
+        assert_eq!(value(recorders[2]), 4);
+    }
 }
