@@ -348,6 +348,7 @@ pub async fn loopback_listener() -> TcpListener {
 
 /// An observer whose events carry every field, for tests that check the native code, the
 /// kind or the transport on the event.
+#[cfg(feature = "tracing")]
 pub fn all_fields() -> wsa_trace::Observer {
     wsa_trace::Observer::new().event_fields(wsa_trace::observe::EventFields::All)
 }
