@@ -56,59 +56,37 @@ fn report(config: &Config, seen: &Observation, decision: &Decision, attempts: &A
         let op = seen.op.as_str();
         let category = seen.class.category().as_str();
         let retry = seen.class.retry().as_str();
+        // The fields every retry event carries, then the event's own.
+        macro_rules! retry_event {
+            ($level:expr, $($own:tt)+) => {
+                tracing::event!(
+                    target: crate::observe::TARGET,
+                    $level,
+                    wsa.code = raw,
+                    wsa.symbol = symbol,
+                    wsa.category = category,
+                    wsa.retry = retry,
+                    wsa.op = op,
+                    wsa.outcome = outcome.as_str(),
+                    wsa.attempts = attempts.calls(),
+                    $($own)+
+                )
+            };
+        }
         match decision {
-            Decision::Now => tracing::event!(
-                target: crate::observe::TARGET,
-                Level::TRACE,
-                wsa.code = raw,
-                wsa.symbol = symbol,
-                wsa.category = category,
-                wsa.retry = retry,
-                wsa.op = op,
-                wsa.outcome = outcome.as_str(),
-                wsa.attempts = attempts.calls(),
-                "retrying socket operation at once"
-            ),
-            Decision::After(sleep) => tracing::event!(
-                target: crate::observe::TARGET,
+            Decision::Now => retry_event!(Level::TRACE, "retrying socket operation at once"),
+            Decision::After(sleep) => retry_event!(
                 Level::DEBUG,
-                wsa.code = raw,
-                wsa.symbol = symbol,
-                wsa.category = category,
-                wsa.retry = retry,
-                wsa.op = op,
-                wsa.outcome = outcome.as_str(),
-                wsa.attempts = attempts.calls(),
                 wsa.delay_ms = sleep
                     .deadline()
                     .saturating_duration_since(tokio::time::Instant::now())
                     .as_millis() as u64,
                 "retrying socket operation after a delay"
             ),
-            Decision::GiveUp(Outcome::Benign) => tracing::event!(
-                target: crate::observe::TARGET,
-                Level::DEBUG,
-                wsa.code = raw,
-                wsa.symbol = symbol,
-                wsa.category = category,
-                wsa.retry = retry,
-                wsa.op = op,
-                wsa.outcome = outcome.as_str(),
-                wsa.attempts = attempts.calls(),
-                "not retrying benign socket error"
-            ),
-            Decision::GiveUp(_) => tracing::event!(
-                target: crate::observe::TARGET,
-                Level::WARN,
-                wsa.code = raw,
-                wsa.symbol = symbol,
-                wsa.category = category,
-                wsa.retry = retry,
-                wsa.op = op,
-                wsa.outcome = outcome.as_str(),
-                wsa.attempts = attempts.calls(),
-                "giving up on socket operation"
-            ),
+            Decision::GiveUp(Outcome::Benign) => {
+                retry_event!(Level::DEBUG, "not retrying benign socket error")
+            }
+            Decision::GiveUp(_) => retry_event!(Level::WARN, "giving up on socket operation"),
         }
     }
 }
