@@ -3,7 +3,7 @@
 //! count under its prefix, and on a give-up the attempts and the reason on the current span.
 
 use super::config::{Attempts, Config, Decision};
-use crate::classify::{Op, Outcome};
+use crate::classify::Op;
 use crate::map::Mapping;
 use crate::observe::Observation;
 
@@ -35,6 +35,7 @@ fn report(config: &Config, seen: &Observation, decision: &Decision, attempts: &A
     super::counters::increment(config.observer.counters(), entry, seen.op, outcome);
     #[cfg(feature = "tracing")]
     {
+        use crate::classify::Outcome;
         use tracing::Level;
         let level = match decision {
             Decision::Now => Level::TRACE,
