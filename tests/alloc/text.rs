@@ -1,17 +1,14 @@
 //! Allocation counts for reading socket errors in text: scanning allocates nothing, whatever
 //! the text and however it is fed.
 
-mod support;
+use crate::support;
 
 use std::fmt::Write;
 
 use wsa_trace::scan::{Platform, Scanner};
 use wsa_trace::WsaCode;
 
-use support::counting::{allocations, Counting};
-
-#[global_allocator]
-static GLOBAL: Counting = Counting;
+use support::counting::allocations;
 
 #[test]
 fn scanning_allocates_nothing() {
