@@ -4,12 +4,12 @@
 //! Each label set keeps the handle of the first real recorder it is counted with in a cell
 //! that is written once: while that recorder is in effect (the global one never changes once
 //! set), counting reads one atomic and adds one, with no lock. The handles for any other
-//! recorder (a local one, in tests) sit in one locked map per family, the latest recorder's
+//! recorder (a local one, in tests) sit in one map per family behind a read-write lock, the latest recorder's
 //! per label set, so that a label set costs one small cell.
 
 use std::collections::HashMap;
 use std::sync::atomic::{AtomicUsize, Ordering};
-use std::sync::{Mutex, OnceLock};
+use std::sync::{OnceLock, RwLock};
 
 use metrics::{Counter, Key, KeyName, Label, Metadata, Recorder, SharedString, Unit};
 
@@ -35,7 +35,7 @@ pub(crate) struct Family<const N: usize> {
     slots: OnceLock<Box<[Slot]>>,
     /// For each label set counted with a recorder other than its slot's, the latest such
     /// recorder's address and handle.
-    others: Mutex<HashMap<usize, (usize, Counter)>>,
+    others: RwLock<HashMap<usize, (usize, Counter)>>,
 }
 
 /// The address of a recorder: the global one never moves, and a local one is the same for as
@@ -59,7 +59,7 @@ impl<const N: usize> Family<N> {
             len,
             described: AtomicUsize::new(0),
             slots: OnceLock::new(),
-            others: Mutex::new(HashMap::new()),
+            others: RwLock::new(HashMap::new()),
         }
     }
 
@@ -105,15 +105,22 @@ impl<const N: usize> Family<N> {
                 return;
             }
         }
-        let mut others = self.others.lock().unwrap_or_else(|e| e.into_inner());
-        match others.get(&slot) {
-            Some((held, counter)) if *held == at => counter.increment(1),
-            _ => {
-                let counter = self.register(recorder, labels);
-                counter.increment(1);
-                others.insert(slot, (at, counter));
+        {
+            // Shared, so that threads counting with the same other recorder do not queue.
+            let others = self.others.read().unwrap_or_else(|e| e.into_inner());
+            if let Some((held, counter)) = others.get(&slot) {
+                if *held == at {
+                    counter.increment(1);
+                    return;
+                }
             }
         }
+        let counter = self.register(recorder, labels);
+        counter.increment(1);
+        self.others
+            .write()
+            .unwrap_or_else(|e| e.into_inner())
+            .insert(slot, (at, counter));
     }
 
     #[cold]
