@@ -42,7 +42,8 @@ pub async fn refused_in_a_library(
         .with(WsaLayer::new().observer(observer.clone()))
         .with(printed);
     let client: Client<_, Empty<Bytes>> = Client::builder(TokioExecutor::new()).build_http();
-    let uri: hyper::Uri = format!("http://{}/", refusing().await?).parse()?;
+    let refusing = refusing()?;
+    let uri: hyper::Uri = format!("http://{}/", refusing.addr).parse()?;
     let result = client.get(uri).with_subscriber(subscriber).await;
     if result.is_ok() {
         return Err("the request to a closed port succeeded".into());

@@ -273,7 +273,8 @@ async fn round(observer: &Observer, tally: &Shared) -> Result<(), Failure> {
 /// Connects where nothing listens, under a retry policy of 2 attempts: each failure is one
 /// observed error and one retry decision (retry, then attempts_exhausted).
 async fn retried_connect(observer: &Observer, tally: &Shared) -> Result<(), Failure> {
-    let addr = servers::refusing().await?;
+    let refusing = servers::refusing()?;
+    let addr = refusing.addr;
     println!("\n== retried connect: 2 attempts on {addr}, where nothing listens");
     let policy = RetryPolicy::new().max_attempts(2);
     let retries = policy.counter_name().to_owned();

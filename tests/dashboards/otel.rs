@@ -4,7 +4,7 @@
 //! `docs/opentelemetry.md` describes the mapping these tests hold it to.
 
 use std::io;
-use std::net::{Ipv4Addr, SocketAddr};
+use std::net::SocketAddr;
 
 use opentelemetry::trace::{Status, TracerProvider as _};
 use opentelemetry::Value;
@@ -29,12 +29,6 @@ fn exported<T>(body: impl FnOnce() -> T) -> (T, Vec<SpanData>) {
     (out, spans)
 }
 
-/// A loopback port where nothing listens: bound, then released.
-fn free_port() -> SocketAddr {
-    let listener = std::net::TcpListener::bind((Ipv4Addr::LOCALHOST, 0)).expect("bind");
-    listener.local_addr().unwrap()
-}
-
 /// Connects where nothing listens, inside `span`, observed towards `peer(addr)` by an
 /// observer that records on the current span; returns the address tried.
 fn connect_in(span: tracing::Span, peer: impl FnOnce(SocketAddr) -> Peer) -> SocketAddr {
@@ -43,7 +37,7 @@ fn connect_in(span: tracing::Span, peer: impl FnOnce(SocketAddr) -> Peer) -> Soc
         .build()
         .expect("a current-thread runtime");
     runtime.block_on(async {
-        let addr = free_port();
+        let addr = crate::support::closed_port();
         let peer = peer(addr);
         let observer = Observer::new().record_on_span(true);
         let result = async {
@@ -247,7 +241,7 @@ fn the_application_sets_the_status() {
             .build()
             .unwrap();
         runtime.block_on(async {
-            let addr = free_port();
+            let addr = crate::support::closed_port();
             let observer = Observer::new().record_on_span(true);
             let span = socket_span!(
                 tracing::Level::INFO,

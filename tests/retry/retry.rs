@@ -108,7 +108,9 @@ pub(crate) fn assert_refused(err: &io::Error) {
 #[test]
 fn connector_retries_refused_until_the_server_listens() {
     const UP_ON_CALL: usize = 3;
-    let addr = closed_port();
+    let port = support::ClosedPort::new();
+    let addr = port.addr();
+    let port = Arc::new(std::sync::Mutex::new(Some(port)));
     let calls = Arc::new(AtomicUsize::new(0));
     let counted = calls.clone();
     let ((stream, server_saw), counters) = run(async move {
@@ -118,7 +120,7 @@ fn connector_retries_refused_until_the_server_listens() {
             .layer(TraceConnectLayer::new())
             .service(service_fn(move |addr: SocketAddr| {
                 if counted.fetch_add(1, Ordering::SeqCst) + 1 == UP_ON_CALL {
-                    let bound = std::net::TcpListener::bind(addr).expect("bind the port again");
+                    let bound = port.lock().unwrap().take().expect("held once").listen();
                     *listener.lock().unwrap() = Some(bound);
                 }
                 let listener = listener.clone();
@@ -564,7 +566,8 @@ fn run_waits_for_readiness_on_would_block() {
 #[test]
 fn run_async_retries_connect_until_the_server_listens() {
     const UP_ON_CALL: usize = 3;
-    let addr = closed_port();
+    let mut port = Some(support::ClosedPort::new());
+    let addr = port.as_ref().unwrap().addr();
     let calls = AtomicUsize::new(0);
     let ((stream, server_saw), counters) = run(async {
         let mut listener = None;
@@ -572,7 +575,7 @@ fn run_async_retries_connect_until_the_server_listens() {
         let stream = policy
             .run_async(|| {
                 if calls.fetch_add(1, Ordering::SeqCst) + 1 == UP_ON_CALL {
-                    listener = Some(std::net::TcpListener::bind(addr).expect("bind again"));
+                    listener = Some(port.take().expect("held once").listen());
                 }
                 TcpStream::connect(addr)
             })

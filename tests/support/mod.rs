@@ -353,10 +353,47 @@ pub fn all_fields() -> wsa_trace::Observer {
     wsa_trace::Observer::new().event_fields(wsa_trace::observe::EventFields::All)
 }
 
-/// A loopback address where nothing listens: a port that was just bound, then released.
+/// A loopback address where nothing listens: a port bound by a socket that never listens,
+/// held for the rest of this test process. See [`ClosedPort`].
 pub fn closed_port() -> SocketAddr {
-    let listener = std::net::TcpListener::bind((Ipv4Addr::LOCALHOST, 0)).expect("bind 127.0.0.1:0");
-    listener.local_addr().unwrap()
+    static HELD: std::sync::Mutex<Vec<ClosedPort>> = std::sync::Mutex::new(Vec::new());
+    let port = ClosedPort::new();
+    let addr = port.addr();
+    HELD.lock().unwrap_or_else(|e| e.into_inner()).push(port);
+    addr
+}
+
+/// A loopback port where nothing listens, held by a bound socket that does not listen until
+/// [`listen`](ClosedPort::listen) is called. A port merely bound and released could be taken
+/// at once by another test's listener; this one cannot, since the holder does not set
+/// `SO_REUSEADDR` and so shares its port with no later bind. The kernel refuses a connect to
+/// it as to any port where nothing listens.
+pub struct ClosedPort {
+    socket: tokio::net::TcpSocket,
+    addr: SocketAddr,
+}
+
+impl ClosedPort {
+    pub fn new() -> Self {
+        let socket = tokio::net::TcpSocket::new_v4().expect("a TCP socket");
+        socket
+            .bind(SocketAddr::from((Ipv4Addr::LOCALHOST, 0)))
+            .expect("bind 127.0.0.1:0");
+        let addr = socket.local_addr().expect("the bound address");
+        ClosedPort { socket, addr }
+    }
+
+    pub fn addr(&self) -> SocketAddr {
+        self.addr
+    }
+
+    /// The server comes up on the port: a blocking listener. Must run on a tokio runtime.
+    pub fn listen(self) -> std::net::TcpListener {
+        let listener = self.socket.listen(16).expect("listen on the held port");
+        let listener = listener.into_std().expect("a std listener");
+        listener.set_nonblocking(false).expect("blocking accepts");
+        listener
+    }
 }
 
 /// A server that accepts one connection, sets `SO_LINGER` to zero and closes it at once, so
