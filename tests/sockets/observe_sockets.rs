@@ -86,6 +86,21 @@ fn reset_by_the_peer_is_wsaeconnreset_on_read() {
     assert_eq!(event.field("wsa.kind"), Some("ConnectionReset"));
 }
 
+/// Connects to a server that resets the connection at once, through a `TraceStream`
+/// observed by `observer`, and reads: a real `ECONNRESET`. Returns the stream and the error.
+async fn reset_and_read(observer: Observer) -> (TraceStream<TcpStream>, io::Error) {
+    let (addr, server) = support::reset_server().await;
+    let tcp = TcpStream::connect(addr).await.expect("connect");
+    let mut stream = TraceStream::new(tcp, observer, Peer::from(addr));
+    server.await.expect("the server closed with a reset");
+    let mut buf = [0u8; 64];
+    let err = stream
+        .read(&mut buf)
+        .await
+        .expect_err("the peer reset the connection");
+    (stream, err)
+}
+
 /// Two observers of one prefix that class a code differently count it in two series, each
 /// labelled with the category its own observer gave: what is counted is what was logged.
 /// A real refused connect, seen once by a default observer and twice by one that makes
@@ -138,17 +153,7 @@ fn the_default_event_carries_the_essential_fields_and_all_adds_the_detail() {
         "network.transport",
     ];
     for (observer, all) in [(Observer::new(), false), (support::all_fields(), true)] {
-        let (_, seen) = capture_async(LIMIT, async {
-            let (addr, server) = support::reset_server().await;
-            let tcp = TcpStream::connect(addr).await.expect("connect");
-            let mut stream = TraceStream::new(tcp, observer, Peer::from(addr));
-            server.await.expect("the server closed with a reset");
-            let mut buf = [0u8; 64];
-            stream
-                .read(&mut buf)
-                .await
-                .expect_err("the peer reset the connection")
-        });
+        let (_, seen) = capture_async(LIMIT, reset_and_read(observer));
         let event = seen.one_event("WSAECONNRESET", "read");
         for name in ESSENTIAL {
             assert!(
@@ -177,19 +182,12 @@ fn the_default_event_carries_the_essential_fields_and_all_adds_the_detail() {
 fn shutdown_after_a_reset_is_benign_wsaenotconn() {
     let (err, seen) = capture_async(LIMIT, async {
         let observer = support::all_fields();
-        let (addr, server) = support::reset_server().await;
-        let tcp = TcpStream::connect(addr).await.expect("connect");
-        let mut stream = TraceStream::new(tcp, observer.clone(), Peer::from(addr));
-        server.await.expect("the server closed with a reset");
-        let mut buf = [0u8; 64];
-        stream
-            .read(&mut buf)
-            .await
-            .expect_err("the peer reset the connection");
+        let (stream, _) = reset_and_read(observer.clone()).await;
+        let peer = stream.peer().clone();
         let std_stream = stream.into_inner().into_std().expect("into_std");
         std_stream
             .shutdown(std::net::Shutdown::Both)
-            .observe_peer(&observer, Op::Shutdown, &Peer::from(addr))
+            .observe_peer(&observer, Op::Shutdown, &peer)
             .expect_err("a reset connection has nothing left to shut down")
     });
 
