@@ -16,7 +16,6 @@ use wsa_trace::layer::{Explain, WsaLayer, LOGGED_SUFFIX};
 use wsa_trace::observe::Observer;
 
 use crate::scenarios::Failure;
-use crate::servers::refusing;
 
 /// The module that logs hyper-util's connect attempts.
 const CONNECT_TARGET: &str = "hyper_util::client::legacy::connect::http";
@@ -42,8 +41,9 @@ pub async fn refused_in_a_library(
         .with(WsaLayer::new().observer(observer.clone()))
         .with(printed);
     let client: Client<_, Empty<Bytes>> = Client::builder(TokioExecutor::new()).build_http();
-    let refusing = refusing()?;
-    let uri: hyper::Uri = format!("http://{}/", refusing.addr).parse()?;
+    // Held until the end: while the socket lives, no listener can take its port.
+    let (_held, addr) = crate::common::refusing_port()?;
+    let uri: hyper::Uri = format!("http://{addr}/").parse()?;
     let result = client.get(uri).with_subscriber(subscriber).await;
     if result.is_ok() {
         return Err("the request to a closed port succeeded".into());

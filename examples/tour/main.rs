@@ -37,6 +37,9 @@
 //! cargo run --example tour -- --serve 127.0.0.1:0 --for 60
 //! ```
 
+#[allow(dead_code)]
+#[path = "../common/mod.rs"]
+mod common;
 mod endpoint;
 #[cfg(feature = "layer")]
 mod library;

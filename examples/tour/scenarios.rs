@@ -45,8 +45,8 @@ async fn connect(observer: &Observer, addr: SocketAddr) -> io::Result<TraceStrea
 
 /// Connects where nothing listens: the connector reports `ECONNREFUSED`.
 pub async fn refused(observer: &Observer) -> Result<io::Error, Failure> {
-    let refusing = servers::refusing()?;
-    let addr = refusing.addr;
+    // Held until the end: while the socket lives, no listener can take its port.
+    let (_held, addr) = crate::common::refusing_port()?;
     header(&format!("refused: nothing listens on {addr}"));
     match connect(observer, addr).await {
         Ok(_) => Err(format!("connected to {addr}, expected a refusal").into()),

@@ -47,7 +47,7 @@ use wsa_trace::retry::RetryPolicy;
 use wsa_trace::{default_class, Mapping, ObserveExt, Op, Retry, WsaCode};
 
 use crate::scenarios::{self, Failure};
-use crate::{check, endpoint, servers};
+use crate::{check, endpoint};
 
 /// Where `--serve` listens when no address is given.
 const DEFAULT_ADDR: &str = "127.0.0.1:9898";
@@ -273,8 +273,8 @@ async fn round(observer: &Observer, tally: &Shared) -> Result<(), Failure> {
 /// Connects where nothing listens, under a retry policy of 2 attempts: each failure is one
 /// observed error and one retry decision (retry, then attempts_exhausted).
 async fn retried_connect(observer: &Observer, tally: &Shared) -> Result<(), Failure> {
-    let refusing = servers::refusing()?;
-    let addr = refusing.addr;
+    // Held until the end: while the socket lives, no listener can take its port.
+    let (_held, addr) = crate::common::refusing_port()?;
     println!("\n== retried connect: 2 attempts on {addr}, where nothing listens");
     let policy = RetryPolicy::new().max_attempts(2);
     let retries = policy.counter_name().to_owned();

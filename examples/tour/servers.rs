@@ -8,7 +8,7 @@ use std::net::{Ipv4Addr, SocketAddr};
 use std::time::Duration;
 
 use tokio::io::AsyncReadExt;
-use tokio::net::{TcpListener, TcpSocket, TcpStream};
+use tokio::net::{TcpListener, TcpStream};
 use tokio::time::{sleep, timeout};
 
 /// How long a server waits for its one connection, and then serves it, at most.
@@ -16,25 +16,6 @@ const LIFETIME: Duration = Duration::from_secs(5);
 
 /// Where every server listens: a free port on the IPv4 loopback.
 const LOOPBACK: (Ipv4Addr, u16) = (Ipv4Addr::LOCALHOST, 0);
-
-/// A port with nothing listening, held by a socket bound to it that never listens: the
-/// kernel refuses every connect to it, and no other socket can take the port while this one
-/// lives (it does not set `SO_REUSEADDR`). A port bound once and released could be taken by
-/// another program's listener before the tour connects.
-pub struct Refusing {
-    _held: TcpSocket,
-    pub addr: SocketAddr,
-}
-
-pub fn refusing() -> io::Result<Refusing> {
-    let socket = TcpSocket::new_v4()?;
-    socket.bind(SocketAddr::from(LOOPBACK))?;
-    let addr = socket.local_addr()?;
-    Ok(Refusing {
-        _held: socket,
-        addr,
-    })
-}
 
 /// Accepts, then aborts the connection: `SO_LINGER` 0 makes the close send a RST.
 pub async fn resetting() -> io::Result<SocketAddr> {
