@@ -34,10 +34,9 @@ use std::time::Duration;
 
 use criterion::{criterion_group, criterion_main, Criterion};
 use wsa_trace::observe::{Observer, Peer};
-use wsa_trace::Op;
+use wsa_trace::{Op, WsaCode};
 
 use common::{fair_by_hand, interleaved, run_by_cargo_bench, same_fields_by_hand, ROUNDS};
-use wsa_trace::WsaCode;
 
 /// Calls per variant per round.
 const CALLS: u32 = 20_000;
