@@ -4,8 +4,8 @@
 //! Each label set keeps the handle of the first real recorder it is counted with in a cell
 //! that is written once: while that recorder is in effect (the global one never changes once
 //! set), counting reads one atomic and adds one, with no lock. The handles for any other
-//! recorder (a local one, in tests) sit in one map per family behind a read-write lock, the latest recorder's
-//! per label set, so that a label set costs one small cell.
+//! recorder (a local one, in tests) sit in one map per family behind a read-write lock, the
+//! latest such recorder's per label set, so that a label set costs one small cell.
 
 use std::collections::HashMap;
 use std::sync::atomic::{AtomicUsize, Ordering};

@@ -40,7 +40,7 @@ fn report(config: &Config, seen: &Observation, decision: &Decision, attempts: &A
         let level = match decision {
             Decision::Now => Level::TRACE,
             Decision::After(_) => Level::DEBUG,
-            // Nothing failed: logged at the level of the benign error itself.
+            // Nothing failed: DEBUG, as for a retry, not the WARN of a give-up.
             Decision::GiveUp(Outcome::Benign) => Level::DEBUG,
             Decision::GiveUp(_) => Level::WARN,
         };
