@@ -19,14 +19,12 @@ const NOT_ERRORS: &[&str] = &["WSABASEERR", "WSA_WAIT_EVENT_0", "WSA_WAIT_IO_COM
 /// WinSock source (found through `cargo metadata`): `(symbol, number)`.
 fn windows_sys_errors() -> BTreeMap<String, i32> {
     let cargo = env::var("CARGO").unwrap_or_else(|_| "cargo".to_owned());
-    let out = Command::new(cargo)
-        .args([
-            "metadata",
-            "--format-version",
-            "1",
-            "--offline",
-            "--manifest-path",
-        ])
+    // Only the host's dependencies: those are the ones the build of this test has fetched, so
+    // `--offline` works with a cache that holds nothing else (a fresh `CARGO_HOME`).
+    let out = Command::new(&cargo)
+        .args(["metadata", "--format-version", "1", "--offline"])
+        .args(["--filter-platform", &host_triple(&cargo)])
+        .arg("--manifest-path")
         .arg(concat!(env!("CARGO_MANIFEST_DIR"), "/Cargo.toml"))
         .output()
         .expect("run cargo metadata");
@@ -71,6 +69,25 @@ fn windows_sys_errors() -> BTreeMap<String, i32> {
         }
     }
     errors
+}
+
+/// The host's target triple, from the `rustc` beside the `cargo` that runs the tests.
+fn host_triple(cargo: &str) -> String {
+    let beside = Path::new(cargo).with_file_name("rustc");
+    let rustc = if beside.exists() {
+        beside.into_os_string()
+    } else {
+        "rustc".into()
+    };
+    let out = Command::new(rustc)
+        .arg("-vV")
+        .output()
+        .expect("run rustc -vV");
+    let text = String::from_utf8_lossy(&out.stdout);
+    text.lines()
+        .find_map(|line| line.strip_prefix("host: "))
+        .unwrap_or_else(|| panic!("rustc -vV names no host: {text}"))
+        .to_owned()
 }
 
 fn as_i32(value: u32) -> i32 {
