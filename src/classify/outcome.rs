@@ -6,7 +6,8 @@ use std::fmt;
 pub enum Outcome {
     /// Retried after a backoff delay.
     Retry,
-    /// Retried at once, after yielding: the would-block class, not counted as an attempt.
+    /// Retried at once, after yielding: a call that would have blocked (not counted as an
+    /// attempt), or a failure advised `immediately` (counted as one).
     RetryNow,
     /// Not retried: the error is fatal for this operation.
     Fatal,
