@@ -537,3 +537,54 @@ fn the_deadline_runs_from_the_first_call_and_cuts_the_last_wait() {
         );
     }
 }
+
+/// The events say what was decided: a retry after a would-block error at `TRACE`, a retry of
+/// a failure at once at `DEBUG`, both with outcome `retry_now`, and the give-up at `WARN`.
+#[test]
+fn immediate_retries_of_would_block_and_of_failures_are_told_apart() {
+    type Policy = fn() -> RetryPolicy<ObserveOnly>;
+    let cases: [(fn() -> io::Error, Policy, &str, &str, tracing::Level); 2] = [
+        (
+            would_block,
+            || RetryPolicy::boxed().op(Op::Connect).max_immediate(1),
+            "WSAEWOULDBLOCK",
+            "retry",
+            tracing::Level::TRACE,
+        ),
+        (
+            timed_out,
+            timeout_retried_at_once,
+            "WSAETIMEDOUT",
+            "attempts_exhausted",
+            tracing::Level::DEBUG,
+        ),
+    ];
+    for (error, policy, symbol, then, level) in cases {
+        let (_, captured) = support::capture_paused(LIMIT, async {
+            let (service, _) = failing(error, 2);
+            let policy = policy().max_attempts(2).budget(large_budget());
+            ServiceBuilder::new()
+                .retry(policy)
+                .service(service)
+                .oneshot(())
+                .await
+        });
+        let events: Vec<_> = captured
+            .events
+            .matching(symbol, "connect")
+            .into_iter()
+            .map(|e| {
+                (
+                    e.level,
+                    e.field("wsa.outcome").unwrap_or_default().to_owned(),
+                )
+            })
+            .collect();
+        assert_eq!(
+            events[0],
+            (level, "retry_now".to_owned()),
+            "{symbol}: {events:?}"
+        );
+        assert_eq!(events[1].1, then, "{symbol}: {events:?}");
+    }
+}
