@@ -98,6 +98,9 @@ fn timeout_retried_at_once() -> RetryPolicy<ObserveOnly> {
         .observer(Observer::new().classifier(classifier))
 }
 
+/// Makes the error a scripted call fails with.
+type MakeError = fn() -> io::Error;
+
 /// Never answered: every call fails.
 const ALWAYS: usize = usize::MAX;
 
@@ -342,7 +345,7 @@ fn each_case_makes_its_calls_and_counts_its_decisions() {
 /// unless the policy is told the requests are idempotent.
 #[test]
 fn what_may_have_sent_is_sent_again_only_when_idempotent() {
-    let sends: &[(Op, fn() -> io::Error, &str)] = &[
+    let sends: &[(Op, MakeError, &str)] = &[
         // Advised backoff.
         (Op::Write, host_unreachable, "WSAEHOSTUNREACH"),
         (Op::Write, net_unreachable, "WSAENETUNREACH"),
@@ -543,7 +546,7 @@ fn the_deadline_runs_from_the_first_call_and_cuts_the_last_wait() {
 #[test]
 fn immediate_retries_of_would_block_and_of_failures_are_told_apart() {
     type Policy = fn() -> RetryPolicy<ObserveOnly>;
-    let cases: [(fn() -> io::Error, Policy, &str, &str, tracing::Level); 2] = [
+    let cases: [(MakeError, Policy, &str, &str, tracing::Level); 2] = [
         (
             would_block,
             || RetryPolicy::boxed().op(Op::Connect).max_immediate(1),
