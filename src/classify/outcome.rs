@@ -18,8 +18,8 @@ pub enum Outcome {
     /// Not retried: the retry budget is spent, so that a dependency that is down does not
     /// draw a retry storm.
     BudgetExhausted,
-    /// Not retried: the connection is gone after bytes may have been sent, and the request is
-    /// not marked idempotent.
+    /// Not retried: the operation may have sent data before it failed, and the request is not
+    /// marked idempotent, so it is not sent again, whatever the error's advice.
     NotIdempotent,
     /// Not retried, and nothing failed: the error is benign for this operation (such as
     /// `WSAENOTCONN` on a shutdown), so what the operation was for is done.

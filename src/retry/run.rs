@@ -20,7 +20,9 @@ impl<V> RetryPolicy<V> {
     /// use wsa_trace::Op;
     ///
     /// # async fn run(socket: tokio::net::UdpSocket) -> std::io::Result<()> {
-    /// let policy = RetryPolicy::new().op(Op::Recv);
+    /// // Receiving again sends nothing: the ICMP error an earlier datagram brought back
+    /// // (advised `immediately`) may be retried too.
+    /// let policy = RetryPolicy::new().op(Op::Recv).idempotent(true);
     /// let mut buf = [0u8; 1500];
     /// let n = policy.run(|| socket.readable(), || socket.try_recv(&mut buf)).await?;
     /// # let _ = n; Ok(()) }

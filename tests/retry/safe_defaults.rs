@@ -203,3 +203,57 @@ fn one_off_policies_share_one_budget() {
     assert_eq!(retried, (attempts - CALLS) as u64);
     assert_eq!(out_of_budget, CALLS as u64);
 }
+
+/// `run` over a UDP receive, after the ICMP port-unreachable for an earlier datagram: Linux
+/// reports it as `ECONNREFUSED` on the next receive, advised `immediately`. A receive may have
+/// been part of a request, so the policy returns it unless told that receiving again is
+/// safe; then it calls again at once, an attempt, and gets the datagram queued behind it.
+#[test]
+#[cfg(target_os = "linux")]
+fn run_repeats_a_receive_after_an_icmp_error_only_when_idempotent() {
+    use tokio::io::Interest;
+    use tokio::net::UdpSocket;
+    use wsa_trace::Op;
+
+    for idempotent in [false, true] {
+        let (result, counters) = support::count_async(LIMIT, async move {
+            // A port where nothing listens: bound, then released.
+            let peer = std::net::UdpSocket::bind((Ipv4Addr::LOCALHOST, 0))
+                .and_then(|socket| socket.local_addr())
+                .expect("bind 127.0.0.1:0");
+            let socket = UdpSocket::bind((Ipv4Addr::LOCALHOST, 0)).await.unwrap();
+            socket
+                .connect(peer)
+                .await
+                .expect("connect to the closed port");
+            socket.send(b"ping").await.expect("the first send succeeds");
+            let ready = tokio::time::timeout(LIMIT, socket.ready(Interest::ERROR))
+                .await
+                .expect("the ICMP error arrives")
+                .expect("poll the socket");
+            assert!(ready.is_error(), "{ready:?}");
+            // The peer comes up and answers: its datagram waits behind the error.
+            let answer = UdpSocket::bind(peer)
+                .await
+                .unwrap_or_else(|e| panic!("bind {peer} again: {e}"));
+            let to = socket.local_addr().unwrap();
+            answer.send_to(b"pong", to).await.expect("send the answer");
+            let mut buf = [0u8; 16];
+            let policy = RetryPolicy::new().op(Op::Recv).idempotent(idempotent);
+            policy
+                .run(|| socket.readable(), || socket.try_recv(&mut buf))
+                .await
+                .map(|n| buf[..n].to_vec())
+        });
+        let count = |outcome| decisions(&counters, "wsa", "WSAECONNREFUSED", "recv", outcome);
+        if idempotent {
+            assert_eq!(result.expect("the answer"), b"pong");
+            assert_eq!(count(Outcome::RetryNow), 1);
+        } else {
+            let err = result.expect_err("the ICMP error, returned");
+            assert_eq!(err.kind(), io::ErrorKind::ConnectionRefused, "{err:?}");
+            assert_eq!(count(Outcome::NotIdempotent), 1);
+            assert_eq!(count(Outcome::RetryNow), 0);
+        }
+    }
+}
