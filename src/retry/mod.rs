@@ -26,7 +26,7 @@
 //!
 //! | the error | what the policy does | outcome |
 //! |---|---|---|
-//! | would block (`WSAEWOULDBLOCK`, `EAGAIN`) or interrupted (`WSAEINTR`), advised `immediately` | nothing failed: calls again after a yield (after readiness, in [`run`](RetryPolicy::run)), not counted as an attempt, up to [`max_immediate`](RetryPolicy::max_immediate) in a row; past that, a failure with backoff | `retry_now` |
+//! | would block (`WSAEWOULDBLOCK`, `EAGAIN`) or interrupted (`WSAEINTR`), advised `immediately` | nothing failed: calls again after a yield (after readiness, in [`run`](RetryPolicy::run)), not counted as an attempt, up to [`max_immediate`](RetryPolicy::max_immediate) times a request; past that, a failure with backoff | `retry_now` |
 //! | advised `never` | gives up | `fatal` |
 //! | advised `ignore` | gives up; nothing failed | `benign` |
 //! | any other, when the operation may have sent data and the requests are not [`idempotent`](RetryPolicy::idempotent) | gives up, whatever the advice | `not_idempotent` |

@@ -129,9 +129,9 @@ impl<V> RetryPolicy<V> {
         self
     }
 
-    /// The most would-block retries in a row (`WSAEWOULDBLOCK`, `EAGAIN`, `WSAEINTR`), which
-    /// do not count as attempts; past it, a would-block error counts as a failure. Defaults
-    /// to 64.
+    /// The most would-block retries of one request (`WSAEWOULDBLOCK`, `EAGAIN`,
+    /// `WSAEINTR`), which do not count as attempts; past it, a would-block error counts as a
+    /// failure, retried after a backoff. Defaults to 64.
     pub fn max_immediate(mut self, retries: u32) -> Self {
         self.config.max_immediate = retries;
         self
