@@ -17,7 +17,7 @@ use support::{block_on, closed_port, Counters, COUNTER};
 /// A connect to `addr`, refused by the kernel, observed by `observer` and decided on by a
 /// one-attempt policy with the same observer.
 fn refused(observer: &Observer, addr: SocketAddr) -> io::Error {
-    let policy = RetryPolicy::new()
+    let policy = RetryPolicy::connector()
         .observer(observer.clone())
         .max_attempts(1);
     let err = block_on(policy.run_async(|| async {

@@ -99,7 +99,7 @@ pub async fn run(targets: Targets, mut schedule: Schedule, deadline: Instant) ->
     )
     .expect("a valid backoff");
     let mut connector = ServiceBuilder::new()
-        .retry(RetryPolicy::new().backoff(backoff))
+        .retry(RetryPolicy::connector().backoff(backoff))
         .layer(TraceConnectLayer::new())
         .service(service_fn(move |addr: SocketAddr| {
             let tallied = tallied.clone();

@@ -276,7 +276,7 @@ async fn retried_connect(observer: &Observer, tally: &Shared) -> Result<(), Fail
     // Held until the end: while the socket lives, no listener can take its port.
     let (_held, addr) = crate::common::refusing_port()?;
     println!("\n== retried connect: 2 attempts on {addr}, where nothing listens");
-    let policy = RetryPolicy::new().max_attempts(2);
+    let policy = RetryPolicy::connector().max_attempts(2);
     let retries = policy.counter_name().to_owned();
     let (errors, retries) = (observer.counter_name(), retries.as_str());
     let peer = &Peer::from(addr);

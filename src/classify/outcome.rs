@@ -6,7 +6,8 @@ use std::fmt;
 pub enum Outcome {
     /// Retried after a backoff delay.
     Retry,
-    /// Retried at once, after yielding: the would-block class, not counted as an attempt.
+    /// Retried at once, after yielding: a call that would have blocked (not counted as an
+    /// attempt), or a failure advised `immediately` (counted as one).
     RetryNow,
     /// Not retried: the error is fatal for this operation.
     Fatal,
@@ -17,8 +18,8 @@ pub enum Outcome {
     /// Not retried: the retry budget is spent, so that a dependency that is down does not
     /// draw a retry storm.
     BudgetExhausted,
-    /// Not retried: the connection is gone after bytes may have been sent, and the request is
-    /// not marked idempotent.
+    /// Not retried: the operation may have sent data before it failed, and the request is not
+    /// marked idempotent, so it is not sent again, whatever the error's advice.
     NotIdempotent,
     /// Not retried, and nothing failed: the error is benign for this operation (such as
     /// `WSAENOTCONN` on a shutdown), so what the operation was for is done.

@@ -5,15 +5,17 @@ use std::time::Duration;
 
 use tokio::time::Instant;
 
-use tower::retry::backoff::{ExponentialBackoff, ExponentialBackoffMaker, MakeBackoff};
+use tower::retry::backoff::{Backoff, ExponentialBackoff, ExponentialBackoffMaker, MakeBackoff};
 use tower::retry::budget::{Budget, TpsBudget};
 use tower::util::rng::HasherRng;
 
 use crate::classify::Outcome;
 use crate::classify::{Classification, Op, Retry};
+use crate::code::WsaCode;
 use crate::observe::Observer;
 
 /// Settings shared by every clone of a policy.
+#[derive(Clone)]
 pub(super) struct Config {
     pub(super) observer: Observer,
     pub(super) op: Op,
@@ -23,35 +25,35 @@ pub(super) struct Config {
     pub(super) deadline: Duration,
     pub(super) backoff: ExponentialBackoffMaker,
     pub(super) budget: Arc<TpsBudget>,
-}
-
-impl Clone for Config {
-    fn clone(&self) -> Self {
-        Config {
-            observer: self.observer.clone(),
-            op: self.op,
-            idempotent: self.idempotent,
-            max_attempts: self.max_attempts,
-            max_immediate: self.max_immediate,
-            deadline: self.deadline,
-            backoff: self.backoff.clone(),
-            budget: self.budget.clone(),
-        }
-    }
+    /// Whether the budget was given, rather than the one shared by the observer's prefix.
+    pub(super) own_budget: bool,
 }
 
 impl Default for Config {
     fn default() -> Self {
+        let observer = Observer::new();
         Config {
-            observer: Observer::new(),
-            op: Op::Connect,
+            budget: super::budget::shared(&observer),
+            own_budget: false,
+            observer,
+            op: Op::Other,
             idempotent: false,
             max_attempts: u32::MAX,
             max_immediate: 64,
             deadline: Duration::from_secs(10),
             backoff: default_backoff(),
-            budget: Arc::new(default_budget()),
         }
+    }
+}
+
+impl Config {
+    /// Classifies, counts and logs with `observer`; draws on its prefix's shared budget
+    /// unless one was given.
+    pub(super) fn set_observer(&mut self, observer: Observer) {
+        if !self.own_budget {
+            self.budget = super::budget::shared(&observer);
+        }
+        self.observer = observer;
     }
 }
 
@@ -66,25 +68,23 @@ pub(super) fn default_backoff() -> ExponentialBackoffMaker {
     .expect("50 ms to 2 s with 0.5 jitter is a valid backoff")
 }
 
-/// Retries may add 20% to the request rate, with at least 10 a second, over 10 s.
-pub(super) fn default_budget() -> TpsBudget {
-    TpsBudget::new(Duration::from_secs(10), 10, 0.2)
-}
-
 /// Where one request stands.
 #[derive(Debug)]
 pub(super) struct Attempts {
     calls: u32,
     failures: u32,
     immediate: u32,
-    first_failure: Option<Instant>,
+    started: Option<Instant>,
     backoff: Option<ExponentialBackoff>,
 }
 
 /// What to do about one error.
 #[derive(Debug)]
 pub(super) enum Decision {
-    /// Yield, then try again.
+    /// The call would have blocked (or was interrupted): nothing failed. Wait for readiness
+    /// (or yield), then call again.
+    WouldBlock,
+    /// A failure whose advice is to retry at once: yield, then call again.
     Now,
     /// Sleep, then try again.
     After(tokio::time::Sleep),
@@ -95,7 +95,7 @@ pub(super) enum Decision {
 impl Decision {
     pub(super) fn outcome(&self) -> Outcome {
         match self {
-            Decision::Now => Outcome::RetryNow,
+            Decision::WouldBlock | Decision::Now => Outcome::RetryNow,
             Decision::After(_) => Outcome::Retry,
             Decision::GiveUp(outcome) => *outcome,
         }
@@ -108,8 +108,25 @@ impl Attempts {
             calls: 0,
             failures: 0,
             immediate: 0,
-            first_failure: None,
+            started: None,
             backoff: None,
+        }
+    }
+
+    /// A fresh request that started when this one did: tower clones the policy for each
+    /// request right after telling it the request is about to be made.
+    pub(super) fn restart(&self) -> Self {
+        Attempts {
+            started: self.started,
+            ..Attempts::new()
+        }
+    }
+
+    /// The first call of a request is about to be made: the deadline runs from now. Later
+    /// calls of the same request leave the start where it is.
+    pub(super) fn start(&mut self) {
+        if self.calls == 0 {
+            self.started = Some(Instant::now());
         }
     }
 
@@ -125,56 +142,73 @@ impl Attempts {
         self.calls
     }
 
-    /// Decides what to do after a failure of class `class`.
+    /// Decides what to do after a call that failed with `code`, of class `class` for `op`.
     ///
-    /// The would-block class is not a failure: it neither counts as an attempt nor starts the
-    /// deadline, which runs from the first real failure.
+    /// A call that would have blocked, or was interrupted, did nothing: it is retried at once
+    /// without counting as an attempt, up to `max_immediate` times. Any other error is a
+    /// failure: it is never repeated when `op` may have sent data and the requests are not
+    /// idempotent, and every retry of it counts toward `max_attempts`, the deadline (which
+    /// runs from the first call) and the budget, whether it waits or not.
     pub(super) fn decide(
         &mut self,
         config: &mut Config,
         op: Op,
+        code: Option<WsaCode>,
         class: Classification,
     ) -> Decision {
         self.calls = self.calls.saturating_add(1);
-        let reconnect_allowed = config.idempotent || !sends_data(op);
+        let now = Instant::now();
+        let started = *self.started.get_or_insert(now);
+        let would_block = nothing_happened(code) && class.retry() == Retry::Immediately;
         match class.retry() {
             Retry::Never => return Decision::GiveUp(Outcome::Fatal),
             Retry::Ignore => return Decision::GiveUp(Outcome::Benign),
-            Retry::Reconnect if !reconnect_allowed => {
-                return Decision::GiveUp(Outcome::NotIdempotent)
-            }
-            Retry::Immediately if self.immediate < config.max_immediate => {
+            _ if would_block && self.immediate < config.max_immediate => {
                 self.immediate += 1;
-                return Decision::Now;
+                return Decision::WouldBlock;
+            }
+            _ if !would_block && may_have_sent(op) && !config.idempotent => {
+                return Decision::GiveUp(Outcome::NotIdempotent)
             }
             _ => {}
         }
-        let now = Instant::now();
-        let first = *self.first_failure.get_or_insert(now);
-        match class.retry() {
-            _ if now.duration_since(first) >= config.deadline => {
-                Decision::GiveUp(Outcome::Deadline)
-            }
-            _ => {
-                self.failures += 1;
-                if self.failures >= config.max_attempts {
-                    Decision::GiveUp(Outcome::AttemptsExhausted)
-                } else if !config.budget.withdraw() {
-                    Decision::GiveUp(Outcome::BudgetExhausted)
-                } else {
-                    let backoff = self
-                        .backoff
-                        .get_or_insert_with(|| config.backoff.make_backoff());
-                    Decision::After(tower::retry::backoff::Backoff::next_backoff(backoff))
-                }
-            }
+        let left = config.deadline.saturating_sub(now.duration_since(started));
+        if left.is_zero() {
+            return Decision::GiveUp(Outcome::Deadline);
         }
+        self.failures = self.failures.saturating_add(1);
+        if self.failures >= config.max_attempts {
+            return Decision::GiveUp(Outcome::AttemptsExhausted);
+        }
+        if !config.budget.withdraw() {
+            return Decision::GiveUp(Outcome::BudgetExhausted);
+        }
+        if class.retry() == Retry::Immediately && !would_block {
+            return Decision::Now;
+        }
+        let backoff = self
+            .backoff
+            .get_or_insert_with(|| config.backoff.make_backoff());
+        let sleep = backoff.next_backoff();
+        // The last wait ends at the deadline: the last retry starts as it passes, not later.
+        let end = now + left;
+        if sleep.deadline() > end {
+            return Decision::After(tokio::time::sleep_until(end));
+        }
+        Decision::After(sleep)
     }
 }
 
+/// Whether an error says that the call did nothing: it would have blocked, or a signal
+/// interrupted it before it did anything.
+fn nothing_happened(code: Option<WsaCode>) -> bool {
+    code == Some(WsaCode::WSAEWOULDBLOCK) || code == Some(WsaCode::WSAEINTR)
+}
+
 /// Whether bytes may have been sent when `op` fails: everything but connecting, binding,
-/// listening, accepting and resolving.
-fn sends_data(op: Op) -> bool {
+/// listening, accepting and resolving. A request-level service whose error names no operation
+/// is [`Op::Other`]: by the time it fails, its request may have gone out.
+fn may_have_sent(op: Op) -> bool {
     !matches!(
         op,
         Op::Connect | Op::Bind | Op::Listen | Op::Accept | Op::Resolve
@@ -185,12 +219,25 @@ fn sends_data(op: Op) -> bool {
 mod tests {
     use super::*;
 
-    fn class(retry: Retry) -> Classification {
-        Classification::new(retry)
+    const WOULD_BLOCK: Option<WsaCode> = Some(WsaCode::WSAEWOULDBLOCK);
+    const TIMED_OUT: Option<WsaCode> = Some(WsaCode::WSAETIMEDOUT);
+
+    /// The outcome of one call failing with `code`, advised `retry`, for `op`.
+    fn outcome(
+        attempts: &mut Attempts,
+        config: &mut Config,
+        op: Op,
+        code: Option<WsaCode>,
+        retry: Retry,
+    ) -> Outcome {
+        let decision = attempts.decide(config, op, code, Classification::new(retry));
+        let would_block = matches!(decision, Decision::WouldBlock);
+        assert_eq!(would_block, code == WOULD_BLOCK && attempts.failures == 0);
+        decision.outcome()
     }
 
     #[tokio::test]
-    async fn would_block_neither_counts_nor_starts_the_deadline() {
+    async fn would_block_does_not_count() {
         let mut config = Config {
             deadline: Duration::ZERO,
             max_attempts: 1,
@@ -198,30 +245,76 @@ mod tests {
         };
         let mut attempts = Attempts::new();
         for _ in 0..3 {
-            let decision = attempts.decide(&mut config, Op::Connect, class(Retry::Immediately));
-            assert!(matches!(decision, Decision::Now), "{decision:?}");
+            let got = outcome(
+                &mut attempts,
+                &mut config,
+                Op::Write,
+                WOULD_BLOCK,
+                Retry::Immediately,
+            );
+            assert_eq!(got, Outcome::RetryNow);
         }
         assert_eq!(attempts.failures(), 0);
-        assert!(attempts.first_failure.is_none());
-        // The first real failure starts the clock, and a zero deadline has passed at once.
-        let decision = attempts.decide(&mut config, Op::Connect, class(Retry::Backoff));
-        assert_eq!(decision.outcome(), Outcome::Deadline);
+        // A real failure is held to the deadline, which runs from the first call.
+        let got = outcome(
+            &mut attempts,
+            &mut config,
+            Op::Connect,
+            None,
+            Retry::Backoff,
+        );
+        assert_eq!(got, Outcome::Deadline);
     }
 
     #[tokio::test]
-    async fn would_block_past_the_cap_counts_as_an_attempt() {
+    async fn past_the_cap_would_block_counts_and_immediate_failures_always_do() {
         let mut config = Config {
             max_immediate: 1,
             max_attempts: 2,
             ..Config::default()
         };
-        let mut attempts = Attempts::new();
-        assert!(matches!(
-            attempts.decide(&mut config, Op::Connect, class(Retry::Immediately)),
-            Decision::Now
-        ));
-        let decision = attempts.decide(&mut config, Op::Connect, class(Retry::Immediately));
-        assert_eq!(decision.outcome(), Outcome::Retry);
-        assert_eq!(attempts.failures(), 1);
+        // Would-block past the cap is a failure, with backoff; a failure advised `immediately`
+        // counts from the first.
+        let cases = [
+            (
+                WOULD_BLOCK,
+                &[
+                    Outcome::RetryNow,
+                    Outcome::Retry,
+                    Outcome::AttemptsExhausted,
+                ][..],
+            ),
+            (
+                TIMED_OUT,
+                &[Outcome::RetryNow, Outcome::AttemptsExhausted][..],
+            ),
+        ];
+        for (code, want) in cases {
+            let mut attempts = Attempts::new();
+            for &want in want {
+                let got = outcome(
+                    &mut attempts,
+                    &mut config,
+                    Op::Connect,
+                    code,
+                    Retry::Immediately,
+                );
+                assert_eq!(got, want, "{code:?}");
+            }
+        }
+    }
+
+    #[tokio::test]
+    async fn nothing_that_may_have_sent_is_repeated_unless_idempotent() {
+        for retry in [Retry::Immediately, Retry::Backoff, Retry::Reconnect] {
+            for op in [Op::Write, Op::Send, Op::Other] {
+                let mut config = Config::default();
+                let got = outcome(&mut Attempts::new(), &mut config, op, TIMED_OUT, retry);
+                assert_eq!(got, Outcome::NotIdempotent, "{op} {retry:?}");
+                config.idempotent = true;
+                let got = outcome(&mut Attempts::new(), &mut config, op, TIMED_OUT, retry);
+                assert!(got.retries(), "{op} {retry:?}");
+            }
+        }
     }
 }

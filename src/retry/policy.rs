@@ -13,20 +13,22 @@ use crate::connect::{ObserveOnly, Wrap};
 use crate::map::ErrorView;
 use crate::observe::Observer;
 
-/// A `tower::retry::Policy` driven by the classification of each error.
+/// A `tower::retry::Policy` driven by the classification of each error: what it retries and
+/// why it stops are in the [module's table](crate::retry#what-is-retried).
 ///
-/// | advice | what the policy does |
-/// |---|---|
-/// | `immediately` (would block) | retries at once after yielding; not counted as an attempt |
-/// | `backoff` | retries after an exponential backoff with jitter |
-/// | `reconnect` | the same, if nothing can have been sent yet (connect, bind, accept, resolve) or the requests are marked [`idempotent`](RetryPolicy::idempotent); otherwise gives up |
-/// | `never`, `ignore` | gives up on the first failure |
+/// In short: a call that would have blocked is made again for free; any other error is a
+/// failure, never repeated when the operation may have sent data and the requests are not
+/// [`idempotent`](RetryPolicy::idempotent), and otherwise retried as its advice says, each
+/// retry an attempt, until the [`deadline`](RetryPolicy::deadline) (10 s from the first call),
+/// [`max_attempts`](RetryPolicy::max_attempts) (no limit by default) or the
+/// [budget](RetryPolicy::budget) (shared by every policy of the observer's metrics prefix
+/// unless one is given) says stop. Each decision is counted (`<prefix>_retries_total`,
+/// labels `code`, `op`, `outcome`) and logged.
 ///
-/// Retries stop at an overall deadline counted from the first failure (10 s by default, long
-/// enough to outlast a service restart), within a shared [`TpsBudget`] so that a dependency
-/// that is down does not draw a retry storm, and within a number of attempts if one is set
-/// (none by default). Each decision is counted (`<prefix>_retries_total`, labels `code`,
-/// `op`, `outcome`) and logged.
+/// The operation is the one the error names where it names one ([`Op::from_error`]), else
+/// the policy's [`op`](RetryPolicy::op): [`Op::Other`] by default, the safe reading for a
+/// request-level service; [`Op::Connect`] with [`RetryPolicy::connector`], which a connector
+/// needs for its refused connects to be retried.
 ///
 /// ```
 /// use std::net::SocketAddr;
@@ -35,7 +37,7 @@ use crate::observe::Observer;
 /// use wsa_trace::TraceConnectLayer;
 ///
 /// let connector = ServiceBuilder::new()
-///     .retry(RetryPolicy::new().deadline(std::time::Duration::from_secs(30)))
+///     .retry(RetryPolicy::connector().deadline(std::time::Duration::from_secs(30)))
 ///     .layer(TraceConnectLayer::new())
 ///     .service(service_fn(|addr: SocketAddr| tokio::net::TcpStream::connect(addr)));
 /// # let _ = connector;
@@ -49,12 +51,33 @@ pub struct RetryPolicy<V = Wrap> {
 }
 
 impl RetryPolicy<Wrap> {
-    /// A policy for connectors (operation [`Op::Connect`]) whose error implements `Error`.
-    /// Defaults: retries until a 10 s deadline (no attempt limit), backoff from 50 ms
-    /// doubling to at most 2 s with 50% jitter, a budget allowing retries of 20% of requests
-    /// (at least 10 a second), and [`Observer::new()`].
+    /// A policy for services whose error implements `Error`. Defaults: operation
+    /// [`Op::Other`], which may have sent data, so that only would-block errors are retried
+    /// until the policy is told the requests are [`idempotent`](RetryPolicy::idempotent) or
+    /// given the [`op`](RetryPolicy::op) they do; retries until a 10 s deadline (no attempt
+    /// limit); backoff from 50 ms doubling to at most 2 s with 50% jitter; the budget of
+    /// [`Observer::new()`]'s prefix (see [`budget`](RetryPolicy::budget)); and
+    /// [`Observer::new()`].
     pub fn new() -> Self {
         RetryPolicy::with_view()
+    }
+
+    /// A policy for connectors: [`RetryPolicy::new`] with the operation [`Op::Connect`], for
+    /// errors that name none. A failed connect has sent nothing, so its transient errors
+    /// (refused while the server restarts, say) are retried.
+    ///
+    /// ```no_run
+    /// use wsa_trace::retry::RetryPolicy;
+    ///
+    /// # async fn run() -> std::io::Result<()> {
+    /// // One-off calls may each build a policy: they all draw on one shared budget.
+    /// let stream = RetryPolicy::connector()
+    ///     .run_async(|| tokio::net::TcpStream::connect("127.0.0.1:8080"))
+    ///     .await?;
+    /// # drop(stream); Ok(()) }
+    /// ```
+    pub fn connector() -> Self {
+        RetryPolicy::new().op(Op::Connect)
     }
 }
 
@@ -65,7 +88,8 @@ impl Default for RetryPolicy<Wrap> {
 }
 
 impl RetryPolicy<ObserveOnly> {
-    /// Like [`RetryPolicy::new`], for services returning `Box<dyn Error + Send + Sync>`.
+    /// Like [`RetryPolicy::new`], for services returning `Box<dyn Error + Send + Sync>`. For
+    /// a connector, say so: `RetryPolicy::boxed().op(Op::Connect)`.
     pub fn boxed() -> Self {
         RetryPolicy::with_view()
     }
@@ -82,14 +106,17 @@ impl<V> RetryPolicy<V> {
 
     /// The operation the policy retries when the error does not name one
     /// ([`Op::from_error`]); it changes what some codes mean, and whether bytes may have been
-    /// sent. Defaults to [`Op::Connect`].
+    /// sent (by every operation but connect, bind, listen, accept and resolve). Defaults to
+    /// [`Op::Other`], the safe reading for a request-level service; [`Op::Connect`] with
+    /// [`RetryPolicy::connector`].
     pub fn op(mut self, op: Op) -> Self {
         self.config.op = op;
         self
     }
 
-    /// Marks the requests idempotent: `reconnect`-class errors are retried even when bytes
-    /// may already have been sent. Defaults to `false`.
+    /// Marks the requests idempotent, safe to make again: errors are retried as their advice
+    /// says even when bytes may already have been sent. Defaults to `false`: an operation
+    /// that may have sent data is retried only when it would have blocked.
     pub fn idempotent(mut self, yes: bool) -> Self {
         self.config.idempotent = yes;
         self
@@ -102,13 +129,16 @@ impl<V> RetryPolicy<V> {
         self
     }
 
-    /// The most would-block retries, which do not count as attempts. Defaults to 64.
+    /// The most would-block retries of one request (`WSAEWOULDBLOCK`, `EAGAIN`,
+    /// `WSAEINTR`), which do not count as attempts; past it, a would-block error counts as a
+    /// failure, retried after a backoff. Defaults to 64.
     pub fn max_immediate(mut self, retries: u32) -> Self {
         self.config.max_immediate = retries;
         self
     }
 
-    /// No retry starts later than this after the first failure. Defaults to 10 s.
+    /// No retry starts later than this after the first call: the wait before the last retry
+    /// is cut to what is left. Defaults to 10 s.
     pub fn deadline(mut self, deadline: Duration) -> Self {
         self.config.deadline = deadline;
         self
@@ -122,18 +152,28 @@ impl<V> RetryPolicy<V> {
     }
 
     /// The retry budget, shared by every clone of this policy and any other policy given
-    /// the same `Arc`. Defaults to `TpsBudget::new(10 s, 10, 0.2)`.
+    /// the same `Arc`. Every retry but a would-block one draws on it; every success adds to
+    /// it.
+    ///
+    /// Defaults to the budget of the [`observer`](RetryPolicy::observer)'s metrics prefix,
+    /// `TpsBudget::new(10 s, 10, 0.2)` (at most 100 retries over 10 s, plus a fifth of the
+    /// successes), made once and shared by every policy of the process with that prefix
+    /// that is given no budget: policies built per call share it too. Give a policy its own
+    /// budget, or its observer its own prefix, to keep one dependency's retries from
+    /// spending another's.
     pub fn budget(mut self, budget: Arc<TpsBudget>) -> Self {
         self.config.budget = budget;
+        self.config.own_budget = true;
         self
     }
 
     /// Classifies with `observer`'s classifier, counts under its prefix and logs through its
     /// rate limit. Give it the observer of the [`TraceConnectLayer`](crate::TraceConnectLayer)
     /// below, so that the class the layer logs is the class the policy acts on. Defaults to
-    /// [`Observer::new()`].
+    /// [`Observer::new()`]. Unless the policy was given a [`budget`](RetryPolicy::budget),
+    /// it draws on the one of `observer`'s prefix.
     pub fn observer(mut self, observer: Observer) -> Self {
-        self.config.observer = observer;
+        self.config.set_observer(observer);
         self
     }
 
@@ -148,7 +188,7 @@ impl<V> RetryPolicy<V> {
         self.config.decide_for(&mut self.attempts, err, None)
     }
 
-    /// The shared decision engine, for the async helper.
+    /// The shared decision engine, for the async helpers.
     pub(super) fn parts(&mut self) -> (&mut Config, &mut Attempts) {
         (&mut self.config, &mut self.attempts)
     }
@@ -168,25 +208,29 @@ where
                 None
             }
             Err(err) => match self.decide(V::error(err)) {
-                Decision::Now => Some(RetryFuture::yield_now()),
+                Decision::WouldBlock | Decision::Now => Some(RetryFuture::yield_now()),
                 Decision::After(sleep) => Some(RetryFuture::sleep(sleep)),
                 Decision::GiveUp(_) => None,
             },
         }
     }
 
+    /// Called by tower before every call of a request: before the first, it starts the
+    /// deadline.
     fn clone_request(&mut self, req: &Req) -> Option<Req> {
+        self.attempts.start();
         Some(req.clone())
     }
 }
 
-/// A fresh policy with the same settings: tower clones the policy for every request, so the
-/// attempts start again while the budget is shared.
+/// A fresh policy with the same settings: tower clones the policy for every request, right
+/// after [`clone_request`](Policy::clone_request) has marked the request's start, so the
+/// attempts start again from that start while the budget is shared.
 impl<V> Clone for RetryPolicy<V> {
     fn clone(&self) -> Self {
         RetryPolicy {
             config: self.config.clone(),
-            attempts: Attempts::new(),
+            attempts: self.attempts.restart(),
             _view: PhantomData,
         }
     }

@@ -21,7 +21,7 @@ impl Config {
             .or_else(|| Mapping::from_error(err))
             .unwrap_or_else(Mapping::unmapped);
         let seen = self.observer.observation(mapping, op);
-        let decision = attempts.decide(self, op, seen.class);
+        let decision = attempts.decide(self, op, seen.code(), seen.class);
         report(self, &seen, &decision, attempts);
         decision
     }
@@ -38,8 +38,8 @@ fn report(config: &Config, seen: &Observation, decision: &Decision, attempts: &A
         use crate::classify::Outcome;
         use tracing::Level;
         let level = match decision {
-            Decision::Now => Level::TRACE,
-            Decision::After(_) => Level::DEBUG,
+            Decision::WouldBlock => Level::TRACE,
+            Decision::Now | Decision::After(_) => Level::DEBUG,
             // Nothing failed: DEBUG, as for a retry, not the WARN of a give-up.
             Decision::GiveUp(Outcome::Benign) => Level::DEBUG,
             Decision::GiveUp(_) => Level::WARN,
@@ -75,7 +75,10 @@ fn report(config: &Config, seen: &Observation, decision: &Decision, attempts: &A
             };
         }
         match decision {
-            Decision::Now => retry_event!(Level::TRACE, "retrying socket operation at once"),
+            Decision::WouldBlock => {
+                retry_event!(Level::TRACE, "retrying socket operation at once")
+            }
+            Decision::Now => retry_event!(Level::DEBUG, "retrying socket operation at once"),
             Decision::After(sleep) => retry_event!(
                 Level::DEBUG,
                 wsa.delay_ms = sleep

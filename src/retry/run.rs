@@ -8,17 +8,21 @@ use super::RetryPolicy;
 use crate::map::Mapping;
 
 impl<V> RetryPolicy<V> {
-    /// Retries a non-blocking call such as `try_read`, `try_write` or `try_send_to`: on the
-    /// would-block class it awaits `ready()` (the socket's readiness) and calls again without
-    /// counting an attempt; transient errors are retried after a backoff; the rest, and
-    /// whatever is left when the policy gives up, are returned as they came.
+    /// Retries a non-blocking call such as `try_read`, `try_write` or `try_send_to`: when it
+    /// would block it awaits `ready()` (the socket's readiness) and calls again without
+    /// counting an attempt; other errors are retried as the [policy](RetryPolicy) decides
+    /// (never, when the operation may have sent data and the calls are not
+    /// [`idempotent`](RetryPolicy::idempotent)); the rest, and whatever is left when the
+    /// policy gives up, are returned as they came. The deadline runs from the first call.
     ///
     /// ```no_run
     /// use wsa_trace::retry::RetryPolicy;
     /// use wsa_trace::Op;
     ///
     /// # async fn run(socket: tokio::net::UdpSocket) -> std::io::Result<()> {
-    /// let policy = RetryPolicy::new().op(Op::Recv);
+    /// // Receiving again sends nothing: the ICMP error an earlier datagram brought back
+    /// // (advised `immediately`) may be retried too.
+    /// let policy = RetryPolicy::new().op(Op::Recv).idempotent(true);
     /// let mut buf = [0u8; 1500];
     /// let n = policy.run(|| socket.readable(), || socket.try_recv(&mut buf)).await?;
     /// # let _ = n; Ok(()) }
@@ -30,6 +34,7 @@ impl<V> RetryPolicy<V> {
         RF: Future<Output = io::Result<()>>,
     {
         let mut policy = self.clone();
+        policy.parts().1.start();
         loop {
             match call() {
                 Ok(value) => {
@@ -37,7 +42,8 @@ impl<V> RetryPolicy<V> {
                     return Ok(value);
                 }
                 Err(err) => match policy.decide_io(&err) {
-                    Decision::Now => ready().await?,
+                    Decision::WouldBlock => ready().await?,
+                    Decision::Now => super::RetryFuture::yield_now().await,
                     Decision::After(sleep) => sleep.await,
                     Decision::GiveUp(_) => return Err(err),
                 },
@@ -45,15 +51,19 @@ impl<V> RetryPolicy<V> {
         }
     }
 
-    /// Retries an async call such as `TcpStream::connect`: transient errors after a backoff,
-    /// the would-block class after a yield; the rest, and whatever is left when the policy
-    /// gives up, are returned as they came.
+    /// Retries an async call such as `TcpStream::connect`, as the [policy](RetryPolicy)
+    /// decides: would-block errors after a yield, without counting an attempt; the rest, and
+    /// whatever is left when the policy gives up, are returned as they came. The deadline
+    /// runs from the first call.
+    ///
+    /// A policy made for each call is fine: policies given no budget share the one of their
+    /// observer's prefix.
     ///
     /// ```no_run
     /// use wsa_trace::retry::RetryPolicy;
     ///
     /// # async fn run() -> std::io::Result<()> {
-    /// let stream = RetryPolicy::new()
+    /// let stream = RetryPolicy::connector()
     ///     .run_async(|| tokio::net::TcpStream::connect("127.0.0.1:8080"))
     ///     .await?;
     /// # drop(stream); Ok(()) }
@@ -64,6 +74,7 @@ impl<V> RetryPolicy<V> {
         Fut: Future<Output = io::Result<T>>,
     {
         let mut policy = self.clone();
+        policy.parts().1.start();
         loop {
             match call().await {
                 Ok(value) => {
@@ -71,7 +82,7 @@ impl<V> RetryPolicy<V> {
                     return Ok(value);
                 }
                 Err(err) => match policy.decide_io(&err) {
-                    Decision::Now => super::RetryFuture::yield_now().await,
+                    Decision::WouldBlock | Decision::Now => super::RetryFuture::yield_now().await,
                     Decision::After(sleep) => sleep.await,
                     Decision::GiveUp(_) => return Err(err),
                 },

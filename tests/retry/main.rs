@@ -6,3 +6,5 @@ mod support;
 mod retry;
 
 mod decisions;
+
+mod safe_defaults;
