@@ -5,10 +5,16 @@ use std::sync::OnceLock;
 use super::platform::code_for_name;
 use crate::code::WsaCode;
 
-/// Phrases that `strerror` (glibc, musl, macOS), Windows' `FormatMessage` and common runtimes
-/// print, lower case, with the errno name whose code they mean (mapped by the errno table,
-/// so `broken pipe` is `WSAESHUTDOWN` as `EPIPE` is). Matched without regard to case, on
-/// word boundaries. A phrase contained in a longer one means the same code.
+/// Phrases that `strerror` (glibc, musl, macOS), `gai_strerror`, Windows' `FormatMessage`
+/// and common runtimes print, lower case, with the name of the code they mean: an errno name
+/// (mapped as the errno is, so `broken pipe` is `WSAESHUTDOWN` as `EPIPE` is) or a WSA
+/// symbol. Matched without regard to case, on word boundaries. A phrase contained in a
+/// longer one means the same code.
+///
+/// Windows' messages are matched by a part that both the English system message and
+/// Microsoft's documentation of the code carry; the file-system codes of the Winsock set
+/// (`WSAENOTEMPTY`, `WSAEDQUOT`, `WSAESTALE`, ...) and its vaguest wordings (`Cannot
+/// translate name`) are left out, as their texts also come from other errors.
 pub(super) const PHRASES: &[(&str, &str)] = &[
     ("connection refused", "ECONNREFUSED"),
     ("connection reset by peer", "ECONNRESET"),
@@ -46,12 +52,173 @@ pub(super) const PHRASES: &[(&str, &str)] = &[
         "an established connection was aborted by the software in your host machine",
         "ECONNABORTED",
     ),
+    // Java: `SocketTimeoutException: connect timed out`, `UnknownHostException: db`.
+    ("connect timed out", "ETIMEDOUT"),
+    ("unknownhostexception", "WSAHOST_NOT_FOUND"),
+    // Resolvers: glibc's and macOS's `gai_strerror`, Go's resolver, Windows' messages.
+    ("name or service not known", "WSAHOST_NOT_FOUND"),
+    (
+        "nodename nor servname provided, or not known",
+        "WSAHOST_NOT_FOUND",
+    ),
+    ("no such host", "WSAHOST_NOT_FOUND"),
+    ("no such host is known", "WSAHOST_NOT_FOUND"),
+    ("temporary failure in name resolution", "WSATRY_AGAIN"),
+    (
+        "this is usually a temporary error during hostname resolution",
+        "WSATRY_AGAIN",
+    ),
+    ("no address associated with hostname", "WSANO_DATA"),
+    (
+        "a non-recoverable error occurred during a database lookup",
+        "WSANO_RECOVERY",
+    ),
+    (
+        "the requested name is valid, but no data of the requested type was found",
+        "WSANO_DATA",
+    ),
+    // The rest of Windows' messages of the Winsock set.
+    (
+        "a blocking operation was interrupted by a call to wsacancelblockingcall",
+        "WSAEINTR",
+    ),
+    ("the file handle supplied is not valid", "WSAEBADF"),
+    ("in a way forbidden by its access permissions", "WSAEACCES"),
+    (
+        "the system detected an invalid pointer address in attempting to use a pointer argument",
+        "WSAEFAULT",
+    ),
+    ("an invalid argument was supplied", "WSAEINVAL"),
+    ("too many open sockets", "WSAEMFILE"),
+    (
+        "a non-blocking socket operation could not be completed immediately",
+        "WSAEWOULDBLOCK",
+    ),
+    (
+        "a blocking operation is currently executing",
+        "WSAEINPROGRESS",
+    ),
+    (
+        "non-blocking socket that already had an operation in progress",
+        "WSAEALREADY",
+    ),
+    (
+        "an operation was attempted on something that is not a socket",
+        "WSAENOTSOCK",
+    ),
+    (
+        "a required address was omitted from an operation on a socket",
+        "WSAEDESTADDRREQ",
+    ),
+    (
+        "a message sent on a datagram socket was larger than the internal message buffer",
+        "WSAEMSGSIZE",
+    ),
+    (
+        "does not support the semantics of the socket type requested",
+        "WSAEPROTOTYPE",
+    ),
+    (
+        "option or level was specified in a getsockopt or setsockopt call",
+        "WSAENOPROTOOPT",
+    ),
+    (
+        "the requested protocol has not been configured into the system",
+        "WSAEPROTONOSUPPORT",
+    ),
+    (
+        "the support for the specified socket type does not exist in this address family",
+        "WSAESOCKTNOSUPPORT",
+    ),
+    (
+        "the attempted operation is not supported for the type of object referenced",
+        "WSAEOPNOTSUPP",
+    ),
+    (
+        "the protocol family has not been configured into the system",
+        "WSAEPFNOSUPPORT",
+    ),
+    (
+        "an address incompatible with the requested protocol was used",
+        "WSAEAFNOSUPPORT",
+    ),
+    ("only one usage of each socket address", "WSAEADDRINUSE"),
+    (
+        "the requested address is not valid in its context",
+        "WSAEADDRNOTAVAIL",
+    ),
+    (
+        "a socket operation encountered a dead network",
+        "WSAENETDOWN",
+    ),
+    (
+        "a socket operation was attempted to an unreachable network",
+        "WSAENETUNREACH",
+    ),
+    (
+        "the connection has been broken due to keep-alive activity detecting a failure",
+        "WSAENETRESET",
+    ),
+    (
+        "the system lacked sufficient buffer space or because a queue was full",
+        "WSAENOBUFS",
+    ),
+    (
+        "a connect request was made on an already connected socket",
+        "WSAEISCONN",
+    ),
+    (
+        "disallowed because the socket is not connected",
+        "WSAENOTCONN",
+    ),
+    (
+        "disallowed because the socket had already been shut down",
+        "WSAESHUTDOWN",
+    ),
+    (
+        "too many references to some kernel object",
+        "WSAETOOMANYREFS",
+    ),
+    (
+        "a socket operation failed because the destination host was down",
+        "WSAEHOSTDOWN",
+    ),
+    (
+        "a socket operation was attempted to an unreachable host",
+        "WSAEHOSTUNREACH",
+    ),
+    (
+        "a windows sockets implementation may have a limit on the number of applications",
+        "WSAEPROCLIM",
+    ),
+    ("wsastartup cannot function at this time", "WSASYSNOTREADY"),
+    (
+        "the windows sockets version requested is not supported",
+        "WSAVERNOTSUPPORTED",
+    ),
+    (
+        "either the application has not called wsastartup, or wsastartup failed",
+        "WSANOTINITIALISED",
+    ),
+    (
+        "the remote party has initiated a graceful shutdown sequence",
+        "WSAEDISCON",
+    ),
 ];
+
+/// The code of a phrase's name: a WSA symbol, or an errno name mapped as the errno is.
+pub(super) fn name_code(name: &str) -> Option<WsaCode> {
+    if name.starts_with("WSA") {
+        WsaCode::from_name(name)
+    } else {
+        code_for_name(name)
+    }
+}
 
 /// The code of each phrase, in table order, worked out once.
 pub(super) fn phrase_code(index: usize) -> Option<WsaCode> {
     static CODES: OnceLock<[Option<WsaCode>; PHRASES.len()]> = OnceLock::new();
-    CODES.get_or_init(|| std::array::from_fn(|i| code_for_name(PHRASES[i].1)))[index]
+    CODES.get_or_init(|| std::array::from_fn(|i| name_code(PHRASES[i].1)))[index]
 }
 
 /// The longest phrase, which the scanner's window must hold.
@@ -69,9 +236,12 @@ const fn longest() -> usize {
     max
 }
 
-/// A 256-bit filter over the last words of the phrases: a word whose bit is clear ends no
+/// A 1024-bit filter over the last words of the phrases: a word whose bit is clear ends no
 /// phrase, and the table is not searched.
-pub(super) static LAST_WORDS: [u64; 4] = last_words();
+pub(super) static LAST_WORDS: [u64; FILTER_WORDS] = last_words();
+
+/// The filter's size in 64-bit words.
+pub(super) const FILTER_WORDS: usize = 16;
 
 /// The filter's hash of a word, in any case.
 pub(super) const fn word_hash(word: &[u8]) -> usize {
@@ -88,11 +258,11 @@ pub(super) const fn word_hash(word: &[u8]) -> usize {
 pub(super) const fn word_hash_parts(len: usize, first: u8, last: u8) -> usize {
     let first = (first | 0x20) as usize;
     let last = (last | 0x20) as usize;
-    (len * 31 + first * 7 + last) & 255
+    (len * 31 + first * 7 + last) & (FILTER_WORDS * 64 - 1)
 }
 
-const fn last_words() -> [u64; 4] {
-    let mut bits = [0u64; 4];
+const fn last_words() -> [u64; FILTER_WORDS] {
+    let mut bits = [0u64; FILTER_WORDS];
     let mut i = 0;
     while i < PHRASES.len() {
         let h = LAST_WORD_HASHES[i] as usize;
@@ -104,8 +274,8 @@ const fn last_words() -> [u64; 4] {
 
 /// The hash of each phrase's last word, in table order: only the phrases whose last word
 /// hashes as the word just read are compared.
-pub(super) static LAST_WORD_HASHES: [u8; PHRASES.len()] = {
-    let mut hashes = [0u8; PHRASES.len()];
+pub(super) static LAST_WORD_HASHES: [u16; PHRASES.len()] = {
+    let mut hashes = [0u16; PHRASES.len()];
     let mut i = 0;
     while i < PHRASES.len() {
         let p = PHRASES[i].0.as_bytes();
@@ -114,7 +284,7 @@ pub(super) static LAST_WORD_HASHES: [u8; PHRASES.len()] = {
             start -= 1;
         }
         let (_, last) = p.split_at(start);
-        hashes[i] = word_hash(last) as u8;
+        hashes[i] = word_hash(last) as u16;
         i += 1;
     }
     hashes
@@ -147,10 +317,7 @@ mod tests {
         for &(phrase, name) in PHRASES {
             assert_eq!(phrase, phrase.to_ascii_lowercase());
             assert!(is_word(phrase.as_bytes()[0]) && is_word(*phrase.as_bytes().last().unwrap()));
-            assert!(
-                super::super::platform::code_for_name(name).is_some(),
-                "{name}"
-            );
+            assert!(name_code(name).is_some(), "{name}");
         }
     }
 }

@@ -3,6 +3,7 @@
 use std::fmt;
 use std::ops::Range;
 
+use super::names::{code_for_runtime_name, gai_code, libuv_gai_code};
 use super::phrases::{
     is_word, phrase_code, word_hash, word_hash_parts, LAST_WORDS, LAST_WORD_HASHES, LONGEST,
     PHRASES,
@@ -23,6 +24,8 @@ const WORD_MAX: usize = 32;
 const SHORT: usize = 32;
 /// Longer digit runs are no error number.
 const DIGITS_MAX: usize = 12;
+/// How far before a MySQL error number its quoted host may begin.
+const QUOTED_MAX: usize = 64;
 
 const _: () = assert!(LONGEST < TEXT_MAX && TEXT_MAX + 1 < KEEP && KEEP < CAP);
 const _: () = assert!(CAP.is_power_of_two());
@@ -43,12 +46,22 @@ pub enum Form {
     WinError,
     /// A WSA code (10004 to 11033) after `error`, `code` or `SocketException (`.
     WsaNumber,
+    /// An errno in a program's own wrapper: MySQL's `Can't connect to MySQL server on 'db'
+    /// (111)` and `system error: 104`, Envoy's `delayed connect error: 111`, Boost's
+    /// `system:111`.
+    Wrapped,
+    /// A getaddrinfo code where an errno would stand: Python's `[Errno -2]` (glibc's
+    /// numbers, never an errno), libuv's `errno: -3008`.
+    Resolver,
     /// An HRESULT of a WSA code: `0x80072746`, `-2147014842`.
     Hresult,
     /// A WSA symbol: `WSAECONNRESET`.
     Symbol,
     /// A Berkeley (errno) name standing alone: `ECONNREFUSED`.
     Berkeley,
+    /// A name a resolver or runtime gives an error: `EAI_AGAIN`, Node's `ENOTFOUND`,
+    /// Chromium's `net::ERR_CONNECTION_REFUSED`.
+    Name,
     /// A standard error phrase: `Connection refused`.
     Phrase,
 }
@@ -58,7 +71,7 @@ impl Form {
     pub const fn specificity(self) -> u8 {
         match self {
             Form::Phrase => 1,
-            Form::Symbol | Form::Berkeley => 2,
+            Form::Symbol | Form::Berkeley | Form::Name => 2,
             _ => 3,
         }
     }
@@ -72,9 +85,12 @@ impl Form {
             Form::Nginx => "nginx",
             Form::WinError => "win_error",
             Form::WsaNumber => "wsa_number",
+            Form::Wrapped => "wrapped",
+            Form::Resolver => "resolver",
             Form::Hresult => "hresult",
             Form::Symbol => "symbol",
             Form::Berkeley => "berkeley",
+            Form::Name => "name",
             Form::Phrase => "phrase",
         }
     }
@@ -83,7 +99,9 @@ impl Form {
     fn read(self, platform: Platform, n: u64) -> Option<WsaCode> {
         let n = i64::try_from(n).ok()?;
         match self {
-            Form::OsError | Form::OsDebug | Form::Errno | Form::Nginx => platform.code(n),
+            Form::OsError | Form::OsDebug | Form::Errno | Form::Nginx | Form::Wrapped => {
+                platform.code(n)
+            }
             Form::WinError => i32::try_from(n).ok().and_then(map::from_windows),
             Form::WsaNumber => Some(WsaCode::from_raw(i32::try_from(n).ok()?))
                 .filter(|c| (10_004..=11_033).contains(&n) && c.is_known()),
@@ -102,6 +120,10 @@ const LEADS: &[(&str, Form)] = &[
     ("errno: ", Form::Errno),
     ("errno = ", Form::Errno),
     ("winerror ", Form::WinError),
+    ("connect error: ", Form::Wrapped),
+    ("system error: ", Form::Wrapped),
+    ("system:", Form::Wrapped),
+    ("system: ", Form::Wrapped),
     ("socketexception (", Form::WsaNumber),
     ("error ", Form::WsaNumber),
     ("error: ", Form::WsaNumber),
@@ -144,6 +166,10 @@ fn lead_filter(head: &[u8]) -> bool {
     let h = tail_hash(head);
     LEAD_TAILS[h / 64] & (1 << (h % 64)) != 0
 }
+
+/// What comes before MySQL's quoted host, lower case: `Can't connect to MySQL server on
+/// 'db' (111)`, `... through socket '/run/mysqld/mysqld.sock' (111)`.
+const MYSQL_LEADS: &[&str] = &["to mysql server on ", "mysql server through socket "];
 
 /// The code of an HRESULT made from a WSA code (`HRESULT_FROM_WIN32`).
 fn hresult(h: u32) -> Option<WsaCode> {
@@ -384,7 +410,9 @@ impl Scanner {
         };
         let first = self.window[start % CAP];
         if first.is_ascii_lowercase() {
-            return !may_end_phrase(word, first, self.window[(end - 1) % CAP]);
+            // A word that ends no phrase may still end with an HRESULT: `error0x80072746`.
+            let glued = word > 10 && self.window[(end - 10) % CAP] == b'0';
+            return !(glued || may_end_phrase(word, first, self.window[(end - 1) % CAP]));
         }
         if !first.is_ascii_digit() || (first == b'0' && word == 10) {
             // Names, and HRESULTs in hex (`0x` and eight digits) wherever they stand.
@@ -471,6 +499,12 @@ impl Scanner {
             return;
         }
         let rank = self.rank;
+        if rank < Form::Hresult.specificity() {
+            if let Some(code) = glued_hresult(word) {
+                self.offer(code, Form::Hresult, end - 10, end);
+                return;
+            }
+        }
         if first.is_ascii_uppercase() && !word.iter().any(u8::is_ascii_lowercase) {
             if len >= 4 && rank < Form::Symbol.specificity() {
                 self.name(start, end);
@@ -488,7 +522,9 @@ impl Scanner {
         let found = if name.starts_with("WSA") {
             WsaCode::from_name(name).map(|c| (c, Form::Symbol))
         } else if name.starts_with('E') {
-            code_for_name(name).map(|c| (c, Form::Berkeley))
+            code_for_name(name)
+                .map(|c| (c, Form::Berkeley))
+                .or_else(|| code_for_runtime_name(name).map(|c| (c, Form::Name)))
         } else {
             None
         };
@@ -503,16 +539,22 @@ impl Scanner {
             return;
         };
         match before {
-            b'-' if value <= 0x8000_0000 => {
+            b'-' => {
                 // A negative HRESULT in decimal: its two's complement.
                 let h = (value as u32).wrapping_neg();
-                if let Some(code) = hresult(h) {
-                    self.offer(code, Form::Hresult, start - 1, end);
+                match hresult(h).filter(|_| value <= 0x8000_0000) {
+                    Some(code) => self.offer(code, Form::Hresult, start - 1, end),
+                    None => self.negative_errno(start - 1, end, value),
                 }
             }
             b'(' if next == Some(b':') => {
                 if let Some(code) = Form::Nginx.read(self.platform, value) {
                     self.offer(code, Form::Nginx, start - 1, end);
+                }
+            }
+            b'(' if self.after_mysql_host(start - 1) => {
+                if let Some(code) = Form::Wrapped.read(self.platform, value) {
+                    self.offer(code, Form::Wrapped, start - 1, end);
                 }
             }
             b' ' | b'=' | b':' | b'(' => {
@@ -532,6 +574,60 @@ impl Scanner {
             }
             _ => {}
         }
+    }
+
+    /// A negative number after `errno` (`errno: -111`, `[Errno -2]`) in `window[minus..end]`:
+    /// in Python's brackets a getaddrinfo code, else a negated errno (Node, the kernel) or
+    /// one of libuv's getaddrinfo codes.
+    fn negative_errno(&mut self, minus: usize, end: usize, value: u64) {
+        let head = &self.window[..minus];
+        let gap = head
+            .iter()
+            .rev()
+            .take_while(|b| matches!(b, b' ' | b':' | b'='))
+            .count();
+        let head = &head[..minus - gap];
+        if gap > 3 || !ends_with(head, "errno") {
+            return;
+        }
+        let lead_start = head.len() - "errno".len();
+        if !self.boundary(lead_start) {
+            return;
+        }
+        let negative = -i64::try_from(value).unwrap_or(i64::MAX);
+        let bracketed = lead_start > 0 && self.window[lead_start - 1] == b'[';
+        let found = if bracketed {
+            gai_code(negative).map(|c| (c, Form::Resolver))
+        } else if let Some(code) = libuv_gai_code(negative) {
+            Some((code, Form::Resolver))
+        } else if self.platform == Platform::Windows {
+            // libuv numbers Windows' errors its own way; the names beside them are read.
+            None
+        } else {
+            Form::Errno
+                .read(self.platform, value)
+                .map(|c| (c, Form::Errno))
+        };
+        if let Some((code, form)) = found {
+            self.offer(code, form, lead_start, end);
+        }
+    }
+
+    /// Whether the `(` at `paren` follows MySQL's quoted host: `... MySQL server on 'db' (`.
+    fn after_mysql_host(&self, paren: usize) -> bool {
+        let head = &self.window[..paren];
+        let head = head.strip_suffix(b" ").unwrap_or(head);
+        let Some(head) = head.strip_suffix(b"'") else {
+            return false;
+        };
+        let from = head.len().saturating_sub(QUOTED_MAX);
+        let Some(open) = head[from..].iter().rposition(|&b| b == b'\'') else {
+            return false;
+        };
+        let before = &head[..from + open];
+        MYSQL_LEADS
+            .iter()
+            .any(|lead| ends_with(before, lead) && self.boundary(before.len() - lead.len()))
     }
 
     /// A word that may end a phrase just ended at `end`.
@@ -608,6 +704,19 @@ impl fmt::Write for Scanner {
 fn may_end_phrase(len: usize, first: u8, last: u8) -> bool {
     let h = word_hash_parts(len, first, last);
     LAST_WORDS[h / 64] & (1 << (h % 64)) != 0
+}
+
+/// The code of an HRESULT glued to the word before it: `Error0x80072746`.
+fn glued_hresult(word: &[u8]) -> Option<WsaCode> {
+    let len = word.len();
+    if len <= 10 || word[len - 10] != b'0' || word[len - 9] | 0x20 != b'x' {
+        return None;
+    }
+    if !word[len - 11].is_ascii_alphabetic() {
+        return None;
+    }
+    let hex = std::str::from_utf8(&word[len - 8..]).ok()?;
+    hresult(u32::from_str_radix(hex, 16).ok()?)
 }
 
 /// Whether `bytes` may hold a match: every form has an ASCII letter (the leads, `0x`, names
