@@ -272,9 +272,34 @@ const fn last_words() -> [u64; FILTER_WORDS] {
     bits
 }
 
-/// The hash of each phrase's last word, in table order: only the phrases whose last word
-/// hashes as the word just read are compared.
-pub(super) static LAST_WORD_HASHES: [u16; PHRASES.len()] = {
+/// For each hash of [`word_hash`], the first phrase (its index plus one, 0 for none) whose
+/// last word hashes so: only the phrases of the word just read are compared, in table order,
+/// through [`NEXT_SAME_HASH`].
+pub(super) static FIRST_BY_HASH: [u8; FILTER_WORDS * 64] = CHAINS.0;
+
+/// For each phrase, the next one in table order (index plus one, 0 for none) whose last word
+/// hashes as its own does.
+pub(super) static NEXT_SAME_HASH: [u8; PHRASES.len()] = CHAINS.1;
+
+const _: () = assert!(PHRASES.len() < u8::MAX as usize);
+
+/// [`FIRST_BY_HASH`] and [`NEXT_SAME_HASH`], built from the last phrase to the first so that
+/// each chain runs in table order.
+const CHAINS: ([u8; FILTER_WORDS * 64], [u8; PHRASES.len()]) = {
+    let mut first = [0u8; FILTER_WORDS * 64];
+    let mut next = [0u8; PHRASES.len()];
+    let mut i = PHRASES.len();
+    while i > 0 {
+        i -= 1;
+        let h = LAST_WORD_HASHES[i] as usize;
+        next[i] = first[h];
+        first[h] = i as u8 + 1;
+    }
+    (first, next)
+};
+
+/// The hash of each phrase's last word, in table order.
+const LAST_WORD_HASHES: [u16; PHRASES.len()] = {
     let mut hashes = [0u16; PHRASES.len()];
     let mut i = 0;
     while i < PHRASES.len() {
@@ -311,6 +336,25 @@ static WORD: [bool; 256] = {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    /// Each hash's chain visits exactly the phrases whose last word has that hash, in table
+    /// order, and the filter's bit is set for each.
+    #[test]
+    fn chains_hold_every_phrase_by_its_last_word() {
+        for h in 0..FIRST_BY_HASH.len() {
+            let mut chain = Vec::new();
+            let mut next = FIRST_BY_HASH[h];
+            while let Some(i) = usize::from(next).checked_sub(1) {
+                chain.push(i);
+                next = NEXT_SAME_HASH[i];
+            }
+            let want: Vec<usize> = (0..PHRASES.len())
+                .filter(|&i| usize::from(LAST_WORD_HASHES[i]) == h)
+                .collect();
+            assert_eq!(chain, want, "hash {h}");
+            assert_eq!(LAST_WORDS[h / 64] & (1 << (h % 64)) != 0, !want.is_empty());
+        }
+    }
 
     #[test]
     fn phrases_are_lower_case_and_name_a_code() {

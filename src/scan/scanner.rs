@@ -5,8 +5,8 @@ use std::ops::Range;
 
 use super::names::{code_for_runtime_name, gai_code, libuv_gai_code};
 use super::phrases::{
-    is_word, phrase_code, word_hash, word_hash_parts, LAST_WORDS, LAST_WORD_HASHES, LONGEST,
-    PHRASES,
+    is_word, phrase_code, word_hash, word_hash_parts, FIRST_BY_HASH, LAST_WORDS, LONGEST,
+    NEXT_SAME_HASH, PHRASES,
 };
 use super::platform::{code_for_name, Platform};
 use crate::code::WsaCode;
@@ -637,18 +637,16 @@ impl Scanner {
             return;
         }
         let text = &self.window[..end];
-        for (index, (&(phrase, _), _)) in PHRASES
-            .iter()
-            .zip(&LAST_WORD_HASHES)
-            .enumerate()
-            .filter(|(_, (_, &lh))| usize::from(lh) == h)
-        {
+        let mut next = FIRST_BY_HASH[h];
+        while let Some(index) = usize::from(next).checked_sub(1) {
+            let phrase = PHRASES[index].0;
             if ends_with(text, phrase) && self.boundary(end - phrase.len()) {
                 if let Some(code) = phrase_code(index) {
                     self.offer(code, Form::Phrase, end - phrase.len(), end);
                 }
                 return;
             }
+            next = NEXT_SAME_HASH[index];
         }
     }
 
