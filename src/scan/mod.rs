@@ -34,7 +34,7 @@
 //! | [`Nginx`](Form::Nginx) | `connect() failed (111: Connection refused)` | an errno of the platform |
 //! | [`WinError`](Form::WinError): Python on Windows | `[WinError 10054] An existing connection was forcibly closed` | a Windows error ([`map::from_windows`](crate::map::from_windows)) |
 //! | [`WsaNumber`](Form::WsaNumber) | `error 10054`, `error: 10061`, `code=10060`, `SocketException (10054)` | a WSA code, 10004 to 11033 |
-//! | [`Wrapped`](Form::Wrapped): a program's own wrapper | `Can't connect to MySQL server on 'db' (111)`, `system error: 104` (MySQL), `delayed connect error: 111` (Envoy), `system:111` (Boost) | an errno of the platform |
+//! | [`Wrapped`](Form::Wrapped): a program's own wrapper | `Can't connect to MySQL server on 'db' (111)`, `system error: 104` (MySQL), `delayed connect error: 111` (Envoy), `system:111` (Boost, no space) | an errno of the platform |
 //! | [`Resolver`](Form::Resolver): a getaddrinfo code | `[Errno -2]` (Python: glibc's `EAI_NONAME`, never `ENOENT`), `errno: -3008` (libuv) | the Winsock code Windows defines the `EAI_` name as |
 //! | [`Hresult`](Form::Hresult): `HRESULT_FROM_WIN32` of a WSA code | `0x80072746`, `-2147014842`, `Error0x80072746` | the WSA code in the low word (all are 10054) |
 //! | [`Symbol`](Form::Symbol) | `WSAECONNRESET` | the catalog's symbol |

@@ -123,7 +123,6 @@ const LEADS: &[(&str, Form)] = &[
     ("connect error: ", Form::Wrapped),
     ("system error: ", Form::Wrapped),
     ("system:", Form::Wrapped),
-    ("system: ", Form::Wrapped),
     ("socketexception (", Form::WsaNumber),
     ("error ", Form::WsaNumber),
     ("error: ", Form::WsaNumber),
@@ -600,8 +599,9 @@ impl Scanner {
             gai_code(negative).map(|c| (c, Form::Resolver))
         } else if let Some(code) = libuv_gai_code(negative) {
             Some((code, Form::Resolver))
-        } else if self.platform == Platform::Windows {
+        } else if self.platform == Platform::Windows || value == 1 {
             // libuv numbers Windows' errors its own way; the names beside them are read.
+            // `errno=-1` is a C function's failed return logged as if it were an errno.
             None
         } else {
             Form::Errno

@@ -121,6 +121,9 @@ fn look_alikes_stay_silent() {
         "Error0x80070005.",
         "ERR_CONNECTION_CLOSED",
         "EAI_ANYTHING",
+        "Operating system: 64-bit",
+        "read failed, errno=-1",
+        "poll returned -1 (errno -1)",
     ] {
         for p in Platform::ALL {
             assert_eq!(scan(text, p), None, "{text:?} read as {p}");
@@ -227,6 +230,29 @@ fn the_layer_counts_relayed_lines_of_other_programs() {
     }
     let positives = lines.iter().filter(|(_, s)| !s.is_empty()).count() as u64;
     assert_eq!(c.total("wsa_logged_socket_errors_total"), positives);
+}
+
+/// An HRESULT glued to the word before it, in any case, is read; one that is not Winsock's
+/// is not.
+#[test]
+fn an_hresult_glued_to_a_word() {
+    for text in ["Error0x80072746.", "error0x80072746", "hr=0x80072746"] {
+        let f = found(text);
+        assert_eq!(
+            (f.form(), f.code()),
+            (Form::Hresult, WsaCode::WSAECONNRESET),
+            "{text}"
+        );
+        assert_eq!(f.text(), "0x80072746");
+    }
+    for text in [
+        "Error0x80070005",
+        "error0x80072efd",
+        "x0x8007274G",
+        "10x80072746",
+    ] {
+        assert_eq!(scan(text, Platform::Linux), None, "{text}");
+    }
 }
 
 #[test]
