@@ -52,9 +52,9 @@
 //! Windows' `FormatMessage` texts of the Winsock set (`an existing connection was forcibly
 //! closed by the remote host`, `only one usage of each socket address`, `the requested address
 //! is not valid in its context`, `no such host is known`, ...), matched by a part that
-//! Microsoft's documentation of the code shares. Windows' translated messages are not read:
-//! a line that carries its number (`[WinError 10054]` before a Chinese message) is read from
-//! the number.
+//! Microsoft's documentation of the code shares; and the most common of the same messages as
+//! Windows prints them in Chinese and Korean (`远程主机强迫关闭了一个现有的连接`, `원격
+//! 호스트에 의해 강제로 끊겼습니다`), matched byte for byte.
 //!
 //! A bare errno is read as [`Platform::Linux`] numbers it unless told otherwise; numbers
 //! of 10000 and above are WSA codes on every platform. The tables of names and numbers are
@@ -78,6 +78,7 @@ mod names;
 mod phrases;
 mod platform;
 mod scanner;
+mod translations;
 
 pub use platform::{ParsePlatformError, Platform};
 pub use scanner::{scan, Form, Found, Scanner};

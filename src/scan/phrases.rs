@@ -222,14 +222,15 @@ pub(super) fn phrase_code(index: usize) -> Option<WsaCode> {
 }
 
 /// The longest phrase, which the scanner's window must hold.
-pub(super) const LONGEST: usize = longest();
+pub(super) const LONGEST: usize = longest(PHRASES);
 
-const fn longest() -> usize {
+/// The length in bytes of the longest text of a table of texts and names.
+pub(super) const fn longest(table: &[(&str, &str)]) -> usize {
     let mut i = 0;
     let mut max = 0;
-    while i < PHRASES.len() {
-        if PHRASES[i].0.len() > max {
-            max = PHRASES[i].0.len();
+    while i < table.len() {
+        if table[i].0.len() > max {
+            max = table[i].0.len();
         }
         i += 1;
     }
@@ -252,13 +253,15 @@ pub(super) const fn word_hash(word: &[u8]) -> usize {
     word_hash_parts(n, word[0], word[n - 1])
 }
 
-/// [`word_hash`] of a word of `len` bytes from `first` to `last`. Setting bit 5 lowers the
-/// case of letters, all that phrase words begin and end with, in one instruction.
+/// [`word_hash`] of a word of `len` bytes from `first` to `last`: the three packed in a word
+/// and mixed by a multiplication (Fibonacci hashing), whose top bits index the filter. Setting
+/// bit 5 lowers the case of letters, all that phrase words begin and end with, in one
+/// instruction.
 #[inline]
 pub(super) const fn word_hash_parts(len: usize, first: u8, last: u8) -> usize {
-    let first = (first | 0x20) as usize;
-    let last = (last | 0x20) as usize;
-    (len * 31 + first * 7 + last) & (FILTER_WORDS * 64 - 1)
+    const _: () = assert!(FILTER_WORDS * 64 == 1 << 10);
+    let packed = (first | 0x20) as u32 | ((last | 0x20) as u32) << 8 | (len as u32) << 16;
+    (packed.wrapping_mul(0x9E37_79B1) >> 22) as usize
 }
 
 const fn last_words() -> [u64; FILTER_WORDS] {

@@ -9,6 +9,7 @@ use super::phrases::{
     NEXT_SAME_HASH, PHRASES,
 };
 use super::platform::{code_for_name, Platform};
+use super::translations::{self, LAST_BYTES, TRANSLATIONS};
 use crate::code::WsaCode;
 use crate::map;
 
@@ -28,6 +29,7 @@ const DIGITS_MAX: usize = 12;
 const QUOTED_MAX: usize = 64;
 
 const _: () = assert!(LONGEST < TEXT_MAX && TEXT_MAX + 1 < KEEP && KEEP < CAP);
+const _: () = assert!(translations::LONGEST < TEXT_MAX);
 const _: () = assert!(CAP.is_power_of_two());
 
 /// Which form of the [table](super#what-is-recognised) a code was found in.
@@ -351,6 +353,7 @@ impl Scanner {
     /// bytes at a time, as bits.
     fn scan_pending(&mut self) {
         let mut i = self.scanned;
+        let pending = i..self.len;
         while i < self.len && !self.done {
             let block_end = (i + 64).min(self.len);
             let width = block_end - i;
@@ -394,6 +397,9 @@ impl Scanner {
             self.word = if top >= width { carry + width } else { top };
             i = block_end;
         }
+        if !self.done && self.rank <= Form::Phrase.specificity() {
+            self.translations(pending);
+        }
         self.scanned = self.len;
     }
 
@@ -410,8 +416,8 @@ impl Scanner {
         let first = self.window[start % CAP];
         if first.is_ascii_lowercase() {
             // A word that ends no phrase may still end with an HRESULT: `error0x80072746`.
-            let glued = word > 10 && self.window[(end - 10) % CAP] == b'0';
-            return !(glued || may_end_phrase(word, first, self.window[(end - 1) % CAP]));
+            return !may_end_phrase(word, first, self.window[(end - 1) % CAP])
+                && (word <= 10 || self.window[(end - 10) % CAP] != b'0');
         }
         if !first.is_ascii_digit() || (first == b'0' && word == 10) {
             // Names, and HRESULTs in hex (`0x` and eight digits) wherever they stand.
@@ -498,7 +504,7 @@ impl Scanner {
             return;
         }
         let rank = self.rank;
-        if rank < Form::Hresult.specificity() {
+        if len > 10 && word[len - 10] == b'0' && rank < Form::Hresult.specificity() {
             if let Some(code) = glued_hresult(word) {
                 self.offer(code, Form::Hresult, end - 10, end);
                 return;
@@ -613,6 +619,29 @@ impl Scanner {
         }
     }
 
+    /// Windows' localised messages ending in `window[pending]`. Kept out of the word loop.
+    #[inline(never)]
+    fn translations(&mut self, pending: Range<usize>) {
+        // Looked for only in text that is not all ASCII.
+        if is_ascii(&self.window[pending.clone()]) {
+            return;
+        }
+        for j in pending {
+            if !LAST_BYTES[usize::from(self.window[j])] {
+                continue;
+            }
+            let text = &self.window[..=j];
+            let found = TRANSLATIONS
+                .iter()
+                .find(|(part, _)| text.ends_with(part.as_bytes()));
+            if let Some(&(part, symbol)) = found {
+                if let Some(code) = WsaCode::from_name(symbol) {
+                    self.offer(code, Form::Phrase, j + 1 - part.len(), j + 1);
+                }
+            }
+        }
+    }
+
     /// Whether the `(` at `paren` follows MySQL's quoted host: `... MySQL server on 'db' (`.
     fn after_mysql_host(&self, paren: usize) -> bool {
         let head = &self.window[..paren];
@@ -717,9 +746,28 @@ fn glued_hresult(word: &[u8]) -> Option<WsaCode> {
     hresult(u32::from_str_radix(hex, 16).ok()?)
 }
 
+/// Whether every byte is ASCII: 32 bytes a round, as four words.
+#[inline]
+fn is_ascii(bytes: &[u8]) -> bool {
+    const H: u64 = 0x8080_8080_8080_8080;
+    let word = |c: &[u8]| u64::from_le_bytes(c.try_into().unwrap_or_default());
+    let mut all = 0u64;
+    let mut rounds = bytes.chunks_exact(32);
+    for r in rounds.by_ref() {
+        all |= word(&r[..8]) | word(&r[8..16]) | word(&r[16..24]) | word(&r[24..]);
+    }
+    let mut words = rounds.remainder().chunks_exact(8);
+    for w in words.by_ref() {
+        all |= word(w);
+    }
+    let tail = words.remainder().iter().fold(0, |t, &b| t | b);
+    all & H == 0 && tail < 0x80
+}
+
 /// Whether `bytes` may hold a match: every form has an ASCII letter (the leads, `0x`, names
-/// and phrases), a `(` (nginx) or a `-` (a negative HRESULT). Addresses, numbers and times
-/// have none and are turned away in one pass, eight bytes at a time.
+/// and phrases), a `(` (nginx) or a `-` (a negative HRESULT), or bytes that are not ASCII
+/// (a localised message). Addresses, numbers and times have none and are turned away in one
+/// pass, eight bytes at a time.
 fn may_match(bytes: &[u8]) -> bool {
     let word = |c: &[u8]| u64::from_le_bytes(c.try_into().unwrap_or_default());
     let Some(tail) = bytes.len().checked_sub(8) else {
@@ -732,14 +780,15 @@ fn may_match(bytes: &[u8]) -> bool {
     bytes.chunks_exact(8).any(|c| may_match8(word(c))) || may_match8(word(&bytes[tail..]))
 }
 
-/// Whether any byte of `x` is an ASCII letter, `(` or `-`.
+/// Whether any byte of `x` is an ASCII letter, `(` or `-`, or not ASCII.
 #[inline]
 fn may_match8(x: u64) -> bool {
     const L: u64 = 0x0101_0101_0101_0101;
+    const H: u64 = 0x8080_8080_8080_8080;
     let letters = between(x | (L * 0x20), u64::from(b'a') - 1, u64::from(b'z') + 1);
     // `(` is 0x28 and `-` is 0x2d: bytes from 0x28 to 0x2d are `(`, `)`, `*`, `+`, `,`, `-`.
     let punct = between(x, 0x27, 0x2e);
-    letters | punct != 0
+    letters | punct | (x & H) != 0
 }
 
 /// High bit of each byte of `x` set where m < byte < n, for bytes below 128 (others clear).
@@ -808,7 +857,7 @@ mod tests {
     #[test]
     fn the_pre_filter_keeps_every_letter_paren_and_minus() {
         for b in 0..=255u8 {
-            let want = b.is_ascii_alphabetic() || b"()*+,-".contains(&b);
+            let want = b.is_ascii_alphabetic() || b"()*+,-".contains(&b) || !b.is_ascii();
             for at in 0..8 {
                 let mut bytes = *b"01234567";
                 bytes[at] = b;

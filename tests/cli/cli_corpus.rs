@@ -13,7 +13,8 @@ use serde_json::Value;
 enum Expect<'a> {
     /// Explained as this symbol.
     Explained(&'a str),
-    /// A socket error with no number in a translated message: left unexplained.
+    /// A socket error with no number in a translation that is not Windows' own wording:
+    /// left unexplained.
     Unexplained(&'a str),
     /// No socket error: silent.
     Silent,
@@ -129,7 +130,8 @@ fn counts_sentence() -> String {
     let silent = count(|e| matches!(e, Expect::Silent));
     format!(
         "The corpus holds {} lines: {} with a socket error, {explained} of them explained \
-         ({unexplained} are translated messages with no number), and {silent} with none, \
+         ({unexplained} are translations with no number that are not Windows' own wording), \
+         and {silent} with none, \
          all {silent} silent.",
         rows.len(),
         explained + unexplained,

@@ -232,6 +232,36 @@ fn the_layer_counts_relayed_lines_of_other_programs() {
     assert_eq!(c.total("wsa_logged_socket_errors_total"), positives);
 }
 
+/// Windows' messages in Chinese and Korean are read however short the text, and other text
+/// in those languages stays silent.
+#[test]
+fn chinese_and_korean_messages_are_read() {
+    for (text, code) in [
+        ("目标计算机积极拒绝", WsaCode::WSAECONNREFUSED),
+        ("远程主机强迫关闭了一个现有的连接。", WsaCode::WSAECONNRESET),
+        (
+            "[错误] 通常每个套接字地址(协议/网络地址/端口)只允许使用一次。",
+            WsaCode::WSAEADDRINUSE,
+        ),
+        ("알려진 호스트가 없습니다", WsaCode::WSAHOST_NOT_FOUND),
+    ] {
+        for p in Platform::ALL {
+            let f = scan(text, p).unwrap_or_else(|| panic!("nothing in {text:?}"));
+            assert_eq!((f.form(), f.code()), (Form::Phrase, code), "{text}");
+            assert_eq!(&text[f.range()], f.text());
+        }
+    }
+    for text in [
+        "普通的中文日志，没有错误。",
+        "请求的地址无效",
+        "连接成功，主机已响应",
+        "카카오 서버가 못버티고 있는 문제입니다.",
+        "远程主机",
+    ] {
+        assert_eq!(scan(text, Platform::Windows), None, "{text}");
+    }
+}
+
 /// An HRESULT glued to the word before it, in any case, is read; one that is not Winsock's
 /// is not.
 #[test]
@@ -317,6 +347,10 @@ fn texty() -> impl Strategy<Value = Vec<u8>> {
             "refused",
             "\u{fffd}",
             "é",
+            "远程主机",
+            "强迫关闭了一个现有的连接",
+            "연결을 거부했으므로",
+            "\u{3002}",
             "\n",
             "WSAECONNRESET",
         ])

@@ -46,4 +46,7 @@ pub const FORMS: &[(&str, Form, WsaCode, &str)] = &[
     ("bind: An attempt was made to access a socket in a way forbidden by its access permissions.", Form::Phrase, WsaCode::WSAEACCES, "in a way forbidden by its access permissions"),
     ("connectex: The requested address is not valid in its context.", Form::Phrase, WsaCode::WSAEADDRNOTAVAIL, "The requested address is not valid in its context"),
     ("connectex: A socket operation was attempted to an unreachable host.", Form::Phrase, WsaCode::WSAEHOSTUNREACH, "A socket operation was attempted to an unreachable host"),
+    ("SocketException: 远程主机强迫关闭了一个现有的连接。", Form::Phrase, WsaCode::WSAECONNRESET, "远程主机强迫关闭了一个现有的连接"),
+    ("System.Net.Sockets.SocketException (0x80004005): 由于目标计算机积极拒绝，无法连接。", Form::Phrase, WsaCode::WSAECONNREFUSED, "目标计算机积极拒绝"),
+    ("ConnectionResetError: 현재 연결은 원격 호스트에 의해 강제로 끊겼습니다", Form::Phrase, WsaCode::WSAECONNRESET, "원격 호스트에 의해 강제로 끊겼습니다"),
 ];
