@@ -5,7 +5,6 @@
 use crate::support;
 
 use proptest::prelude::*;
-use wsa_trace::layer::WsaLayer;
 use wsa_trace::scan::{scan, Form, Found, Platform, Scanner};
 use wsa_trace::WsaCode;
 
@@ -196,8 +195,11 @@ fn mysql_reads_the_os_code_after_the_host() {
 
 /// Lines of other programs relayed through `tracing` (a Go sidecar's, a Python worker's,
 /// Node's) are counted by the layer as `wsa explain` reads them.
+#[cfg(feature = "layer")]
 #[test]
 fn the_layer_counts_relayed_lines_of_other_programs() {
+    use wsa_trace::layer::WsaLayer;
+
     let lines = [
         ("dial tcp: lookup db.internal: no such host", "WSAHOST_NOT_FOUND"),
         ("socket.gaierror: [Errno -3] Temporary failure in name resolution", "WSATRY_AGAIN"),
