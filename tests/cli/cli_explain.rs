@@ -251,8 +251,9 @@ fn a_long_line_is_streamed_in_constant_memory() {
 const HOSTILE: &[u8] =
     b"title \x1b]0;owned\x07 clear \x1b[2J red \x1b[31mX\x1b[0m hidden\rshown ECONNRESET \xc2\x9b2J tab\tkept\n";
 
-/// Written to a terminal (a pseudo-terminal opened by util-linux's `script`), the line's
-/// control characters but tab are shown escaped, and its text is all there.
+/// Written to a terminal (a pseudo-terminal opened by `script`, from util-linux, which Debian
+/// ships in its essential `bsdutils`), the line's control characters but tab are shown
+/// escaped, and its text is all there.
 #[cfg(unix)]
 #[test]
 fn a_terminal_gets_control_characters_escaped() {
