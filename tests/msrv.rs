@@ -1,6 +1,7 @@
 //! The crate's `rust-version` holds for the committed lock file: no locked dependency that a
 //! user of the crate builds (normal and build dependencies, any feature, transitively)
-//! declares a higher `rust-version` than the crate itself.
+//! declares a higher `rust-version` than the crate itself; and the lock file and the manifest
+//! hold `tracing-subscriber` to a version with the fix for RUSTSEC-2025-0055.
 
 use std::collections::BTreeSet;
 use std::process::Command;
@@ -86,4 +87,44 @@ fn no_locked_dependency_needs_a_newer_rust_than_the_crate_declares() {
         "rust-version = {ours:?}, but the lock file holds:\n{}",
         too_new.join("\n")
     );
+}
+
+/// The first `tracing-subscriber` with the fix for RUSTSEC-2025-0055 (ANSI escape sequences in
+/// logged values reached the terminal). `layer::Explain` relies on the inner formatter to
+/// escape them, so neither the manifest nor the lock file may admit an earlier one.
+const TRACING_SUBSCRIBER_FIXED: &str = "0.3.20";
+
+#[test]
+fn tracing_subscriber_has_the_ansi_escape_fix() {
+    let root = env!("CARGO_MANIFEST_DIR");
+    let lock = std::fs::read_to_string(format!("{root}/Cargo.lock")).expect("Cargo.lock");
+    let locked: Vec<&str> = lock
+        .split("[[package]]")
+        .filter(|p| p.lines().any(|l| l == "name = \"tracing-subscriber\""))
+        .filter_map(|p| p.lines().find_map(|l| l.strip_prefix("version = ")))
+        .map(|v| v.trim_matches('"'))
+        .collect();
+    assert!(!locked.is_empty(), "no tracing-subscriber in Cargo.lock");
+    for v in &locked {
+        assert!(
+            version(v) >= version(TRACING_SUBSCRIBER_FIXED),
+            "Cargo.lock holds tracing-subscriber {v}, before {TRACING_SUBSCRIBER_FIXED}"
+        );
+    }
+    let manifest = std::fs::read_to_string(format!("{root}/Cargo.toml")).expect("Cargo.toml");
+    let required: Vec<&str> = manifest
+        .lines()
+        .filter(|l| l.starts_with("tracing-subscriber ="))
+        .map(|l| {
+            let (_, rest) = l.split_once("version = \"").expect("a version requirement");
+            rest.split('"').next().unwrap_or_default()
+        })
+        .collect();
+    assert_eq!(required.len(), 2, "the dependency and the dev-dependency");
+    for r in required {
+        assert!(
+            version(r) >= version(TRACING_SUBSCRIBER_FIXED),
+            "Cargo.toml admits tracing-subscriber {r}, before {TRACING_SUBSCRIBER_FIXED}"
+        );
+    }
 }

@@ -20,6 +20,10 @@ use crate::scan::Platform;
 /// subscriber. Lines that gain fields are written without ANSI colours. Not meant for the
 /// JSON format, whose objects the appended text would break.
 ///
+/// The text of the event is the inner format's, escaped as it escapes it: `tracing-subscriber`
+/// shows the escape sequences of logged values escaped from 0.3.20 on (RUSTSEC-2025-0055),
+/// and the crate requires that version. What `Explain` appends is the catalog's own text.
+///
 /// ```
 /// use tracing_subscriber::prelude::*;
 /// use wsa_trace::layer::Explain;

@@ -135,22 +135,39 @@ impl FromStr for Platform {
 }
 
 /// The code of an errno name (`ECONNRESET`, `EPIPE`): the catalog's Berkeley column, then
-/// the errno table's own pairs ([`map::errno_translations`]).
+/// [`NOT_BERKELEY`]. Neither depends on the host, so a log reads the same on every platform.
 pub(crate) fn code_for_name(name: &str) -> Option<WsaCode> {
     if NOT_IN_TEXT.iter().any(|n| n.eq_ignore_ascii_case(name)) {
         return None;
     }
     WsaCode::from_berkeley(name).or_else(|| {
-        map::errno_translations()
+        NOT_BERKELEY
             .iter()
-            .find(|t| t.name.eq_ignore_ascii_case(name))
-            .map(|t| t.code)
+            .find(|(n, _)| n.eq_ignore_ascii_case(name))
+            .map(|&(_, code)| code)
     })
 }
 
 /// Errnos the errno table maps for socket calls only: `ENOENT` is a Unix socket's missing
 /// path there, but in a log line it is nearly always a missing file, no socket error.
 const NOT_IN_TEXT: &[&str] = &["ENOENT"];
+
+/// The errno names outside the catalog's Berkeley column, with the code the errno table
+/// ([`map::errno_translations`], which holds the reasons) gives each on the platforms that
+/// define it. The table itself is built from the host's libc and lacks `EPROTO` on Windows
+/// and `ENONET` off Linux; text read on any host names them all. A test holds the two
+/// tables together.
+const NOT_BERKELEY: &[(&str, WsaCode)] = &[
+    ("EAGAIN", WsaCode::WSAEWOULDBLOCK),
+    ("ENOTSUP", WsaCode::WSAEOPNOTSUPP),
+    ("EPIPE", WsaCode::WSAESHUTDOWN),
+    ("ENFILE", WsaCode::WSAEMFILE),
+    ("ENOMEM", WsaCode::WSA_NOT_ENOUGH_MEMORY),
+    ("ECANCELED", WsaCode::WSA_OPERATION_ABORTED),
+    ("EPERM", WsaCode::WSAEACCES),
+    ("EPROTO", WsaCode::WSAECONNABORTED),
+    ("ENONET", WsaCode::WSAEHOSTUNREACH),
+];
 
 /// The numbers of the errnos the mapping knows, on Linux and on macOS, whatever platform
 /// this is built for. Only the numbers live here: the names are mapped by [`map`]'s tables.
@@ -231,6 +248,37 @@ mod tests {
         // A missing file is what `ENOENT` means in a log line: the errno table reads it as a
         // refused connect only for socket operations, where it is a Unix socket's missing path.
         assert_eq!(host.code(i64::from(libc::ENOENT)), None);
+    }
+
+    /// Every name the host's errno table maps reads as that code, whatever the host.
+    #[test]
+    fn names_agree_with_the_hosts_errno_table() {
+        for row in map::errno_translations() {
+            let want = (!NOT_IN_TEXT.contains(&row.name)).then_some(row.code);
+            assert_eq!(code_for_name(row.name), want, "{}", row.name);
+        }
+        for &(name, code) in NOT_BERKELEY {
+            assert_eq!(
+                WsaCode::from_berkeley(name),
+                None,
+                "{name} is in the catalog"
+            );
+            if let Some(row) = map::errno_translations().iter().find(|r| r.name == name) {
+                assert_eq!(row.code, code, "{name}");
+            }
+        }
+    }
+
+    /// On every host, Linux and macOS numbers read the same: `EPROTO` is 71 on Linux and
+    /// 100 on macOS even where the host's libc has no such errno.
+    #[test]
+    fn numbers_do_not_depend_on_the_host() {
+        assert_eq!(Platform::Linux.code(71), Some(WsaCode::WSAECONNABORTED));
+        assert_eq!(Platform::MacOs.code(100), Some(WsaCode::WSAECONNABORTED));
+        assert_eq!(Platform::Linux.code(64), Some(WsaCode::WSAEHOSTUNREACH));
+        assert_eq!(Platform::Linux.code(104), Some(WsaCode::WSAECONNRESET));
+        assert_eq!(Platform::MacOs.code(54), Some(WsaCode::WSAECONNRESET));
+        assert_eq!(Platform::Linux.code(2), None);
     }
 
     #[test]

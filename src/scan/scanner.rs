@@ -3,11 +3,13 @@
 use std::fmt;
 use std::ops::Range;
 
+use super::names::{code_for_runtime_name, gai_code, libuv_gai_code};
 use super::phrases::{
-    is_word, phrase_code, word_hash, word_hash_parts, LAST_WORDS, LAST_WORD_HASHES, LONGEST,
-    PHRASES,
+    is_word, phrase_code, word_hash, word_hash_parts, FIRST_BY_HASH, LAST_WORDS, LONGEST,
+    NEXT_SAME_HASH, PHRASES,
 };
 use super::platform::{code_for_name, Platform};
+use super::translations::{self, LAST_BYTES, TRANSLATIONS};
 use crate::code::WsaCode;
 use crate::map;
 
@@ -23,8 +25,11 @@ const WORD_MAX: usize = 32;
 const SHORT: usize = 32;
 /// Longer digit runs are no error number.
 const DIGITS_MAX: usize = 12;
+/// How far before a MySQL error number its quoted host may begin.
+const QUOTED_MAX: usize = 64;
 
 const _: () = assert!(LONGEST < TEXT_MAX && TEXT_MAX + 1 < KEEP && KEEP < CAP);
+const _: () = assert!(translations::LONGEST < TEXT_MAX);
 const _: () = assert!(CAP.is_power_of_two());
 
 /// Which form of the [table](super#what-is-recognised) a code was found in.
@@ -43,12 +48,22 @@ pub enum Form {
     WinError,
     /// A WSA code (10004 to 11033) after `error`, `code` or `SocketException (`.
     WsaNumber,
+    /// An errno in a program's own wrapper: MySQL's `Can't connect to MySQL server on 'db'
+    /// (111)` and `system error: 104`, Envoy's `delayed connect error: 111`, Boost's
+    /// `system:111`.
+    Wrapped,
+    /// A getaddrinfo code where an errno would stand: Python's `[Errno -2]` (glibc's
+    /// numbers, never an errno), libuv's `errno: -3008`.
+    Resolver,
     /// An HRESULT of a WSA code: `0x80072746`, `-2147014842`.
     Hresult,
     /// A WSA symbol: `WSAECONNRESET`.
     Symbol,
     /// A Berkeley (errno) name standing alone: `ECONNREFUSED`.
     Berkeley,
+    /// A name a resolver or runtime gives an error: `EAI_AGAIN`, Node's `ENOTFOUND`,
+    /// Chromium's `net::ERR_CONNECTION_REFUSED`.
+    Name,
     /// A standard error phrase: `Connection refused`.
     Phrase,
 }
@@ -58,7 +73,7 @@ impl Form {
     pub const fn specificity(self) -> u8 {
         match self {
             Form::Phrase => 1,
-            Form::Symbol | Form::Berkeley => 2,
+            Form::Symbol | Form::Berkeley | Form::Name => 2,
             _ => 3,
         }
     }
@@ -72,9 +87,12 @@ impl Form {
             Form::Nginx => "nginx",
             Form::WinError => "win_error",
             Form::WsaNumber => "wsa_number",
+            Form::Wrapped => "wrapped",
+            Form::Resolver => "resolver",
             Form::Hresult => "hresult",
             Form::Symbol => "symbol",
             Form::Berkeley => "berkeley",
+            Form::Name => "name",
             Form::Phrase => "phrase",
         }
     }
@@ -83,7 +101,9 @@ impl Form {
     fn read(self, platform: Platform, n: u64) -> Option<WsaCode> {
         let n = i64::try_from(n).ok()?;
         match self {
-            Form::OsError | Form::OsDebug | Form::Errno | Form::Nginx => platform.code(n),
+            Form::OsError | Form::OsDebug | Form::Errno | Form::Nginx | Form::Wrapped => {
+                platform.code(n)
+            }
             Form::WinError => i32::try_from(n).ok().and_then(map::from_windows),
             Form::WsaNumber => Some(WsaCode::from_raw(i32::try_from(n).ok()?))
                 .filter(|c| (10_004..=11_033).contains(&n) && c.is_known()),
@@ -102,6 +122,9 @@ const LEADS: &[(&str, Form)] = &[
     ("errno: ", Form::Errno),
     ("errno = ", Form::Errno),
     ("winerror ", Form::WinError),
+    ("connect error: ", Form::Wrapped),
+    ("system error: ", Form::Wrapped),
+    ("system:", Form::Wrapped),
     ("socketexception (", Form::WsaNumber),
     ("error ", Form::WsaNumber),
     ("error: ", Form::WsaNumber),
@@ -144,6 +167,10 @@ fn lead_filter(head: &[u8]) -> bool {
     let h = tail_hash(head);
     LEAD_TAILS[h / 64] & (1 << (h % 64)) != 0
 }
+
+/// What comes before MySQL's quoted host, lower case: `Can't connect to MySQL server on
+/// 'db' (111)`, `... through socket '/run/mysqld/mysqld.sock' (111)`.
+const MYSQL_LEADS: &[&str] = &["to mysql server on ", "mysql server through socket "];
 
 /// The code of an HRESULT made from a WSA code (`HRESULT_FROM_WIN32`).
 fn hresult(h: u32) -> Option<WsaCode> {
@@ -326,6 +353,7 @@ impl Scanner {
     /// bytes at a time, as bits.
     fn scan_pending(&mut self) {
         let mut i = self.scanned;
+        let pending = i..self.len;
         while i < self.len && !self.done {
             let block_end = (i + 64).min(self.len);
             let width = block_end - i;
@@ -369,6 +397,9 @@ impl Scanner {
             self.word = if top >= width { carry + width } else { top };
             i = block_end;
         }
+        if !self.done && self.rank <= Form::Phrase.specificity() {
+            self.translations(pending);
+        }
         self.scanned = self.len;
     }
 
@@ -384,7 +415,9 @@ impl Scanner {
         };
         let first = self.window[start % CAP];
         if first.is_ascii_lowercase() {
-            return !may_end_phrase(word, first, self.window[(end - 1) % CAP]);
+            // A word that ends no phrase may still end with an HRESULT: `error0x80072746`.
+            return !may_end_phrase(word, first, self.window[(end - 1) % CAP])
+                && (word <= 10 || self.window[(end - 10) % CAP] != b'0');
         }
         if !first.is_ascii_digit() || (first == b'0' && word == 10) {
             // Names, and HRESULTs in hex (`0x` and eight digits) wherever they stand.
@@ -471,6 +504,12 @@ impl Scanner {
             return;
         }
         let rank = self.rank;
+        if len > 10 && word[len - 10] == b'0' && rank < Form::Hresult.specificity() {
+            if let Some(code) = glued_hresult(word) {
+                self.offer(code, Form::Hresult, end - 10, end);
+                return;
+            }
+        }
         if first.is_ascii_uppercase() && !word.iter().any(u8::is_ascii_lowercase) {
             if len >= 4 && rank < Form::Symbol.specificity() {
                 self.name(start, end);
@@ -488,7 +527,9 @@ impl Scanner {
         let found = if name.starts_with("WSA") {
             WsaCode::from_name(name).map(|c| (c, Form::Symbol))
         } else if name.starts_with('E') {
-            code_for_name(name).map(|c| (c, Form::Berkeley))
+            code_for_name(name)
+                .map(|c| (c, Form::Berkeley))
+                .or_else(|| code_for_runtime_name(name).map(|c| (c, Form::Name)))
         } else {
             None
         };
@@ -503,16 +544,22 @@ impl Scanner {
             return;
         };
         match before {
-            b'-' if value <= 0x8000_0000 => {
+            b'-' => {
                 // A negative HRESULT in decimal: its two's complement.
                 let h = (value as u32).wrapping_neg();
-                if let Some(code) = hresult(h) {
-                    self.offer(code, Form::Hresult, start - 1, end);
+                match hresult(h).filter(|_| value <= 0x8000_0000) {
+                    Some(code) => self.offer(code, Form::Hresult, start - 1, end),
+                    None => self.negative_errno(start - 1, end, value),
                 }
             }
             b'(' if next == Some(b':') => {
                 if let Some(code) = Form::Nginx.read(self.platform, value) {
                     self.offer(code, Form::Nginx, start - 1, end);
+                }
+            }
+            b'(' if self.after_mysql_host(start - 1) => {
+                if let Some(code) = Form::Wrapped.read(self.platform, value) {
+                    self.offer(code, Form::Wrapped, start - 1, end);
                 }
             }
             b' ' | b'=' | b':' | b'(' => {
@@ -534,6 +581,84 @@ impl Scanner {
         }
     }
 
+    /// A negative number after `errno` (`errno: -111`, `[Errno -2]`) in `window[minus..end]`:
+    /// in Python's brackets a getaddrinfo code, else a negated errno (Node, the kernel) or
+    /// one of libuv's getaddrinfo codes.
+    fn negative_errno(&mut self, minus: usize, end: usize, value: u64) {
+        let head = &self.window[..minus];
+        let gap = head
+            .iter()
+            .rev()
+            .take_while(|b| matches!(b, b' ' | b':' | b'='))
+            .count();
+        let head = &head[..minus - gap];
+        if gap > 3 || !ends_with(head, "errno") {
+            return;
+        }
+        let lead_start = head.len() - "errno".len();
+        if !self.boundary(lead_start) {
+            return;
+        }
+        let negative = -i64::try_from(value).unwrap_or(i64::MAX);
+        let bracketed = lead_start > 0 && self.window[lead_start - 1] == b'[';
+        let found = if bracketed {
+            gai_code(negative).map(|c| (c, Form::Resolver))
+        } else if let Some(code) = libuv_gai_code(negative) {
+            Some((code, Form::Resolver))
+        } else if self.platform == Platform::Windows || value == 1 {
+            // libuv numbers Windows' errors its own way; the names beside them are read.
+            // `errno=-1` is a C function's failed return logged as if it were an errno.
+            None
+        } else {
+            Form::Errno
+                .read(self.platform, value)
+                .map(|c| (c, Form::Errno))
+        };
+        if let Some((code, form)) = found {
+            self.offer(code, form, lead_start, end);
+        }
+    }
+
+    /// Windows' localised messages ending in `window[pending]`. Kept out of the word loop.
+    #[inline(never)]
+    fn translations(&mut self, pending: Range<usize>) {
+        // Looked for only in text that is not all ASCII.
+        if is_ascii(&self.window[pending.clone()]) {
+            return;
+        }
+        for j in pending {
+            if !LAST_BYTES[usize::from(self.window[j])] {
+                continue;
+            }
+            let text = &self.window[..=j];
+            let found = TRANSLATIONS
+                .iter()
+                .find(|(part, _)| text.ends_with(part.as_bytes()));
+            if let Some(&(part, symbol)) = found {
+                if let Some(code) = WsaCode::from_name(symbol) {
+                    self.offer(code, Form::Phrase, j + 1 - part.len(), j + 1);
+                }
+            }
+        }
+    }
+
+    /// Whether the `(` at `paren` follows MySQL's quoted host: `... MySQL server on 'db' (`.
+    fn after_mysql_host(&self, paren: usize) -> bool {
+        let head = &self.window[..paren];
+        let head = head.strip_suffix(b" ").unwrap_or(head);
+        let Some(head) = head.strip_suffix(b"'") else {
+            return false;
+        };
+        let from = head.len().saturating_sub(QUOTED_MAX);
+        let Some(open) = head[from..].iter().rposition(|&b| b == b'\'') else {
+            return false;
+        };
+        let before = &head[..from + open];
+        MYSQL_LEADS
+            .iter()
+            .any(|lead| ends_with(before, lead) && self.boundary(before.len() - lead.len()))
+    }
+
     /// A word that may end a phrase just ended at `end`.
     fn phrase(&mut self, start: usize, end: usize) {
         let h = word_hash(&self.window[start..end]);
@@ -541,18 +666,16 @@ impl Scanner {
             return;
         }
         let text = &self.window[..end];
-        for (index, (&(phrase, _), _)) in PHRASES
-            .iter()
-            .zip(&LAST_WORD_HASHES)
-            .enumerate()
-            .filter(|(_, (_, &lh))| usize::from(lh) == h)
-        {
+        let mut next = FIRST_BY_HASH[h];
+        while let Some(index) = usize::from(next).checked_sub(1) {
+            let phrase = PHRASES[index].0;
             if ends_with(text, phrase) && self.boundary(end - phrase.len()) {
                 if let Some(code) = phrase_code(index) {
                     self.offer(code, Form::Phrase, end - phrase.len(), end);
                 }
                 return;
             }
+            next = NEXT_SAME_HASH[index];
         }
     }
 
@@ -610,9 +733,41 @@ fn may_end_phrase(len: usize, first: u8, last: u8) -> bool {
     LAST_WORDS[h / 64] & (1 << (h % 64)) != 0
 }
 
+/// The code of an HRESULT glued to the word before it: `Error0x80072746`.
+fn glued_hresult(word: &[u8]) -> Option<WsaCode> {
+    let len = word.len();
+    if len <= 10 || word[len - 10] != b'0' || word[len - 9] | 0x20 != b'x' {
+        return None;
+    }
+    if !word[len - 11].is_ascii_alphabetic() {
+        return None;
+    }
+    let hex = std::str::from_utf8(&word[len - 8..]).ok()?;
+    hresult(u32::from_str_radix(hex, 16).ok()?)
+}
+
+/// Whether every byte is ASCII: 32 bytes a round, as four words.
+#[inline]
+fn is_ascii(bytes: &[u8]) -> bool {
+    const H: u64 = 0x8080_8080_8080_8080;
+    let word = |c: &[u8]| u64::from_le_bytes(c.try_into().unwrap_or_default());
+    let mut all = 0u64;
+    let mut rounds = bytes.chunks_exact(32);
+    for r in rounds.by_ref() {
+        all |= word(&r[..8]) | word(&r[8..16]) | word(&r[16..24]) | word(&r[24..]);
+    }
+    let mut words = rounds.remainder().chunks_exact(8);
+    for w in words.by_ref() {
+        all |= word(w);
+    }
+    let tail = words.remainder().iter().fold(0, |t, &b| t | b);
+    all & H == 0 && tail < 0x80
+}
+
 /// Whether `bytes` may hold a match: every form has an ASCII letter (the leads, `0x`, names
-/// and phrases), a `(` (nginx) or a `-` (a negative HRESULT). Addresses, numbers and times
-/// have none and are turned away in one pass, eight bytes at a time.
+/// and phrases), a `(` (nginx) or a `-` (a negative HRESULT), or bytes that are not ASCII
+/// (a localised message). Addresses, numbers and times have none and are turned away in one
+/// pass, eight bytes at a time.
 fn may_match(bytes: &[u8]) -> bool {
     let word = |c: &[u8]| u64::from_le_bytes(c.try_into().unwrap_or_default());
     let Some(tail) = bytes.len().checked_sub(8) else {
@@ -625,14 +780,15 @@ fn may_match(bytes: &[u8]) -> bool {
     bytes.chunks_exact(8).any(|c| may_match8(word(c))) || may_match8(word(&bytes[tail..]))
 }
 
-/// Whether any byte of `x` is an ASCII letter, `(` or `-`.
+/// Whether any byte of `x` is an ASCII letter, `(` or `-`, or not ASCII.
 #[inline]
 fn may_match8(x: u64) -> bool {
     const L: u64 = 0x0101_0101_0101_0101;
+    const H: u64 = 0x8080_8080_8080_8080;
     let letters = between(x | (L * 0x20), u64::from(b'a') - 1, u64::from(b'z') + 1);
     // `(` is 0x28 and `-` is 0x2d: bytes from 0x28 to 0x2d are `(`, `)`, `*`, `+`, `,`, `-`.
     let punct = between(x, 0x27, 0x2e);
-    letters | punct != 0
+    letters | punct | (x & H) != 0
 }
 
 /// High bit of each byte of `x` set where m < byte < n, for bytes below 128 (others clear).
@@ -701,7 +857,7 @@ mod tests {
     #[test]
     fn the_pre_filter_keeps_every_letter_paren_and_minus() {
         for b in 0..=255u8 {
-            let want = b.is_ascii_alphabetic() || b"()*+,-".contains(&b);
+            let want = b.is_ascii_alphabetic() || b"()*+,-".contains(&b) || !b.is_ascii();
             for at in 0..8 {
                 let mut bytes = *b"01234567";
                 bytes[at] = b;

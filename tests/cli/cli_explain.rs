@@ -245,3 +245,69 @@ fn a_long_line_is_streamed_in_constant_memory() {
         .unwrap_or_else(|| panic!("no maxrss in {stderr:?}"));
     assert!(kb < 16 * 1024, "peak memory {kb} kB for a {SIZE}-byte line");
 }
+
+/// A line that would take over a terminal: an OSC title, a clear-screen, colours, a carriage
+/// return that hides the text before it, and a C1 CSI (`C2 9B`) written as UTF-8.
+const HOSTILE: &[u8] =
+    b"title \x1b]0;owned\x07 clear \x1b[2J red \x1b[31mX\x1b[0m hidden\rshown ECONNRESET \xc2\x9b2J tab\tkept\n";
+
+/// Written to a terminal (a pseudo-terminal opened by `script`, from util-linux, which Debian
+/// ships in its essential `bsdutils`), the line's control characters but tab are shown
+/// escaped, and its text is all there.
+#[cfg(unix)]
+#[test]
+fn a_terminal_gets_control_characters_escaped() {
+    let path = log_file("hostile.log", HOSTILE);
+    let command = format!(
+        "'{}' explain '{}'",
+        env!("CARGO_BIN_EXE_wsa"),
+        path.to_str().unwrap()
+    );
+    let out = Command::new("script")
+        .args(["-qec", &command, "/dev/null"])
+        .stdin(Stdio::null())
+        .output();
+    let out = match out {
+        Ok(out) => out,
+        Err(e) => {
+            support::skip::skip_or_fail(&format!("util-linux's script cannot run: {e}"));
+            return;
+        }
+    };
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    // The terminal turns each newline into CR LF; nothing else may reach it raw.
+    let screen = String::from_utf8(out.stdout).unwrap().replace("\r\n", "\n");
+    let mut lines = screen.lines();
+    assert_eq!(
+        lines.next(),
+        Some(
+            "title \\x1b]0;owned\\x07 clear \\x1b[2J red \\x1b[31mX\\x1b[0m hidden\\x0dshown \
+             ECONNRESET \\u{9b}2J tab\tkept"
+        )
+    );
+    assert!(
+        lines
+            .next()
+            .unwrap()
+            .starts_with("  -> WSAECONNRESET (10054)"),
+        "{screen}"
+    );
+    assert!(
+        !screen.bytes().any(|b| b < 0x20 && b != b'\t' && b != b'\n'),
+        "{screen:?}"
+    );
+}
+
+/// Written to a pipe, the same line is kept byte for byte, as grep keeps it.
+#[test]
+fn a_pipe_gets_the_line_byte_for_byte() {
+    let out = wsa(&["explain"], HOSTILE);
+    assert_eq!(out.status.code(), Some(0));
+    assert!(out.stdout.starts_with(HOSTILE), "{:?}", out.stdout);
+    let rest = String::from_utf8(out.stdout[HOSTILE.len()..].to_vec()).unwrap();
+    assert!(rest.starts_with("  -> WSAECONNRESET (10054)"), "{rest}");
+}

@@ -5,4 +5,5 @@
 mod support;
 
 mod cli;
+mod cli_corpus;
 mod cli_explain;

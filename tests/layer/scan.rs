@@ -1,4 +1,5 @@
-//! The text scanner: one line per recognised form, the platform parameter, specificity, and
+//! The text scanner: one line per recognised form, the platform parameter, specificity,
+//! look-alikes that stay silent, the layer reading the same forms from relayed lines, and
 //! properties over any text cut into any pieces.
 
 use crate::support;
@@ -93,6 +94,199 @@ fn near_misses_are_not_matches() {
     }
 }
 
+/// Text that looks like a socket error and is none stays silent, read as any platform.
+#[test]
+fn look_alikes_stay_silent() {
+    for text in [
+        "FileNotFoundError: [Errno 2] No such file or directory: 'config.yaml'",
+        "Error: ENOENT: no such file or directory, open '/etc/app.json'",
+        "Can't connect to local MySQL server through socket '/run/mysqld/mysqld.sock' (2)",
+        "Access is denied. (Exception from HRESULT: 0x80070005 (E_ACCESSDENIED))",
+        "DeliveryOptimization error: 0x80072efd, extended error: 0x00000000",
+        "HResult=0x80072EFD",
+        "Installation failed with exit code -2147012867",
+        "InternetOpenUrl failed: error 12029",
+        "WinHttpSendRequest: 12029: ERROR_WINHTTP_CANNOT_CONNECT",
+        "HTTP/1.1 503 Service Unavailable",
+        "upstream returned status code 502",
+        "Discovered open port 10061/tcp on 10.0.0.5",
+        "port 10061 open",
+        "Error: 14 UNAVAILABLE: Stream refused by server",
+        "REFUSED_STREAM",
+        "[  232.201324] refused connection: IN=wlp0s20f3 OUT= SRC=188.81.128.126 DST=192.168.1.115 PROTO=TCP SPT=46742 DPT=22000",
+        "ERROR 2003 (HY000): Can't connect to MySQL server on 'db' (HY000)",
+        "errno: -2, code: 'ENOENT', syscall: 'open'",
+        "[Errno -99] unknown",
+        "Error0x80070005.",
+        "ERR_CONNECTION_CLOSED",
+        "EAI_ANYTHING",
+        "Operating system: 64-bit",
+        "read failed, errno=-1",
+        "poll returned -1 (errno -1)",
+    ] {
+        for p in Platform::ALL {
+            assert_eq!(scan(text, p), None, "{text:?} read as {p}");
+        }
+    }
+}
+
+/// Python's negative `[Errno -N]` are getaddrinfo codes, on every platform: `-2` is
+/// `EAI_NONAME`, never `ENOENT`; Node's `errno: -N` is a negated errno of the platform.
+#[test]
+fn negative_errnos_are_getaddrinfo_codes_in_brackets_and_negated_errnos_elsewhere() {
+    for p in Platform::ALL {
+        let f = scan("[Errno -2] Name or service not known", p).unwrap();
+        assert_eq!(
+            (f.form(), f.code()),
+            (Form::Resolver, WsaCode::WSAHOST_NOT_FOUND),
+            "{p}"
+        );
+        let f = scan("socket.gaierror: [Errno -5] No address", p).unwrap();
+        assert_eq!(f.code(), WsaCode::WSANO_DATA, "{p}");
+        let f = scan("errno: -3001, code: 'EAI_AGAIN'", p).unwrap();
+        assert_eq!(
+            (f.form(), f.code()),
+            (Form::Resolver, WsaCode::WSATRY_AGAIN),
+            "{p}"
+        );
+    }
+    let f = scan("{ errno: -61, code: 'ECONNREFUSED' }", Platform::MacOs).unwrap();
+    assert_eq!(
+        (f.form(), f.code()),
+        (Form::Errno, WsaCode::WSAECONNREFUSED)
+    );
+    // 61 is no socket errno on Linux: the name beside it decides.
+    let f = scan("{ errno: -61, code: 'ECONNREFUSED' }", Platform::Linux).unwrap();
+    assert_eq!(f.form(), Form::Berkeley);
+    // libuv numbers Windows' errors its own way: the name decides there too.
+    let f = scan("{ errno: -4078, code: 'ECONNREFUSED' }", Platform::Windows).unwrap();
+    assert_eq!(f.form(), Form::Berkeley);
+}
+
+/// MySQL's own error numbers (2002, 2003) are not socket codes; the one in parentheses
+/// after the host is, as the platform numbers it.
+#[test]
+fn mysql_reads_the_os_code_after_the_host() {
+    let line = "ERROR 2003 (HY000): Can't connect to MySQL server on 'db.internal' (111)";
+    assert_eq!(found(line).code(), WsaCode::WSAECONNREFUSED);
+    assert_eq!(found(line).text(), "(111");
+    let mac = "ERROR 2003 (HY000): Can't connect to MySQL server on '127.0.0.1' (61)";
+    assert_eq!(
+        scan(mac, Platform::MacOs).unwrap().code(),
+        WsaCode::WSAECONNREFUSED
+    );
+    assert_eq!(scan(mac, Platform::Linux), None);
+    let win = "Can't connect to MySQL server on 'localhost' (10061)";
+    for p in Platform::ALL {
+        assert_eq!(
+            scan(win, p).unwrap().code(),
+            WsaCode::WSAECONNREFUSED,
+            "{p}"
+        );
+    }
+    // A host too long for the window's look-back, and a number after no host, stay silent.
+    let far = format!(
+        "Can't connect to MySQL server on '{}' (111)",
+        "h".repeat(80)
+    );
+    assert_eq!(scan(&far, Platform::Linux), None);
+    assert_eq!(scan("MySQL server on db (111)", Platform::Linux), None);
+}
+
+/// Lines of other programs relayed through `tracing` (a Go sidecar's, a Python worker's,
+/// Node's) are counted by the layer as `wsa explain` reads them.
+#[cfg(feature = "layer")]
+#[test]
+fn the_layer_counts_relayed_lines_of_other_programs() {
+    use wsa_trace::layer::WsaLayer;
+
+    let lines = [
+        ("dial tcp: lookup db.internal: no such host", "WSAHOST_NOT_FOUND"),
+        ("socket.gaierror: [Errno -3] Temporary failure in name resolution", "WSATRY_AGAIN"),
+        ("Error: getaddrinfo ENOTFOUND api.example.com", "WSAHOST_NOT_FOUND"),
+        ("Can't connect to MySQL server on 'db' (111)", "WSAECONNREFUSED"),
+        ("transport failure reason: delayed connect error: 111", "WSAECONNREFUSED"),
+        ("connectex: Only one usage of each socket address (protocol/network address/port) is normally permitted.", "WSAEADDRINUSE"),
+        ("FileNotFoundError: [Errno 2] No such file or directory", ""),
+        ("Error: 14 UNAVAILABLE: Stream refused by server", ""),
+    ];
+    let (_, c) = support::capture_with(WsaLayer::new().platform(Platform::Linux), || {
+        for (line, _) in lines {
+            tracing::warn!(target: "sidecar", "{line}");
+        }
+    });
+    let logged = c.named("wsa_logged_socket_errors_total");
+    for symbol in [
+        "WSAHOST_NOT_FOUND",
+        "WSATRY_AGAIN",
+        "WSAECONNREFUSED",
+        "WSAEADDRINUSE",
+    ] {
+        let want = lines.iter().filter(|(_, s)| *s == symbol).count() as u64;
+        let got: u64 = logged
+            .iter()
+            .filter(|s| s.labels.get("code").map(String::as_str) == Some(symbol))
+            .map(|s| s.value)
+            .sum();
+        assert_eq!(got, want, "{symbol}: {logged:?}");
+    }
+    let positives = lines.iter().filter(|(_, s)| !s.is_empty()).count() as u64;
+    assert_eq!(c.total("wsa_logged_socket_errors_total"), positives);
+}
+
+/// Windows' messages in Chinese and Korean are read however short the text, and other text
+/// in those languages stays silent.
+#[test]
+fn chinese_and_korean_messages_are_read() {
+    for (text, code) in [
+        ("目标计算机积极拒绝", WsaCode::WSAECONNREFUSED),
+        ("远程主机强迫关闭了一个现有的连接。", WsaCode::WSAECONNRESET),
+        (
+            "[错误] 通常每个套接字地址(协议/网络地址/端口)只允许使用一次。",
+            WsaCode::WSAEADDRINUSE,
+        ),
+        ("알려진 호스트가 없습니다", WsaCode::WSAHOST_NOT_FOUND),
+    ] {
+        for p in Platform::ALL {
+            let f = scan(text, p).unwrap_or_else(|| panic!("nothing in {text:?}"));
+            assert_eq!((f.form(), f.code()), (Form::Phrase, code), "{text}");
+            assert_eq!(&text[f.range()], f.text());
+        }
+    }
+    for text in [
+        "普通的中文日志，没有错误。",
+        "请求的地址无效",
+        "连接成功，主机已响应",
+        "카카오 서버가 못버티고 있는 문제입니다.",
+        "远程主机",
+    ] {
+        assert_eq!(scan(text, Platform::Windows), None, "{text}");
+    }
+}
+
+/// An HRESULT glued to the word before it, in any case, is read; one that is not Winsock's
+/// is not.
+#[test]
+fn an_hresult_glued_to_a_word() {
+    for text in ["Error0x80072746.", "error0x80072746", "hr=0x80072746"] {
+        let f = found(text);
+        assert_eq!(
+            (f.form(), f.code()),
+            (Form::Hresult, WsaCode::WSAECONNRESET),
+            "{text}"
+        );
+        assert_eq!(f.text(), "0x80072746");
+    }
+    for text in [
+        "Error0x80070005",
+        "error0x80072efd",
+        "x0x8007274G",
+        "10x80072746",
+    ] {
+        assert_eq!(scan(text, Platform::Linux), None, "{text}");
+    }
+}
+
 #[test]
 fn a_scanner_is_reused_text_after_text() {
     let mut s = Scanner::new(Platform::Linux);
@@ -155,6 +349,10 @@ fn texty() -> impl Strategy<Value = Vec<u8>> {
             "refused",
             "\u{fffd}",
             "é",
+            "远程主机",
+            "强迫关闭了一个现有的连接",
+            "연결을 거부했으므로",
+            "\u{3002}",
             "\n",
             "WSAECONNRESET",
         ])

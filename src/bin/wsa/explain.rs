@@ -9,13 +9,19 @@
 //! | output | what is printed |
 //! |---|---|
 //! | text (default) | every line unchanged; under each line with a socket error, `  -> SYMBOL (code) category, retry advice: message. hint` |
+//! | text to a terminal | the same, with each control character of a line other than tab shown escaped (`\x1b`, `\x0d`, `\u{9b}`) |
 //! | `--json` | one object per matching line: `line` (1-based), `text` (the matched text), `code`, `symbol`, `category`, `retry`, `message`, `hint`, and `file` when several files are read |
+//!
+//! A log line is data: written to a terminal, its escape sequences, carriage returns and other
+//! control characters (C0, DEL and the C1 set) would retitle, clear, recolour or overwrite the
+//! terminal, so they are shown escaped. Written to a pipe or a file, a line is kept byte for
+//! byte, as grep keeps it.
 //!
 //! The exit status is grep's: 0 when a line matched, 1 when none did, 2 on an error (an
 //! unreadable file, a bad flag), the other files being read all the same.
 
 use std::fs::File;
-use std::io::{self, BufRead, BufReader, Write};
+use std::io::{self, BufRead, BufReader, IsTerminal, Write};
 use std::process::ExitCode;
 
 use clap::{Arg, ArgAction, ArgMatches, Command};
@@ -73,6 +79,7 @@ pub(crate) fn run(matches: &ArgMatches) -> ExitCode {
     let mut out = Output {
         stdout: io::BufWriter::with_capacity(CHUNK, io::stdout().lock()),
         json: matches.get_flag("json"),
+        escape: io::stdout().is_terminal().then(Escape::default),
         name_files: files.len() > 1,
         matched: false,
     };
@@ -134,6 +141,8 @@ fn write_failure(e: &io::Error, matched: bool) -> ExitCode {
 struct Output<W: Write> {
     stdout: W,
     json: bool,
+    /// Set when the lines go to a terminal: their control characters are escaped.
+    escape: Option<Escape>,
     name_files: bool,
     matched: bool,
 }
@@ -163,7 +172,7 @@ fn explain<W: Write>(
         };
         let n = piece.len();
         if !out.json {
-            out.stdout.write_all(piece).map_err(Failure::Write)?;
+            out.text(piece).map_err(Failure::Write)?;
         }
         scanner.feed(&piece[..n - usize::from(ends_line)]);
         input.consume(n);
@@ -173,13 +182,74 @@ fn explain<W: Write>(
             line += 1;
         }
     }
+    if let Some(escape) = &mut out.escape {
+        escape.finish(&mut out.stdout).map_err(Failure::Write)?;
+    }
     if open {
         out.line(scanner.finish(), name, line, true)?;
     }
     Ok(())
 }
 
+/// Shows the control characters of text bound for a terminal as escapes: C0 but tab and
+/// newline, DEL, and C1 written as UTF-8 (`C2 80` to `C2 9F`, whose `9B` is a CSI). Text is
+/// fed in pieces of any size, so a `C2` ending one piece waits for the next.
+#[derive(Default)]
+struct Escape {
+    held_c2: bool,
+}
+
+impl Escape {
+    /// Writes `bytes` with their control characters escaped.
+    fn write(&mut self, w: &mut impl Write, bytes: &[u8]) -> io::Result<()> {
+        let mut plain = 0; // start of the bytes not yet written
+        for (i, &b) in bytes.iter().enumerate() {
+            if std::mem::take(&mut self.held_c2) {
+                if (0x80..=0x9f).contains(&b) {
+                    write!(w, "\\u{{{b:x}}}")?;
+                    plain = i + 1;
+                    continue;
+                }
+                w.write_all(&[0xc2])?;
+            }
+            let escaped = match b {
+                b'\t' | b'\n' => false,
+                0x00..=0x1f | 0x7f => true,
+                0xc2 => {
+                    w.write_all(&bytes[plain..i])?;
+                    self.held_c2 = true;
+                    plain = i + 1;
+                    continue;
+                }
+                _ => false,
+            };
+            if escaped {
+                w.write_all(&bytes[plain..i])?;
+                write!(w, "\\x{b:02x}")?;
+                plain = i + 1;
+            }
+        }
+        w.write_all(&bytes[plain..])
+    }
+
+    /// Writes a `C2` still held at the end of the input.
+    fn finish(&mut self, w: &mut impl Write) -> io::Result<()> {
+        if std::mem::take(&mut self.held_c2) {
+            w.write_all(&[0xc2])?;
+        }
+        Ok(())
+    }
+}
+
 impl<W: Write> Output<W> {
+    /// Writes a piece of an input line, escaped for a terminal or as it is.
+    fn text(&mut self, piece: &[u8]) -> io::Result<()> {
+        match &mut self.escape {
+            Some(escape) => escape.write(&mut self.stdout, piece),
+            None => self.stdout.write_all(piece),
+        }
+    }
+
     /// Explains line `n` if it held a socket error; `unterminated` if it had no newline.
     fn line(
         &mut self,
