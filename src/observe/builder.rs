@@ -257,7 +257,7 @@ impl Observer {
     /// same limit, as do the observer's clones and the observers configured from it. Counters
     /// stay exact whatever is dropped. Defaults to
     /// [`DEFAULT_RATE_LIMIT`](Observer::DEFAULT_RATE_LIMIT) events per code per second (see
-    /// [the default rate limit](Observer::new#the-default-rate-limit)).
+    /// [`Observer::new`] for whom it is shared by).
     ///
     /// ```
     /// use std::time::Duration;
@@ -292,7 +292,9 @@ impl Observer {
     /// Names the counters `<prefix>_socket_errors_total`, `<prefix>_retries_total` and so on.
     /// Defaults to `wsa`. The prefix must be a valid Prometheus metric name
     /// (`[a-zA-Z_:][a-zA-Z0-9_:]*`), so that the names published are the names
-    /// [`counter_name`](Observer::counter_name) gives; anything else is refused.
+    /// [`counter_name`](Observer::counter_name) gives; anything else is refused. A process
+    /// keeps counters for at most [`MAX_PREFIXES`](crate::metrics::MAX_PREFIXES) prefixes
+    /// besides `wsa`, for its whole life: past that, a prefix not used before is refused too.
     ///
     /// ```
     /// use wsa_trace::Observer;
@@ -306,8 +308,8 @@ impl Observer {
     /// ```
     #[cfg(feature = "metrics")]
     pub fn metrics_prefix(mut self, prefix: &str) -> Result<Self, crate::metrics::InvalidPrefix> {
-        crate::metrics::check_prefix(prefix)?;
-        self.set().counters = crate::metrics::Counters::of(prefix);
+        let counters = crate::metrics::Counters::of(prefix)?;
+        self.set().counters = counters;
         Ok(self)
     }
 
