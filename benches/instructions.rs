@@ -83,7 +83,8 @@ fn main() {
         io::Error::from_raw_os_error(libc::ECONNRESET),
     );
     let peer = Peer::from(std::net::SocketAddr::from(([127, 0, 0, 1], 8080)));
-    let observer = Observer::new();
+    // No rate limit: the `event` variants emit every call's event.
+    let observer = Observer::new().no_rate_limit();
     let quiet = Observer::new().emit_event(false);
     let bare = metrics::counter!("bare_socket_errors_total", "code" => "WSAECONNRESET");
     let map = |err: &io::Error| {

@@ -5,7 +5,7 @@
 //! that an emitted event is formatted in full, as it would be in production. No metrics
 //! recorder is installed: the counter is the same no-op in every variant.
 //!
-//! - `emitted`: `Observer::new()`, no limit: every call formats and writes an event.
+//! - `emitted`: `Observer::new().no_rate_limit()`: every call formats and writes an event.
 //! - `emitted_under_limit`: a limit that is never reached (`u32::MAX` per hour): the limiter's
 //!   bookkeeping on top of `emitted`.
 //! - `suppressed`: a limit of 1 per hour, spent before measuring: every call is dropped and
@@ -68,7 +68,7 @@ fn error() -> io::Error {
 /// one's budget is spent.
 fn observers(err: &io::Error, peer: &Peer) -> [Observer; 4] {
     subscriber();
-    let emitted = Observer::new();
+    let emitted = Observer::new().no_rate_limit();
     let under_limit = Observer::new().rate_limit(u32::MAX, Duration::from_secs(3600));
     let suppressed = Observer::new().rate_limit(1, Duration::from_secs(3600));
     let no_event = Observer::new().emit_event(false);

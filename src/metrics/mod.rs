@@ -25,7 +25,9 @@
 //! Each handle is registered with the recorder the first time its label set is counted and
 //! kept; after that, counting is one atomic add: no key is built, no label hashed, nothing
 //! allocated. The handles belong to the process, one table per prefix, so creating or
-//! cloning an [`Observer`](crate::Observer) costs nothing.
+//! cloning an [`Observer`](crate::Observer) costs nothing. The tables are never freed: a
+//! process keeps at most [`MAX_PREFIXES`] prefixes besides the default, and refuses new ones
+//! past that (what each costs is there).
 //!
 //! A handle remembers the recorder it was registered with, and is registered again when a
 //! different recorder is in effect: a recorder installed after the first errors still gets
@@ -54,13 +56,12 @@ mod family;
 mod prefix;
 mod table;
 
-pub use prefix::InvalidPrefix;
+pub use prefix::{InvalidPrefix, MAX_PREFIXES};
 
 #[cfg(any(feature = "retry", feature = "layer"))]
 pub(crate) use family::code_label;
 #[cfg(feature = "layer")]
 pub(crate) use family::Family;
-pub(crate) use prefix::check as check_prefix;
 #[cfg(feature = "layer")]
 pub(crate) use table::error_slot;
 pub(crate) use table::Counters;
@@ -122,7 +123,7 @@ mod tests {
             code_slot(None)
         );
         assert_eq!(seen.len(), code_slots());
-        assert_eq!(Counters::of("t").name(), "t_socket_errors_total");
+        assert_eq!(Counters::of("t").unwrap().name(), "t_socket_errors_total");
     }
 
     fn labels_cell(labels: &[&str]) -> String {
@@ -170,7 +171,7 @@ mod tests {
         let recorder = DebuggingRecorder::new();
         let snapshotter = recorder.snapshotter();
         metrics::with_local_recorder(&recorder, || {
-            let counters = Counters::of("every");
+            let counters = Counters::of("every").unwrap();
             let code = crate::code::Entry::of(WsaCode::WSAEMFILE);
             counters.error(code, Op::Accept, Category::Transient);
             counters.suppressed(code);
@@ -274,7 +275,7 @@ mod tests {
         let recorder = DebuggingRecorder::new();
         let snapshotter = recorder.snapshotter();
         metrics::with_local_recorder(&recorder, || {
-            let counters = Counters::of("unit");
+            let counters = Counters::of("unit").unwrap();
             for _ in 0..5 {
                 counters.error(
                     Entry::of(WsaCode::WSAECONNRESET),
@@ -312,7 +313,9 @@ mod tests {
         let count = |recorder: &DebuggingRecorder, n| {
             metrics::with_local_recorder(recorder, || {
                 for _ in 0..n {
-                    Counters::of("switch").error(code, Op::Write, Category::Transient);
+                    Counters::of("switch")
+                        .unwrap()
+                        .error(code, Op::Write, Category::Transient);
                 }
             })
         };

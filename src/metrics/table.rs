@@ -113,7 +113,7 @@ families! {
         name: "_accept_backoffs_total",
         labels: ["code"],
         counts: "every pause of a [`GuardedListener`]",
-        help: "Pauses of an accept loop on resource exhaustion, by Windows Sockets code.",
+        help: "Pauses of an accept loop on resource exhaustion or a long run of per-connection errors, by Windows Sockets code.",
         label_sets: code_slots(),
     }
     #[cfg_attr(not(feature = "tracing"), allow(dead_code))] // only the rate limit drops events

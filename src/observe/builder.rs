@@ -49,7 +49,7 @@ pub(super) struct Inner {
     #[cfg(feature = "tracing")]
     pub(super) event_fields: EventFields,
     #[cfg(feature = "tracing")]
-    pub(super) limit: Option<Arc<limit::RateLimit>>,
+    pub(super) limit: limit::Limit,
     #[cfg(feature = "metrics")]
     pub(super) counters: &'static crate::metrics::Counters,
 }
@@ -116,10 +116,7 @@ impl fmt::Debug for Observer {
             .field("on_event", &self.inner.on_event)
             .field("on_span", &self.inner.on_span)
             .field("event_fields", &self.inner.event_fields)
-            .field(
-                "rate_limit",
-                &self.inner.limit.as_ref().map(|l| (l.per(), l.interval())),
-            );
+            .field("rate_limit", &self.inner.limit.settings());
         #[cfg(feature = "metrics")]
         d.field("counter", &self.inner.counters.name());
         d.finish_non_exhaustive()
@@ -127,8 +124,34 @@ impl fmt::Debug for Observer {
 }
 
 impl Observer {
+    /// How many events per code the default rate limit lets through in each
+    /// [`DEFAULT_RATE_INTERVAL`](Observer::DEFAULT_RATE_INTERVAL).
+    #[cfg(feature = "tracing")]
+    pub const DEFAULT_RATE_LIMIT: u32 = 10;
+
+    /// The interval of the default rate limit.
+    #[cfg(feature = "tracing")]
+    pub const DEFAULT_RATE_INTERVAL: std::time::Duration = std::time::Duration::from_secs(1);
+
     /// The built-in classifier, an event per error at the default levels, no span recording,
-    /// no rate limit, and counters named `wsa_socket_errors_total` and so on.
+    /// the default rate limit and counters named `wsa_socket_errors_total` and so on.
+    ///
+    /// # The default rate limit
+    ///
+    /// Every observer emits at most [`DEFAULT_RATE_LIMIT`](Observer::DEFAULT_RATE_LIMIT)
+    /// events per code in each [`DEFAULT_RATE_INTERVAL`](Observer::DEFAULT_RATE_INTERVAL) (10
+    /// a second) unless it is given a limit of its own with
+    /// [`rate_limit`](Observer::rate_limit) or lifted with
+    /// [`no_rate_limit`](Observer::no_rate_limit). What is dropped is counted in
+    /// `<prefix>_suppressed_events_total` and reported by a summary event; the error counters
+    /// stay exact.
+    ///
+    /// An observer and its clones share one limit. `Observer::new()` returns a clone of the
+    /// process's default observer, so every unconfigured observer, the ones the wrappers make
+    /// for themselves included, shares one limit for the whole process: a storm of resets
+    /// over many connections logs a few lines a second, not one per error. An observer whose
+    /// settings are changed (any builder method) is a new observer, with a default limit of
+    /// its own; a limit set with `rate_limit` is kept by the observers configured from it.
     pub fn new() -> Self {
         static DEFAULT: std::sync::OnceLock<Observer> = std::sync::OnceLock::new();
         DEFAULT
@@ -148,7 +171,10 @@ impl Observer {
                     #[cfg(feature = "tracing")]
                     event_fields: EventFields::Essential,
                     #[cfg(feature = "tracing")]
-                    limit: None,
+                    limit: limit::Limit::default_of(
+                        Observer::DEFAULT_RATE_LIMIT,
+                        Observer::DEFAULT_RATE_INTERVAL,
+                    ),
                     #[cfg(feature = "metrics")]
                     counters: crate::metrics::Counters::default_prefix(),
                 }),
@@ -228,25 +254,47 @@ impl Observer {
     /// when that code's next event is let through, or on
     /// [`flush_suppressed`](Observer::flush_suppressed). Events no subscriber would record do
     /// not count against the limit. Retry events of a policy given this observer share the
-    /// same limit. Counters stay exact whatever is dropped. Defaults to no limit.
+    /// same limit, as do the observer's clones and the observers configured from it. Counters
+    /// stay exact whatever is dropped. Defaults to
+    /// [`DEFAULT_RATE_LIMIT`](Observer::DEFAULT_RATE_LIMIT) events per code per second (see
+    /// [`Observer::new`] for whom it is shared by).
     ///
     /// ```
     /// use std::time::Duration;
     /// use wsa_trace::Observer;
     ///
-    /// let observer = Observer::new().rate_limit(10, Duration::from_secs(1));
+    /// // A limit of this observer's own, more generous than the default.
+    /// let observer = Observer::new().rate_limit(100, Duration::from_secs(1));
     /// # let _ = observer;
     /// ```
     #[cfg(feature = "tracing")]
     pub fn rate_limit(mut self, per: u32, interval: std::time::Duration) -> Self {
-        self.set().limit = Some(Arc::new(limit::RateLimit::new(per, interval)));
+        self.set().limit = limit::Limit::Set(Arc::new(limit::RateLimit::new(per, interval)));
+        self
+    }
+
+    /// Lifts the rate limit: an event for every error, however many. For tests that count
+    /// events, and for logs that a peer cannot flood. Undone by
+    /// [`rate_limit`](Observer::rate_limit).
+    ///
+    /// ```
+    /// use wsa_trace::Observer;
+    ///
+    /// let observer = Observer::new().no_rate_limit();
+    /// # let _ = observer;
+    /// ```
+    #[cfg(feature = "tracing")]
+    pub fn no_rate_limit(mut self) -> Self {
+        self.set().limit = limit::Limit::Off;
         self
     }
 
     /// Names the counters `<prefix>_socket_errors_total`, `<prefix>_retries_total` and so on.
     /// Defaults to `wsa`. The prefix must be a valid Prometheus metric name
     /// (`[a-zA-Z_:][a-zA-Z0-9_:]*`), so that the names published are the names
-    /// [`counter_name`](Observer::counter_name) gives; anything else is refused.
+    /// [`counter_name`](Observer::counter_name) gives; anything else is refused. A process
+    /// keeps counters for at most [`MAX_PREFIXES`](crate::metrics::MAX_PREFIXES) prefixes
+    /// besides `wsa`, for its whole life: past that, a prefix not used before is refused too.
     ///
     /// ```
     /// use wsa_trace::Observer;
@@ -260,8 +308,8 @@ impl Observer {
     /// ```
     #[cfg(feature = "metrics")]
     pub fn metrics_prefix(mut self, prefix: &str) -> Result<Self, crate::metrics::InvalidPrefix> {
-        crate::metrics::check_prefix(prefix)?;
-        self.set().counters = crate::metrics::Counters::of(prefix);
+        let counters = crate::metrics::Counters::of(prefix)?;
+        self.set().counters = counters;
         Ok(self)
     }
 

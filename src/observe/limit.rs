@@ -3,9 +3,73 @@
 //! opens (or on [`Observer::flush_suppressed`](super::Observer::flush_suppressed)).
 
 use std::sync::atomic::{AtomicU32, AtomicU64, Ordering};
+use std::sync::{Arc, OnceLock};
 use std::time::{Duration, Instant};
 
 use crate::code::{Entry, COUNT};
+
+/// An observer's rate limit.
+#[derive(Clone, Debug)]
+pub(crate) enum Limit {
+    /// Every event is emitted.
+    Off,
+    /// The user's, shared by the clones of the observer it was set on and by the observers
+    /// configured from those.
+    Set(Arc<RateLimit>),
+    /// The default, `per` events per code in each `interval`, made the first time an event
+    /// is held against it.
+    Default(DefaultLimit),
+}
+
+impl Limit {
+    /// The default limit: `per` events per code in each `interval`.
+    pub(crate) const fn default_of(per: u32, interval: Duration) -> Self {
+        Limit::Default(DefaultLimit {
+            per,
+            interval,
+            made: OnceLock::new(),
+        })
+    }
+
+    /// The limit in effect, made now if it is the default's first use.
+    #[inline]
+    pub(crate) fn get(&self) -> Option<&RateLimit> {
+        match self {
+            Limit::Off => None,
+            Limit::Set(limit) => Some(limit),
+            Limit::Default(d) => Some(d.made.get_or_init(|| RateLimit::new(d.per, d.interval))),
+        }
+    }
+
+    /// The events per code and the interval, or `None` when every event is emitted.
+    pub(crate) fn settings(&self) -> Option<(u32, Duration)> {
+        match self {
+            Limit::Off => None,
+            Limit::Set(limit) => Some((limit.per(), limit.interval())),
+            Limit::Default(d) => Some((d.per, d.interval)),
+        }
+    }
+}
+
+/// The default limit of one observer and its clones. An observer whose settings are changed
+/// is a new observer: the copy of its settings starts a limit of its own, so that observers
+/// configured apart do not spend each other's budget.
+#[derive(Debug)]
+pub(crate) struct DefaultLimit {
+    per: u32,
+    interval: Duration,
+    made: OnceLock<RateLimit>,
+}
+
+impl Clone for DefaultLimit {
+    fn clone(&self) -> Self {
+        DefaultLimit {
+            per: self.per,
+            interval: self.interval,
+            made: OnceLock::new(),
+        }
+    }
+}
 
 #[derive(Debug)]
 pub(crate) struct RateLimit {
@@ -111,6 +175,26 @@ mod tests {
         let drained: Vec<_> = limit.drain().collect();
         assert_eq!(drained, vec![(code, 7)]);
         assert_eq!(limit.drain().count(), 0);
+    }
+
+    #[test]
+    fn a_default_limit_is_made_once_and_not_copied() {
+        let limit = Limit::default_of(2, Duration::from_secs(3600));
+        assert_eq!(limit.settings(), Some((2, Duration::from_secs(3600))));
+        let code = Entry::of(WsaCode::WSAECONNRESET);
+        let made = limit.get().expect("a default limit");
+        assert!(std::ptr::eq(made, limit.get().unwrap()));
+        assert!(matches!(made.admit(code), Admit::Emit { .. }));
+        assert!(matches!(made.admit(code), Admit::Emit { .. }));
+        assert_eq!(made.admit(code), Admit::Suppress);
+        // A copy of the settings has a budget of its own.
+        let copy = limit.clone();
+        assert_eq!(copy.settings(), limit.settings());
+        assert!(matches!(
+            copy.get().unwrap().admit(code),
+            Admit::Emit { suppressed: 0 }
+        ));
+        assert_eq!(Limit::Off.get().map(RateLimit::per), None);
     }
 
     #[test]

@@ -42,7 +42,7 @@ impl Observer {
     /// last summary, such as before shutting down. Returns how many events were dropped.
     #[cfg(feature = "tracing")]
     pub fn flush_suppressed(&self) -> u64 {
-        let Some(limit) = &self.inner.limit else {
+        let Some(limit) = self.inner.limit.get() else {
             return 0;
         };
         limit
@@ -115,7 +115,7 @@ impl Observer {
     #[cfg(feature = "tracing")]
     #[inline]
     pub(crate) fn admit(&self, level: Level, entry: Option<Entry>) -> bool {
-        match &self.inner.limit {
+        match self.inner.limit.get() {
             None => true,
             Some(limit) => self.admit_limited(limit, level, entry),
         }

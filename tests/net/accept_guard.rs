@@ -521,3 +521,149 @@ fn fatal_errors_are_returned_to_the_caller() {
     assert_eq!(counters.total(ERRORS), 3);
     assert_eq!(counters.total(BACKOFFS), 0);
 }
+
+// ---------------------------------------------------------------------------------------
+// (d) a listener whose every accept fails with a per-connection error
+// ---------------------------------------------------------------------------------------
+
+/// Per-connection errors in a row that the guard skips at once, as its docs say.
+const SKIPS_BEFORE_PAUSE: usize = 256;
+/// What the guard allows once it pauses: about 1,000 accept calls a second.
+const CALLS_PER_SECOND: usize = 1_000;
+/// How long the paused clock lets the guard run.
+const SECONDS: u64 = 5;
+
+/// Fails every accept at once, noting the (paused) clock's time of each call.
+struct AlwaysFailing {
+    fail: fn() -> io::Error,
+    calls: Vec<tokio::time::Instant>,
+}
+
+impl Accept for AlwaysFailing {
+    type Conn = ();
+    type Addr = ();
+
+    fn poll_accept(&mut self, _: &mut Context<'_>) -> Poll<io::Result<((), ())>> {
+        self.calls.push(tokio::time::Instant::now());
+        // A guard that never pauses never lets the paused clock move: stop it here.
+        assert!(
+            self.calls.len() <= 2 * SECONDS as usize * CALLS_PER_SECOND + SKIPS_BEFORE_PAUSE,
+            "the guard spun: {} accept calls",
+            self.calls.len()
+        );
+        Poll::Ready(Err((self.fail)()))
+    }
+}
+
+/// Runs a guard over a listener failing with `fail` for [`SECONDS`] of the paused clock, and
+/// returns its accept calls in each whole second, and in all (the timer that ends the run
+/// may let one more call through at its very end).
+fn calls_per_second(fail: fn() -> io::Error) -> ((Vec<usize>, usize), support::Captured) {
+    support::capture_paused(Duration::from_secs(SECONDS + 5), async move {
+        let mut listener = GuardedListener::new(AlwaysFailing {
+            fail,
+            calls: Vec::new(),
+        });
+        let start = tokio::time::Instant::now();
+        let ended = tokio::time::timeout(Duration::from_secs(SECONDS), listener.accept()).await;
+        assert!(ended.is_err(), "accept returned: {ended:?}");
+        let calls = &listener.inner().calls;
+        let mut seconds = vec![0; SECONDS as usize];
+        for at in calls {
+            if let Some(n) = seconds.get_mut((*at - start).as_secs() as usize) {
+                *n += 1;
+            }
+        }
+        (seconds, calls.len())
+    })
+}
+
+/// The guard paces a listener that fails every accept with `fail`: at most about 1,000 calls
+/// in each second, counted, paused and logged once.
+fn paces(fail: fn() -> io::Error, symbol: &str) {
+    let ((seconds, calls), captured) = calls_per_second(fail);
+    assert!(
+        calls - seconds.iter().sum::<usize>() <= 1,
+        "{symbol}: {calls} {seconds:?}"
+    );
+    // The run skipped at once, then one call per millisecond.
+    assert!(
+        seconds[0] <= SKIPS_BEFORE_PAUSE + CALLS_PER_SECOND,
+        "{symbol}: {seconds:?}"
+    );
+    for &n in &seconds[1..] {
+        assert!(n <= CALLS_PER_SECOND, "{symbol}: {seconds:?}");
+        // Paced, not stopped: the listener is still tried every millisecond.
+        assert!(n >= CALLS_PER_SECOND * 9 / 10, "{symbol}: {seconds:?}");
+    }
+    // Every error counted; every call after the run's start paused first.
+    assert_eq!(
+        accept_errors(&captured.counters, symbol, "transient"),
+        calls as u64,
+        "{symbol}"
+    );
+    assert_eq!(
+        captured.counters.get(BACKOFFS, &[("code", symbol)]),
+        (calls - (SKIPS_BEFORE_PAUSE - 1)) as u64,
+        "{symbol}: {seconds:?}"
+    );
+    // Logged once, however long the run.
+    let pausing: Vec<_> = captured
+        .events
+        .wsa()
+        .into_iter()
+        .filter(|e| e.field("wsa.skipped").is_some())
+        .collect();
+    assert_eq!(pausing.len(), 1, "{symbol}: {pausing:#?}");
+    assert_eq!(pausing[0].level, tracing::Level::WARN);
+    assert_eq!(pausing[0].field("wsa.symbol"), Some(symbol));
+    assert_eq!(
+        pausing[0].field("wsa.skipped"),
+        Some(SKIPS_BEFORE_PAUSE.to_string().as_str())
+    );
+}
+
+#[test]
+fn a_listener_denied_every_connection_is_paced() {
+    // What a security module's denial gives accept, before the connection is dequeued.
+    paces(|| os(libc::EPERM), "WSAEACCES");
+    paces(|| os(libc::EACCES), "WSAEACCES");
+}
+
+#[test]
+fn a_listener_failing_without_a_code_is_paced() {
+    // What a custom listener may return for good once it is shut down.
+    paces(|| io::Error::other("listener shut down"), "UNKNOWN");
+}
+
+#[test]
+fn a_connection_ends_the_run() {
+    let (polls, counters) = run_local(async {
+        let mut script: Vec<io::Result<u32>> = (0..SKIPS_BEFORE_PAUSE - 1)
+            .map(|_| Err(os(libc::EPERM)))
+            .collect();
+        script.push(Ok(1));
+        script.extend((0..SKIPS_BEFORE_PAUSE - 1).map(|_| Err(os(libc::EPERM))));
+        script.push(Ok(2));
+        let mut listener = GuardedListener::new(Scripted::new(script));
+        // Both runs stop one short of the pause: each connection comes on the first poll.
+        for id in [1, 2] {
+            let mut accept = tokio_test::task::spawn(listener.accept());
+            let conn = loop {
+                // The loop yields every 32 errors; it never sleeps.
+                match accept.poll() {
+                    Poll::Ready(result) => break result.expect("the connection after the run"),
+                    Poll::Pending => assert!(accept.is_woken(), "accept paused"),
+                }
+            };
+            assert_eq!(conn, (id, "scripted"));
+        }
+        listener.inner().polls
+    });
+    assert_eq!(polls as usize, 2 * SKIPS_BEFORE_PAUSE);
+    assert_eq!(
+        accept_errors(&counters, "WSAEACCES", "transient"),
+        2 * (SKIPS_BEFORE_PAUSE as u64 - 1)
+    );
+    assert_eq!(counters.total(BACKOFFS), 0);
+}

@@ -1,5 +1,6 @@
 //! The per-code event rate limit under a storm: one million errors, a handful of log lines,
-//! exact counters, and summaries that account for every dropped event.
+//! exact counters, and summaries that account for every dropped event; and the default
+//! limit, which every observer has, under a burst of real loopback resets.
 
 use crate::support;
 
@@ -96,6 +97,21 @@ fn counter(snapshot: &[Series], name: &str, code: &str) -> u64 {
         .sum()
 }
 
+/// Takes what `capture` tallied, and reads `code`'s figures: its errors counted, its events
+/// the limit dropped (counted), its error events emitted and the dropped events its summaries
+/// reported.
+fn figures(capture: &Capture, counters: &Counters, code: &str) -> (Tally, [u64; 4]) {
+    let tally = std::mem::take(&mut *capture.0.lock().unwrap());
+    let snapshot = counters.series();
+    let figures = [
+        counter(&snapshot, "wsa_socket_errors_total", code),
+        counter(&snapshot, "wsa_suppressed_events_total", code),
+        tally.failed.get(code).copied().unwrap_or(0),
+        tally.suppressed.get(code).copied().unwrap_or(0),
+    ];
+    (tally, figures)
+}
+
 #[test]
 fn a_million_errors_log_a_handful_of_lines_and_count_exactly() {
     let capture = Capture::default();
@@ -113,12 +129,9 @@ fn a_million_errors_log_a_handful_of_lines_and_count_exactly() {
             (elapsed, observer.flush_suppressed(), summaries_before_flush)
         });
 
-    let tally = std::mem::take(&mut *capture.0.lock().unwrap());
+    let (tally, [errors, suppressed, emitted, summarized]) =
+        figures(&capture, &counters, "WSAECONNRESET");
     let snapshot = counters.series();
-    let errors = counter(&snapshot, "wsa_socket_errors_total", "WSAECONNRESET");
-    let suppressed = counter(&snapshot, "wsa_suppressed_events_total", "WSAECONNRESET");
-    let emitted = tally.failed.get("WSAECONNRESET").copied().unwrap_or(0);
-    let summarized = tally.suppressed.get("WSAECONNRESET").copied().unwrap_or(0);
     let bound = u64::from(PER) * (elapsed.as_secs_f64().ceil() as u64 + 1);
     println!(
         "rate_limit: {STORM} errors in {:.3} s ({:.0} ns each): {emitted} events (bound {bound}), \
@@ -215,12 +228,8 @@ fn summaries_at_each_new_window_account_for_every_dropped_event() {
             let before = capture.0.lock().unwrap().summaries;
             (calls, elapsed, before, observer.flush_suppressed())
         });
-    let tally = std::mem::take(&mut *capture.0.lock().unwrap());
-    let snapshot = counters.series();
-    let errors = counter(&snapshot, "wsa_socket_errors_total", "WSAETIMEDOUT");
-    let suppressed = counter(&snapshot, "wsa_suppressed_events_total", "WSAETIMEDOUT");
-    let emitted = tally.failed.get("WSAETIMEDOUT").copied().unwrap_or(0);
-    let summarized = tally.suppressed.get("WSAETIMEDOUT").copied().unwrap_or(0);
+    let (_, [errors, suppressed, emitted, summarized]) =
+        figures(&capture, &counters, "WSAETIMEDOUT");
     let windows = (elapsed.as_secs_f64() / INTERVAL.as_secs_f64()).ceil() as u64 + 1;
     println!(
         "rate_limit windows: {calls} errors in {elapsed:?}: {emitted} events (bound {}), \
@@ -276,12 +285,8 @@ fn threads_sharing_one_observer_lose_no_count() {
     });
     let elapsed = started.elapsed();
     let flushed = with_shared(layer, || observer.flush_suppressed());
-    let tally = std::mem::take(&mut *capture.0.lock().unwrap());
-    let snapshot = counters.series();
-    let errors = counter(&snapshot, "wsa_socket_errors_total", "WSAECONNRESET");
-    let suppressed = counter(&snapshot, "wsa_suppressed_events_total", "WSAECONNRESET");
-    let emitted = tally.failed.get("WSAECONNRESET").copied().unwrap_or(0);
-    let summarized = tally.suppressed.get("WSAECONNRESET").copied().unwrap_or(0);
+    let (tally, [errors, suppressed, emitted, summarized]) =
+        figures(&capture, &counters, "WSAECONNRESET");
     let windows = (elapsed.as_secs_f64() / 0.1).ceil() as u64 + 1;
     println!(
         "rate_limit threads: {THREADS} x {EACH} errors in {elapsed:?}: {emitted} events \
@@ -293,4 +298,115 @@ fn threads_sharing_one_observer_lose_no_count() {
     assert_eq!(emitted + suppressed, STORM);
     assert_eq!(summarized, suppressed);
     assert!(emitted <= u64::from(PER) * windows, "{emitted} events");
+}
+
+// ---------------------------------------------------------------------------------------
+// The default limit, under real resets
+// ---------------------------------------------------------------------------------------
+
+/// The default limit needs the stream wrapper (feature `tokio`).
+#[cfg(feature = "tokio")]
+mod default_limit {
+    use super::*;
+
+    use tokio::io::AsyncReadExt;
+    use tokio::net::TcpStream;
+    use wsa_trace::TraceStream;
+
+    /// Set in the environment of the child process that runs [`reset_burst_child`].
+    const CHILD_ENV: &str = "WSA_TRACE_RESET_BURST_CHILD";
+    /// The marker line the child prints.
+    const MARKER: &str = "RESET_BURST";
+    /// Connections the peer resets: many times the default limit.
+    const RESETS: usize = 200;
+
+    /// The default limit is one for the process: it is checked in a child process, where no other
+    /// test spends it.
+    #[test]
+    fn a_burst_of_real_resets_logs_at_most_the_default_limit() {
+        let mut cmd = std::process::Command::new(support::this_test_binary());
+        cmd.args(support::run_one_ignored_test(
+            module_path!(),
+            "reset_burst_child",
+        ))
+        .env(CHILD_ENV, "1");
+        let out = support::run_child(cmd, Duration::from_secs(60)).expect("run the child");
+        assert!(out.status.success(), "{out}");
+        assert!(out.marker_line(MARKER).contains("resets=200"), "{out}");
+    }
+
+    /// Run by [`a_burst_of_real_resets_logs_at_most_the_default_limit`] in a child process. Does
+    /// nothing elsewhere.
+    #[test]
+    #[ignore = "run in a child process by a_burst_of_real_resets_logs_at_most_the_default_limit"]
+    fn reset_burst_child() {
+        if std::env::var_os(CHILD_ENV).is_none() {
+            return;
+        }
+        let capture = Capture::default();
+        let ((resets, elapsed, flushed), counters) = capture_with(capture.clone(), || {
+            support::block_on(async {
+                tokio::time::timeout(support::LIMIT * 6, reset_burst())
+                    .await
+                    .expect("the burst ends within 30 s")
+            })
+        });
+        let (tally, [errors, suppressed, emitted, summarized]) =
+            figures(&capture, &counters, "WSAECONNRESET");
+        let per = u64::from(Observer::DEFAULT_RATE_LIMIT);
+        let windows = (elapsed.as_secs_f64() / Observer::DEFAULT_RATE_INTERVAL.as_secs_f64()).ceil()
+            as u64
+            + 1;
+        println!(
+            "{MARKER} resets={resets} elapsed_ms={} emitted={emitted} bound={} suppressed={suppressed} \
+             summaries={} summarized={summarized} flushed={flushed} errors={errors}",
+            elapsed.as_millis(),
+            per * windows,
+            tally.summaries,
+        );
+        assert!(tally.other.is_empty(), "{:?}", tally.other);
+        // Every reset counted, whatever the limit dropped.
+        assert_eq!(errors, resets as u64);
+        // At most the default limit logged in each window, and at least the first window's fill.
+        assert!(emitted >= per, "{emitted} events");
+        assert!(emitted <= per * windows, "{emitted} events in {elapsed:?}");
+        // The rest dropped, counted and reported by the summaries.
+        assert_eq!(emitted + suppressed, resets as u64);
+        assert!(tally.summaries >= 1, "no summary");
+        assert!(flushed > 0, "nothing left to flush");
+        assert_eq!(summarized, suppressed);
+    }
+
+    /// [`RESETS`] connections to a loopback server that resets each one, each read through a
+    /// `TraceStream` with a default observer until the reset shows. Returns the resets seen, the
+    /// time from the first read to the last, and what `flush_suppressed` reported.
+    async fn reset_burst() -> (usize, Duration, u64) {
+        let listener = support::loopback_listener().await;
+        let addr = listener.local_addr().unwrap();
+        // In rounds that fit any listen backlog: connect, then accept and reset.
+        let mut clients = Vec::with_capacity(RESETS);
+        while clients.len() < RESETS {
+            let round = (RESETS - clients.len()).min(64);
+            for _ in 0..round {
+                clients.push(TcpStream::connect(addr).await.expect("connect"));
+            }
+            for _ in 0..round {
+                let (stream, _) = listener.accept().await.expect("accept");
+                stream.set_zero_linger().expect("SO_LINGER 0");
+                drop(stream);
+            }
+        }
+        let started = Instant::now();
+        let mut resets = 0;
+        for tcp in clients {
+            let peer = Peer::from(addr);
+            let mut stream = TraceStream::new(tcp, Observer::new(), peer);
+            let mut buf = [0u8; 16];
+            let err = stream.read(&mut buf).await.expect_err("the peer reset");
+            assert_eq!(err.kind(), io::ErrorKind::ConnectionReset, "{err}");
+            resets += 1;
+        }
+        let elapsed = started.elapsed();
+        (resets, elapsed, Observer::new().flush_suppressed())
+    }
 }
