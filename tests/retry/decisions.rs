@@ -12,9 +12,10 @@ use tower::{BoxError, ServiceBuilder, ServiceExt};
 use tower_test::mock;
 use wsa_trace::connect::ObserveOnly;
 use wsa_trace::retry::{Outcome, RetryPolicy, TpsBudget};
-use wsa_trace::Op;
+use wsa_trace::{Op, WsaCode};
 
 use crate::retry::{assert_refused, large_budget, outcomes, retries};
+use crate::support::native::os_error;
 use crate::support::{self, Counters};
 
 /// The longest any run may take, on the paused clock.
@@ -39,15 +40,15 @@ fn failing(error: fn() -> io::Error, failures: usize) -> (mock::Mock<(), ()>, Ar
 }
 
 fn refused() -> io::Error {
-    io::Error::from_raw_os_error(libc::ECONNREFUSED)
+    os_error(WsaCode::WSAECONNREFUSED)
 }
 
 fn reset() -> io::Error {
-    io::Error::from_raw_os_error(libc::ECONNRESET)
+    os_error(WsaCode::WSAECONNRESET)
 }
 
 fn not_connected() -> io::Error {
-    io::Error::from_raw_os_error(libc::ENOTCONN)
+    os_error(WsaCode::WSAENOTCONN)
 }
 
 fn would_block() -> io::Error {
