@@ -4,8 +4,8 @@
 #
 #   bash scripts/windows.sh setup   the toolchain and the Wine prefix (scripts/setup.sh runs it)
 #   bash scripts/windows.sh test    the library, `wsa`, the examples and every test target built
-#                                   with all features and with the defaults; the suite and the
-#                                   tour run under Wine (`.ci/run` runs it)
+#                                   with all features and with the defaults; the suite, the
+#                                   doctests and the tour run under Wine (`.ci/run` runs it)
 #
 # setup installs, when missing (as root, apt-get):
 #   rustc-web, cargo-web, rust-web-src   /usr/bin/rustc and /usr/bin/cargo (1.96) and the
@@ -133,6 +133,8 @@ run_tests() {
   done
   # Standard input from /dev/null, as in CI, which has none.
   wcargo test --all-features --lib --bins --tests -- --exact "${skips[@]}" </dev/null
+  echo "doctests under Wine: all features"
+  wcargo test --all-features --doc </dev/null
 
   echo "tour under Wine: the refused scene carries the Winsock number"
   local tour
