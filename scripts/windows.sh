@@ -81,8 +81,8 @@ wcargo() {
     "$CARGO" "$command" --locked -j2 -Zbuild-std --target "$TARGET" "$@"
 }
 
-# Tests that fail under Wine 8 only, where Wine and Windows differ (README, "Platforms"): each
-# says so in its message, and runs on Windows. Wine ends a read after a reset as a graceful
+# Tests that fail under Wine 8 only, where Wine and Windows differ (README, "Platforms"): they
+# run on Windows. Wine ends a read after a reset as a graceful
 # close (only the next send fails, with 10054), and reports no ICMP port unreachable on an
 # unconnected UDP socket.
 WINE_DIFFERS=(
@@ -93,11 +93,13 @@ WINE_DIFFERS=(
   hyper_reqwest::hyper_reset_is_counted_once_on_read
   hyper_reqwest::reqwest_observe_only_does_not_see_stream_errors
   tonic::a_reset_in_the_middle_of_a_call_is_wsaeconnreset_on_read
+  # Waits for hyper-util's log of a pooled connection's reset; Wine's end of file is not logged.
+  logged_errors::hyper_util_connection_errors_are_counted_and_explained
 )
 
 # Tests that fail on Windows until the crate or the test is fixed (README, "Platforms"): the
 # scanner's name table follows the host's libc (src/scan); some tests take Linux errno values
-# or Linux sizes; hyper-util's logged reset times out under Wine.
+# or Linux sizes.
 NOT_YET=(
   scan::platform::tests::every_name_has_a_code
   observe::a_traced_tcp_stream_is_at_most_64_bytes
@@ -109,7 +111,6 @@ NOT_YET=(
   layer::explain_and_the_layer_together
   layer::explain_changes_only_the_lines_with_a_socket_error
   layer::explain_over_the_pretty_format_appends_to_the_event_s_last_line
-  logged_errors::hyper_util_connection_errors_are_counted_and_explained
   scan::the_platform_decides_bare_errnos
 )
 
