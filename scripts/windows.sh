@@ -62,7 +62,7 @@ setup() {
   if [ ! -f "$WINEPREFIX/system.reg" ]; then
     echo "Wine prefix: creating $WINEPREFIX"
     mkdir -p "$WINEPREFIX"
-    "$WINE" wineboot -i >/dev/null 2>&1
+    "$WINE" wineboot -i </dev/null >/dev/null 2>&1
     "$WINESERVER" -w
   fi
   cp "$SHIM" "$WINEPREFIX/drive_c/windows/system32/bcryptprimitives.dll"
