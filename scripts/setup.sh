@@ -9,6 +9,9 @@
 #                         Debian's prometheus package, downloaded and unpacked into
 #                         target/tools/prometheus with `apt-get download` and `dpkg -x`:
 #                         nothing is installed, no service starts, no system file is written
+#   the Windows build     scripts/windows.sh (`setup`): Debian's rustc-web, cargo-web,
+#                         rust-web-src, gcc-mingw-w64-x86-64 and wine64, the ProcessPrng shim
+#                         and a Wine prefix in target/windows/wine
 #
 # Idempotent: a tool already on PATH (or already unpacked) is left alone. The tests find
 # promtool and prometheus on PATH or in target/tools/prometheus/usr/bin.
@@ -24,6 +27,8 @@ apt_update() {
   if [ -z "$apt_lists_fresh" ]; then
     apt-get update -qq
     apt_lists_fresh=1
+    # scripts/windows.sh setup need not update the lists again.
+    export WSA_TRACE_APT_UPDATED=1
   fi
 }
 
@@ -55,4 +60,8 @@ elif have apt-get && have dpkg; then
   "$TOOLS/usr/bin/prometheus" --version 2>&1 | head -n 1
 else
   echo "promtool and prometheus missing, and apt-get and dpkg are not here to fetch them" >&2
+fi
+
+if ! bash scripts/windows.sh setup; then
+  echo "the Windows build is not set up: bash scripts/windows.sh test will fail" >&2
 fi

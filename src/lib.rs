@@ -23,7 +23,10 @@
 //! use std::io;
 //! use wsa_trace::{default_class, Category, Mapping, Op, Retry, WsaCode};
 //!
+//! # #[cfg(unix)]
 //! let err = io::Error::from_raw_os_error(libc::ECONNREFUSED);
+//! # #[cfg(windows)]
+//! # let err = io::Error::from_raw_os_error(10061);
 //! let mapping = Mapping::from_io_error(&err);
 //! let code = mapping.code().unwrap();
 //! assert_eq!(code, WsaCode::WSAECONNREFUSED);

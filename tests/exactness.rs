@@ -5,9 +5,8 @@
 //! The recorder is installed globally (this test binary only), since the tasks run on the
 //! runtime's worker threads; each test uses its own counter prefix so their series stay apart.
 //!
-//! The errors injected are Unix errnos and kinds: Unix only.
-
-#![cfg(unix)]
+//! The errors injected are this platform's own codes and kinds, and (on Unix) a foreign
+//! Windows number.
 
 mod support;
 
@@ -18,8 +17,11 @@ use std::time::Duration;
 use metrics_util::debugging::DebuggingRecorder;
 use tokio::io::AsyncReadExt;
 use wsa_trace::observe::{Observer, Peer};
-use wsa_trace::{Mapping, TraceStream, Via, WsaCode};
+#[cfg(unix)]
+use wsa_trace::{Mapping, Via};
+use wsa_trace::{TraceStream, WsaCode};
 
+use support::native::{os_code, os_error};
 use support::Counters;
 
 /// Tasks.
@@ -103,9 +105,7 @@ fn n_tasks_reading_m_resets_count_exactly_n_times_m() {
     let counters = counters();
     assert_eq!(counters.total(&name), 0);
 
-    let seen = read_injected_errors(&observer, |_, _| {
-        io::Error::from_raw_os_error(libc::ECONNRESET)
-    });
+    let seen = read_injected_errors(&observer, |_, _| os_error(WsaCode::WSAECONNRESET));
 
     // Every task got its M errors back, each the injected one.
     assert_eq!(seen.len(), N);
@@ -114,7 +114,7 @@ fn n_tasks_reading_m_resets_count_exactly_n_times_m() {
         for err in errors {
             assert_eq!(
                 err.raw_os_error(),
-                Some(libc::ECONNRESET),
+                Some(os_code(WsaCode::WSAECONNRESET)),
                 "task {t}: {err}"
             );
             assert_eq!(err.kind(), ErrorKind::ConnectionReset, "task {t}: {err}");
@@ -133,6 +133,7 @@ fn n_tasks_reading_m_resets_count_exactly_n_times_m() {
 /// Windows' own numbers mean nothing to Linux: `from_raw_os_error(10054)` is no errno there,
 /// so its kind is uncategorized and it maps to no code at all (it is counted as `UNKNOWN`,
 /// fatal). Errors that carry only a kind, as libraries build them, map by that kind.
+#[cfg(unix)]
 #[test]
 fn kind_only_errors_and_foreign_raw_codes_count_exactly() {
     let windows_reset = io::Error::from_raw_os_error(10054);

@@ -10,8 +10,9 @@ use std::net::SocketAddr;
 use metrics_util::debugging::DebuggingRecorder;
 use tokio::net::TcpStream;
 use wsa_trace::retry::RetryPolicy;
-use wsa_trace::{ObserveExt, Observer, Op};
+use wsa_trace::{ObserveExt, Observer, Op, WsaCode};
 
+use support::native::os_code;
 use support::{block_on, closed_port, Counters, COUNTER};
 
 /// A connect to `addr`, refused by the kernel, observed by `observer` and decided on by a
@@ -26,7 +27,11 @@ fn refused(observer: &Observer, addr: SocketAddr) -> io::Error {
             .observe_with(observer, Op::Connect)
     }))
     .expect_err("nothing listens");
-    assert_eq!(err.raw_os_error(), Some(libc::ECONNREFUSED), "{err:?}");
+    assert_eq!(
+        err.raw_os_error(),
+        Some(os_code(WsaCode::WSAECONNREFUSED)),
+        "{err:?}"
+    );
     err
 }
 

@@ -10,7 +10,9 @@ use std::io;
 use metrics_util::debugging::DebuggingRecorder;
 use tracing_subscriber::prelude::*;
 use wsa_trace::layer::WsaLayer;
+use wsa_trace::WsaCode;
 
+use support::native::os_code;
 use support::{closed_port, Counters};
 
 const LOGGED: &str = "wsa_logged_socket_errors_total";
@@ -18,7 +20,11 @@ const LOGGED: &str = "wsa_logged_socket_errors_total";
 /// A refused connect on loopback, logged the way hyper-util's client logs it.
 fn log_refused() {
     let err: io::Error = std::net::TcpStream::connect(closed_port()).expect_err("nothing listens");
-    assert_eq!(err.raw_os_error(), Some(libc::ECONNREFUSED), "{err:?}");
+    assert_eq!(
+        err.raw_os_error(),
+        Some(os_code(WsaCode::WSAECONNREFUSED)),
+        "{err:?}"
+    );
     tracing::debug!(target: "hyper_util::client::legacy::connect::http", "connect error: {err}");
 }
 

@@ -28,6 +28,10 @@
 //! The tour checks what it shows: it exits non-zero with a message if a scenario did not map
 //! to its expected code or was not counted.
 //!
+//! Under Wine (8.0), which ends a read after a reset as a graceful close and reports the reset
+//! on the next write only, the reset scenario writes once more and expects `WSAECONNRESET` on
+//! that write; on Windows and Linux it expects it on the read.
+//!
 //! With `--serve [ADDR]` (default `127.0.0.1:9898`, loopback only; `127.0.0.1:0` picks a free
 //! port) the tour then keeps going: it serves `/metrics` for Prometheus and `/report` with its
 //! own counts, and runs the scenarios again every 500 ms, until killed or until
@@ -112,7 +116,7 @@ async fn tour() -> Result<(PrometheusHandle, String, [(WsaCode, Op); 6]), Failur
         check(
             "reset",
             scenarios::reset(&observer),
-            Op::Read,
+            scenarios::reset_op(),
             &[WsaCode::WSAECONNRESET],
         )
         .await?,
@@ -163,7 +167,9 @@ async fn tour() -> Result<(PrometheusHandle, String, [(WsaCode, Op); 6]), Failur
         println!("{line}");
     }
     for (code, op) in seen {
-        expect_counted(&text, name, code, op)?;
+        // Two scenarios may fail alike (under Wine, reset and mid-write both reset a write).
+        let times = seen.iter().filter(|&&other| other == (code, op)).count();
+        expect_counted(&text, name, code, op, times)?;
     }
     Ok((prometheus, name.to_owned(), seen))
 }
@@ -207,19 +213,26 @@ async fn check(
     }
 }
 
-/// Checks that the counter has exactly one error for `code` and `op`.
-fn expect_counted(text: &str, name: &str, code: WsaCode, op: Op) -> Result<(), Failure> {
+/// Checks that the counter has exactly `times` errors for `code` and `op`.
+fn expect_counted(
+    text: &str,
+    name: &str,
+    code: WsaCode,
+    op: Op,
+    times: usize,
+) -> Result<(), Failure> {
     let code_label = format!("code=\"{}\"", code.label());
     let op_label = format!("op=\"{}\"", op.as_str());
+    let value = format!(" {times}");
     let counted = text.lines().any(|line| {
         line.starts_with(name)
             && line.contains(&code_label)
             && line.contains(&op_label)
-            && line.ends_with(" 1")
+            && line.ends_with(&value)
     });
     if counted {
         Ok(())
     } else {
-        Err(format!("{name} has no sample {{{code_label},{op_label}}} = 1").into())
+        Err(format!("{name} has no sample {{{code_label},{op_label}}} = {times}").into())
     }
 }

@@ -225,7 +225,7 @@ async fn round(observer: &Observer, tally: &Shared) -> Result<(), Failure> {
         check(
             "reset",
             scenarios::reset(observer),
-            Op::Read,
+            scenarios::reset_op(),
             &[WsaCode::WSAECONNRESET],
         )
         .await?,

@@ -9,10 +9,13 @@
 //!
 //! // What Linux reports for a reset connection; macOS and Windows use other numbers,
 //! // and each maps to the same code.
+//! # #[cfg(unix)]
 //! let err = io::Error::from_raw_os_error(libc::ECONNRESET);
+//! # #[cfg(windows)]
+//! # let err = io::Error::from_raw_os_error(10054);
 //! let m = Mapping::from_io_error(&err);
 //! assert_eq!(m.code(), Some(WsaCode::WSAECONNRESET));
-//! assert_eq!(m.os_code(), Some(libc::ECONNRESET));
+//! assert_eq!(m.os_code(), err.raw_os_error());
 //! assert_eq!(m.via(), Via::Os);
 //! # #[cfg(unix)]
 //! assert_eq!(m.os_name(), Some("ECONNRESET"));
@@ -150,10 +153,13 @@ impl Via {
 /// use wsa_trace::{Mapping, Via, WsaCode};
 ///
 /// // An OS error: the code, and the native errno kept beside it.
+/// # #[cfg(unix)]
 /// let refused = io::Error::from_raw_os_error(libc::ECONNREFUSED);
+/// # #[cfg(windows)]
+/// # let refused = io::Error::from_raw_os_error(10061);
 /// let mapping = Mapping::from_io_error(&refused);
 /// assert_eq!(mapping.code(), Some(WsaCode::WSAECONNREFUSED));
-/// assert_eq!(mapping.os_code(), Some(libc::ECONNREFUSED));
+/// assert_eq!(mapping.os_code(), refused.raw_os_error());
 /// assert_eq!(mapping.via(), Via::Os);
 ///
 /// // No OS code: the `io::ErrorKind` decides.

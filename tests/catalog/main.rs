@@ -2,6 +2,9 @@
 //! translations, the errno and ErrorKind mapping, the classification, their properties, and
 //! the layering of the library's modules.
 
+#[path = "../support/native.rs"]
+mod native;
+
 mod catalog;
 mod catalog_doc;
 mod classify;

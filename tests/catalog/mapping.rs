@@ -5,8 +5,12 @@ use std::error::Error;
 use std::fmt;
 use std::io::{self, ErrorKind};
 
-use wsa_trace::map::{errno_name, errno_translations, find_io_error, from_kind};
+#[cfg(unix)]
+use wsa_trace::map::{errno_name, errno_translations};
+use wsa_trace::map::{find_io_error, from_kind};
 use wsa_trace::{Mapping, Via, WsaCode};
+
+use crate::native::os_code;
 
 /// A mapping holds the catalog row it found: small enough to copy through every stage.
 #[test]
@@ -30,6 +34,29 @@ fn raw_os_errors_map_via_os() {
     }
     let m = Mapping::from_io_error(&io::Error::from_raw_os_error(libc::ECONNRESET));
     assert_eq!(m.os_name(), Some("ECONNRESET"));
+    assert_eq!(m.kind(), ErrorKind::ConnectionReset);
+}
+
+/// On Windows every Winsock number is its own code, and each Win32 error of overlapped I/O
+/// maps to the code its row names, all through the OS path.
+#[cfg(windows)]
+#[test]
+fn raw_os_errors_map_via_os() {
+    for code in WsaCode::all() {
+        let m = Mapping::from_io_error(&io::Error::from_raw_os_error(code.raw()));
+        assert_eq!(m.code(), Some(code));
+        assert_eq!(m.via(), Via::Os);
+        assert_eq!(m.os_code(), Some(code.raw()));
+        assert_eq!(m.os_name(), code.name());
+    }
+    for row in wsa_trace::map::windows_translations() {
+        let m = Mapping::from_io_error(&io::Error::from_raw_os_error(row.raw));
+        assert_eq!(m.code(), Some(row.code), "{}", row.name);
+        assert_eq!(m.via(), Via::Os);
+        assert_eq!(m.os_name(), Some(row.name));
+    }
+    let m = Mapping::from_io_error(&io::Error::from_raw_os_error(10054));
+    assert_eq!(m.os_name(), Some("WSAECONNRESET"));
     assert_eq!(m.kind(), ErrorKind::ConnectionReset);
 }
 
@@ -187,29 +214,29 @@ impl Error for Wrapped {
 
 #[test]
 fn an_os_code_inside_a_custom_error_inside_an_io_error_is_found() {
-    let inner = io::Error::from_raw_os_error(libc::ECONNREFUSED);
+    let inner = io::Error::from_raw_os_error(os_code(WsaCode::WSAECONNREFUSED));
     let outer = io::Error::other(Wrapped::new("connect failed", inner));
     let m = Mapping::from_io_error(&outer);
     assert_eq!(m.code(), Some(WsaCode::WSAECONNREFUSED));
     assert_eq!(m.via(), Via::Os);
-    assert_eq!(m.os_code(), Some(libc::ECONNREFUSED));
+    assert_eq!(m.os_code(), Some(os_code(WsaCode::WSAECONNREFUSED)));
     assert_eq!(m.kind(), ErrorKind::ConnectionRefused);
     assert_eq!(Mapping::from_error(&outer), Some(m));
     assert_eq!(
         find_io_error(&outer).unwrap().raw_os_error(),
-        Some(libc::ECONNREFUSED)
+        Some(os_code(WsaCode::WSAECONNREFUSED))
     );
 }
 
 #[test]
 fn an_os_error_wrapped_in_an_io_error_keeps_its_os_code() {
     // What libraries that add context build: io::Error::new(kind, os_error).
-    let inner = io::Error::from_raw_os_error(libc::ECONNRESET);
+    let inner = io::Error::from_raw_os_error(os_code(WsaCode::WSAECONNRESET));
     let outer = io::Error::new(ErrorKind::ConnectionReset, inner);
     let m = Mapping::from_io_error(&outer);
     assert_eq!(m.code(), Some(WsaCode::WSAECONNRESET));
     assert_eq!(m.via(), Via::Os);
-    assert_eq!(m.os_code(), Some(libc::ECONNRESET));
+    assert_eq!(m.os_code(), Some(os_code(WsaCode::WSAECONNRESET)));
     // Twice wrapped: the chain walk finds it too.
     let twice = io::Error::other(outer);
     assert_eq!(Mapping::from_io_error(&twice), m);
@@ -221,18 +248,18 @@ fn a_boxed_chain_is_walked() {
         "request failed",
         Wrapped::new(
             "connect failed",
-            io::Error::from_raw_os_error(libc::ETIMEDOUT),
+            io::Error::from_raw_os_error(os_code(WsaCode::WSAETIMEDOUT)),
         ),
     ));
     let m = Mapping::from_error(&*boxed).unwrap();
     assert_eq!(m.code(), Some(WsaCode::WSAETIMEDOUT));
     assert_eq!(m.via(), Via::Os);
-    assert_eq!(m.os_code(), Some(libc::ETIMEDOUT));
+    assert_eq!(m.os_code(), Some(os_code(WsaCode::WSAETIMEDOUT)));
 }
 
 #[test]
 fn an_os_code_deep_inside_wins_over_an_outer_kind() {
-    let inner = io::Error::from_raw_os_error(libc::ECONNRESET);
+    let inner = io::Error::from_raw_os_error(os_code(WsaCode::WSAECONNRESET));
     let middle = Wrapped::new("read failed", inner);
     let outer = io::Error::new(ErrorKind::TimedOut, middle);
     let m = Mapping::from_io_error(&outer);

@@ -6,9 +6,12 @@
 use std::collections::{BTreeMap, BTreeSet};
 
 use windows_sys::Win32::Foundation as win32;
+#[cfg(any(target_os = "linux", target_os = "macos"))]
+use wsa_trace::map::from_raw_os_error;
+#[cfg(unix)]
+use wsa_trace::map::{errno_name, os_code_name};
 use wsa_trace::map::{
-    errno_name, errno_translations, from_errno, from_raw_os_error, from_windows, os_code_name,
-    windows_name, windows_translations,
+    errno_translations, from_errno, from_windows, windows_name, windows_translations,
 };
 use wsa_trace::WsaCode;
 

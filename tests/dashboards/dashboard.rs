@@ -285,7 +285,7 @@ fn exported_counters() -> BTreeMap<String, BTreeSet<String>> {
                 assert!(result.is_err());
 
                 // The accept-loop backoff counter: a resource error, a pause, a connection.
-                let emfile = io::Error::from_raw_os_error(libc::EMFILE);
+                let emfile = crate::support::native::os_error(WsaCode::WSAEMFILE);
                 let mut listener = GuardedListener::new(Scripted(vec![Err(emfile), Ok(7)]))
                     .backoff(Duration::from_millis(1), Duration::from_millis(1));
                 let accepted = tokio::time::timeout(Duration::from_secs(5), listener.accept())

@@ -106,17 +106,17 @@ fn refused_connect_fields_are_span_attributes() {
     for (key, want) in expected {
         assert_eq!(attribute(span, key), Some(&want), "{key}");
     }
-    #[cfg(unix)]
-    {
-        assert_eq!(
-            attribute(span, "wsa.os_code"),
-            Some(&Value::I64(libc::ECONNREFUSED.into()))
-        );
-        assert_eq!(
-            attribute(span, "wsa.os_name"),
-            Some(&Value::from("ECONNREFUSED"))
-        );
-    }
+    let refused = crate::support::native::os_code(code);
+    assert_eq!(
+        attribute(span, "wsa.os_code"),
+        Some(&Value::I64(refused.into()))
+    );
+    let os_name = if cfg!(windows) {
+        "WSAECONNREFUSED"
+    } else {
+        "ECONNREFUSED"
+    };
+    assert_eq!(attribute(span, "wsa.os_name"), Some(&Value::from(os_name)));
     assert_eq!(
         port_of(attribute(span, "network.peer.port")),
         Some(addr.port())

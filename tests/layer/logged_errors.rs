@@ -49,6 +49,8 @@ fn lines_of<'a>(log: &'a str, target: &str, text: &str) -> Vec<&'a str> {
         .collect()
 }
 
+/// Unix only: the child runs under `ulimit -n`.
+#[cfg(unix)]
 #[test]
 fn axum_accept_errors_are_counted_and_explained() {
     let mut cmd = support::rerun_with_nofile(64, module_path!(), "axum_child");

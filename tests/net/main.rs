@@ -11,3 +11,5 @@ mod accept_guard;
 mod axum_listener;
 #[cfg(feature = "tower")]
 mod netns;
+#[cfg(feature = "net")]
+mod winsock_accept;

@@ -15,6 +15,7 @@ use wsa_trace::retry::{Outcome, RetryPolicy, TpsBudget};
 use wsa_trace::{Classification, DefaultClassifier, Observer, Op, Retry, WsaCode};
 
 use crate::retry::{assert_refused, large_budget, outcomes, retries};
+use crate::support::native::os_error;
 use crate::support::{self, Counters};
 
 /// The longest any run may take, on the paused clock.
@@ -39,35 +40,19 @@ fn failing(error: fn() -> io::Error, failures: usize) -> (mock::Mock<(), ()>, Ar
 }
 
 fn refused() -> io::Error {
-    io::Error::from_raw_os_error(libc::ECONNREFUSED)
+    os_error(WsaCode::WSAECONNREFUSED)
 }
 
 fn reset() -> io::Error {
-    io::Error::from_raw_os_error(libc::ECONNRESET)
+    os_error(WsaCode::WSAECONNRESET)
 }
 
 fn not_connected() -> io::Error {
-    io::Error::from_raw_os_error(libc::ENOTCONN)
+    os_error(WsaCode::WSAENOTCONN)
 }
 
 fn would_block() -> io::Error {
     io::Error::from(io::ErrorKind::WouldBlock)
-}
-
-/// The error this platform's calls give for `code`: its own number for it (the WSA code
-/// itself on Windows, the errno the crate's table pairs with it elsewhere).
-fn os_error(code: WsaCode) -> io::Error {
-    #[cfg(windows)]
-    let raw = code.raw();
-    #[cfg(not(windows))]
-    let raw = wsa_trace::map::errno_translations()
-        .iter()
-        .find(|row| row.code == code)
-        .unwrap_or_else(|| panic!("an errno for {code}"))
-        .raw;
-    let err = io::Error::from_raw_os_error(raw);
-    assert_eq!(wsa_trace::Mapping::from_io_error(&err).code(), Some(code));
-    err
 }
 
 fn host_unreachable() -> io::Error {

@@ -3,7 +3,6 @@
 //!
 //! Every test runs on a current-thread runtime inside `metrics::with_local_recorder`, so that
 //! the policy's and the observer's counters register with that test's own recorder.
-#![cfg(unix)]
 
 use crate::support;
 
@@ -24,6 +23,7 @@ use wsa_trace::{
 };
 
 use crate::decisions::assert_at_deadline;
+use support::native::os_code;
 use support::{closed_port, Counters};
 
 const RETRIES: &str = "wsa_retries_total";
@@ -97,7 +97,11 @@ fn counting_connector(
 
 pub(crate) fn assert_refused(err: &io::Error) {
     assert_eq!(err.kind(), io::ErrorKind::ConnectionRefused, "{err:?}");
-    assert_eq!(err.raw_os_error(), Some(libc::ECONNREFUSED), "{err:?}");
+    assert_eq!(
+        err.raw_os_error(),
+        Some(os_code(WsaCode::WSAECONNREFUSED)),
+        "{err:?}"
+    );
 }
 
 // ---------------------------------------------------------------------------------------
@@ -286,7 +290,7 @@ fn restarting(
         std::future::ready(if up {
             Ok(())
         } else {
-            Err(io::Error::from_raw_os_error(libc::ECONNREFUSED))
+            Err(support::native::os_error(WsaCode::WSAECONNREFUSED))
         })
     })
 }

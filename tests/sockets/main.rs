@@ -14,3 +14,10 @@ mod real_sockets;
 mod transparency;
 #[cfg(all(feature = "net", feature = "tracing", feature = "metrics"))]
 mod udp;
+#[cfg(all(
+    feature = "net",
+    feature = "tower",
+    feature = "tracing",
+    feature = "metrics"
+))]
+mod winsock;

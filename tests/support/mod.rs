@@ -10,6 +10,7 @@ pub mod counting;
 pub mod cpu;
 pub mod forms;
 pub mod logs;
+pub mod native;
 pub mod ready;
 pub mod skip;
 pub mod subscriber;
