@@ -101,17 +101,11 @@ WINE_DIFFERS=(
 # scanner's name table follows the host's libc (src/scan); some tests take Linux errno values
 # or Linux sizes.
 NOT_YET=(
-  scan::platform::tests::every_name_has_a_code
-  observe::a_traced_tcp_stream_is_at_most_64_bytes
-  observe::observe_io_after_warm_up_does_not_allocate
-  observe::wrapped_os_error_maps_and_observes_without_allocating
-  text::the_layer_allocates_nothing_per_event
   layer::a_typed_error_beats_the_text_and_one_event_counts_once
   layer::errno_fields_and_every_field_kind_are_read
   layer::explain_and_the_layer_together
   layer::explain_changes_only_the_lines_with_a_socket_error
   layer::explain_over_the_pretty_format_appends_to_the_event_s_last_line
-  scan::the_platform_decides_bare_errnos
 )
 
 run_tests() {

@@ -17,7 +17,7 @@ use crate::observe::{Observer, Peer};
 ///
 /// Make one [`Observer`] when the program starts and give each stream a clone: cloning it
 /// allocates nothing, and the stream is tokio's plus 24 bytes (a `TraceStream<TcpStream>` is
-/// at most 64 bytes).
+/// 64 bytes on Linux, 72 on Windows).
 ///
 /// ```no_run
 /// use tokio::io::AsyncWriteExt;

@@ -60,7 +60,9 @@ fn library_events(n: usize) {
     for i in 0..n {
         tracing::info!(target: "hyper_util::client", peer = "127.0.0.1:8080", attempt = i, ok = true, "request sent");
         tracing::error!(target: "axum::serve", "accept error: Too many open files (os error 24)");
-        let reset = std::io::Error::from_raw_os_error(libc::ECONNRESET);
+        let reset = std::io::Error::from_raw_os_error(crate::support::native::os_code(
+            wsa_trace::WsaCode::WSAECONNRESET,
+        ));
         tracing::debug!(target: "hyper", error = &reset as &dyn std::error::Error, "connection error");
     }
 }
