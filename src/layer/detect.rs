@@ -8,6 +8,7 @@ use tracing::{Event, Metadata, Subscriber};
 use tracing_subscriber::registry::{LookupSpan, Scope};
 
 use super::op_words::{op_named, OpWords};
+use super::quiet::scan_message;
 use crate::classify::Op;
 use crate::map::Mapping;
 use crate::observe::{Observation, Observer};
@@ -220,6 +221,10 @@ impl Visit for Finder {
                 let mut short = Short::default();
                 let _ = write!(short, "{value:?}");
                 self.op = short.op();
+            }
+            Kind::Text if !self.settled() && field.name() == "message" => {
+                let found = scan_message(&mut self.scanner, value);
+                self.keep(found);
             }
             Kind::Text | Kind::Errno if !self.settled() => {
                 let _ = write!(self.scanner, "{value:?}");

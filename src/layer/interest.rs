@@ -12,7 +12,7 @@
 //! [`Layer::on_layer`]: tracing_subscriber::Layer::on_layer
 //! [`Layer::on_register_dispatch`]: tracing_subscriber::Layer::on_register_dispatch
 
-use std::sync::atomic::{AtomicU8, Ordering};
+use std::sync::atomic::{AtomicBool, AtomicU8, Ordering};
 
 use tracing::callsite::{Callsite, Identifier};
 use tracing::field::FieldSet;
@@ -52,6 +52,8 @@ pub(super) struct Enables {
     rest: AtomicU8,
     /// The layer sits on the bare registry: the layers that decide are above it.
     on_registry: bool,
+    /// The layer answers `never` for its probe while it learns what is above it.
+    probing_never: AtomicBool,
 }
 
 impl Clone for Enables {
@@ -60,6 +62,7 @@ impl Clone for Enables {
             own: self.own,
             rest: AtomicU8::new(self.rest.load(Ordering::Relaxed)),
             on_registry: self.on_registry,
+            probing_never: AtomicBool::new(false),
         }
     }
 }
@@ -70,6 +73,7 @@ impl Enables {
             own,
             rest: AtomicU8::new(ANY),
             on_registry: false,
+            probing_never: AtomicBool::new(false),
         }
     }
 
@@ -84,18 +88,37 @@ impl Enables {
     }
 
     /// The subscriber holding the layer is complete. On the bare registry the layer learns
-    /// whether filters of other layers are above it by registering a TRACE callsite of its
-    /// own with the whole subscriber: the answer is `sometimes` only where per-layer filters
-    /// all turned it off (a global filter answers `never`, no filter `always`). Their hints
-    /// then decide, and the layer's is `OFF`, which they raise: a layer's `None` beside
-    /// per-layer filters would turn every level on.
+    /// whether only per-layer filters are above it by registering a TRACE callsite of its
+    /// own with the whole subscriber, twice: answering `always`, the answer is `sometimes`
+    /// where per-layer filters all turned it off (a global filter answers `never`, no filter
+    /// `always`); answering `never`, it stays `never` unless a layer without a per-layer
+    /// filter is above. Then the filters' hints decide, and the layer's is `OFF`, which they
+    /// raise: a layer's `None` beside per-layer filters would turn every level on.
     pub(super) fn registered(&self, dispatch: &Dispatch) {
         if !self.on_registry {
             return;
         }
-        let filtered = dispatch.register_callsite(&PROBE_META).is_sometimes();
+        let answered = |never: bool| {
+            self.probing_never.store(never, Ordering::Relaxed);
+            let answer = dispatch.register_callsite(&PROBE_META);
+            self.probing_never.store(false, Ordering::Relaxed);
+            answer
+        };
+        // A layer above that answers `sometimes` itself, or one without a filter, turns the
+        // layer's `never` into `sometimes`: then the layer cannot tell, and its hint is `None`.
+        let filtered = answered(false).is_sometimes() && answered(true).is_never();
         let rest = filtered.then_some(LevelFilter::OFF);
         self.rest.store(encode(rest), Ordering::Relaxed);
+    }
+
+    /// The layer's interest in a callsite: `always`, which leaves the decision to the other
+    /// layers (`max_level_hint` keeps the levels they leave off off), but for its probe.
+    pub(super) fn interest(&self, meta: &Metadata<'_>) -> Interest {
+        if self.probing_never.load(Ordering::Relaxed) && meta.callsite() == PROBE_META.callsite() {
+            Interest::never()
+        } else {
+            Interest::always()
+        }
     }
 
     /// The level hint: the rest's, raised to the layer's own level.

@@ -138,6 +138,7 @@ mod detect;
 mod explain;
 mod interest;
 mod op_words;
+mod quiet;
 mod wsa_layer;
 
 pub use counters::LOGGED_SUFFIX;

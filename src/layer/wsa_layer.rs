@@ -1,10 +1,9 @@
 //! The layer that counts the socket errors other libraries log.
 
+use std::any::TypeId;
 use std::collections::HashMap;
 use std::hash::{BuildHasherDefault, Hasher};
 use std::sync::{Arc, Mutex, PoisonError, RwLock};
-
-use std::any::TypeId;
 
 use tracing::callsite::Identifier;
 use tracing::level_filters::LevelFilter;
@@ -185,8 +184,7 @@ where
 
     fn register_callsite(&self, meta: &'static Metadata<'static>) -> Interest {
         self.state.register(meta, self.all_fields);
-        // The other layers decide; `max_level_hint` keeps the levels they leave off off.
-        Interest::always()
+        self.enables.interest(meta)
     }
 
     fn max_level_hint(&self) -> Option<LevelFilter> {

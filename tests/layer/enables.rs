@@ -1,6 +1,7 @@
 //! What adding `WsaLayer` turns on: nothing, in the three usual compositions (a global
-//! `EnvFilter`, an fmt layer with a filter of its own, a plain fmt layer), with the layer
-//! first or last; and what a level of its own turns on.
+//! `EnvFilter`, an fmt layer with a filter of its own, a plain fmt layer) and beside a global
+//! filter that answers `sometimes` with no level hint, with the layer first or last; and what
+//! a level of its own turns on.
 //!
 //! The level hint and the callsites' interest are process-wide (tracing-core keeps them for
 //! every live dispatcher), so the compositions are built one after the other in a child
@@ -15,7 +16,9 @@ use std::sync::atomic::{AtomicUsize, Ordering};
 use std::time::Duration;
 
 use tracing::level_filters::LevelFilter;
+use tracing::subscriber::Interest;
 use tracing::Dispatch;
+use tracing_subscriber::layer::Context;
 use tracing_subscriber::prelude::*;
 use tracing_subscriber::EnvFilter;
 use wsa_trace::layer::WsaLayer;
@@ -34,6 +37,20 @@ impl fmt::Debug for Counted {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         FORMATTED.fetch_add(1, Ordering::Relaxed);
         f.write_str("dial tcp: connect: connection refused")
+    }
+}
+
+/// A filter that decides event by event (as a sampling or rate-limiting layer does): it
+/// answers `sometimes` for every callsite and gives no level hint.
+struct PerEvent;
+
+impl<S: tracing::Subscriber> tracing_subscriber::Layer<S> for PerEvent {
+    fn register_callsite(&self, _: &'static tracing::Metadata<'static>) -> Interest {
+        Interest::sometimes()
+    }
+
+    fn enabled(&self, meta: &tracing::Metadata<'_>, _: Context<'_, S>) -> bool {
+        *meta.level() <= tracing::Level::INFO
     }
 }
 
@@ -87,6 +104,9 @@ fn composition(name: &str, wsa: Wsa) -> Dispatch {
             with!(WsaLayer::new(), fmt_layer().with_filter(env()))
         }
         ("per_layer_env_filter", _) => with!(fmt_layer().with_filter(env()), wsa.last()),
+        ("global_per_event_filter", Wsa::None) => with!(PerEvent, fmt_layer()),
+        ("global_per_event_filter", Wsa::First) => with!(WsaLayer::new(), PerEvent, fmt_layer()),
+        ("global_per_event_filter", _) => with!(PerEvent, fmt_layer(), wsa.last()),
         ("plain_fmt", Wsa::None) => with!(fmt_layer()),
         ("plain_fmt", Wsa::First) => with!(WsaLayer::new(), fmt_layer()),
         ("plain_fmt", _) => with!(fmt_layer(), wsa.last()),
@@ -94,8 +114,9 @@ fn composition(name: &str, wsa: Wsa) -> Dispatch {
     }
 }
 
-const COMPOSITIONS: [&str; 4] = [
+const COMPOSITIONS: [&str; 5] = [
     "global_env_filter",
+    "global_per_event_filter",
     "per_layer_filter",
     "per_layer_env_filter",
     "plain_fmt",
