@@ -116,8 +116,8 @@ impl Write for Pieces<'_> {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::code::WsaCode;
     use crate::scan::Platform;
-    use crate::WsaCode;
 
     fn scan(args: fmt::Arguments<'_>) -> Option<WsaCode> {
         scan_message(&mut Scanner::new(Platform::Linux), &args).map(|f| f.code())
