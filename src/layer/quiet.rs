@@ -1,25 +1,29 @@
 //! Messages known to hold no socket error, remembered per thread: a message that comes in one
-//! piece (a static one, `info!("request served")`) is scanned once, not at every event.
+//! piece (a static one, `info!("request served")`) is scanned once, not at every event. A
+//! message is remembered with the platform it was read for: `errno 61` holds nothing on
+//! Linux and a refused connection on macOS.
 
 use std::cell::RefCell;
 use std::fmt::{self, Write};
 
-use crate::scan::{Found, Scanner};
+use crate::scan::{Found, Platform, Scanner};
 
 /// How many messages a thread remembers (a new one takes the slot of the one it hashes to).
 const SLOTS: usize = 64;
 /// The longest message remembered.
 const LONGEST: usize = 96;
 
-/// A remembered message; `len` 0 is an empty slot.
+/// A remembered message and the platform it was read for; `len` 0 is an empty slot.
 #[derive(Clone, Copy)]
 struct Slot {
     len: u8,
+    platform: Platform,
     text: [u8; LONGEST],
 }
 
 const EMPTY: Slot = Slot {
     len: 0,
+    platform: Platform::Linux,
     text: [0; LONGEST],
 };
 
@@ -42,19 +46,22 @@ fn slot_of(text: &[u8]) -> usize {
     (h >> (64 - SLOTS.trailing_zeros())) as usize
 }
 
-fn is_quiet(text: &[u8]) -> bool {
+fn is_quiet(text: &[u8], platform: Platform) -> bool {
     QUIET
         .try_with(|q| {
             let slot = &q.borrow()[slot_of(text)];
-            usize::from(slot.len) == text.len() && slot.text[..text.len()] == *text
+            usize::from(slot.len) == text.len()
+                && slot.platform == platform
+                && slot.text[..text.len()] == *text
         })
         .unwrap_or(false)
 }
 
-fn remember(text: &[u8]) {
+fn remember(text: &[u8], platform: Platform) {
     let _ = QUIET.try_with(|q| {
         let mut slot = EMPTY;
         slot.len = text.len() as u8;
+        slot.platform = platform;
         slot.text[..text.len()].copy_from_slice(text);
         q.borrow_mut()[slot_of(text)] = slot;
     });
@@ -80,13 +87,14 @@ pub(super) fn scan_message(scanner: &mut Scanner, message: &dyn fmt::Debug) -> O
     if pieces != 1 || first.is_empty() {
         return scanner.finish();
     }
-    if is_quiet(first) {
+    let platform = scanner.platform();
+    if is_quiet(first, platform) {
         scanner.reset();
         return None;
     }
     let found = scanner.finish();
     if found.is_none() {
-        remember(first);
+        remember(first, platform);
     }
     found
 }
@@ -117,10 +125,29 @@ impl Write for Pieces<'_> {
 mod tests {
     use super::*;
     use crate::code::WsaCode;
-    use crate::scan::Platform;
 
     fn scan(args: fmt::Arguments<'_>) -> Option<WsaCode> {
-        scan_message(&mut Scanner::new(Platform::Linux), &args).map(|f| f.code())
+        scan_on(Platform::Linux, args)
+    }
+
+    fn scan_on(platform: Platform, args: fmt::Arguments<'_>) -> Option<WsaCode> {
+        scan_message(&mut Scanner::new(platform), &args).map(|f| f.code())
+    }
+
+    fn is_quiet(text: &[u8]) -> bool {
+        super::is_quiet(text, Platform::Linux)
+    }
+
+    #[test]
+    fn a_message_quiet_on_one_platform_is_read_again_for_another() {
+        assert_eq!(
+            scan_on(Platform::Linux, format_args!("connect: errno 61")),
+            None
+        );
+        assert_eq!(
+            scan_on(Platform::MacOs, format_args!("connect: errno 61")),
+            Some(WsaCode::WSAECONNREFUSED)
+        );
     }
 
     #[test]
