@@ -93,19 +93,10 @@ WINE_DIFFERS=(
   hyper_reqwest::hyper_reset_is_counted_once_on_read
   hyper_reqwest::reqwest_observe_only_does_not_see_stream_errors
   tonic::a_reset_in_the_middle_of_a_call_is_wsaeconnreset_on_read
+  safe_defaults::a_request_reset_mid_way_is_not_sent_again_by_default
+  safe_defaults::a_request_reset_mid_way_is_sent_again_when_idempotent
   # Waits for hyper-util's log of a pooled connection's reset; Wine's end of file is not logged.
   logged_errors::hyper_util_connection_errors_are_counted_and_explained
-)
-
-# Tests that fail on Windows until the crate or the test is fixed (README, "Platforms"): the
-# scanner's name table follows the host's libc (src/scan); some tests take Linux errno values
-# or Linux sizes.
-NOT_YET=(
-  layer::a_typed_error_beats_the_text_and_one_event_counts_once
-  layer::errno_fields_and_every_field_kind_are_read
-  layer::explain_and_the_layer_together
-  layer::explain_changes_only_the_lines_with_a_socket_error
-  layer::explain_over_the_pretty_format_appends_to_the_event_s_last_line
 )
 
 run_tests() {
@@ -121,9 +112,9 @@ run_tests() {
   echo "build: all features (library, wsa, examples, tests)"
   wcargo build --all-features --lib --bins --tests --examples
 
-  echo "tests under Wine: all features, less ${#WINE_DIFFERS[@]} where Wine differs from Windows and ${#NOT_YET[@]} not yet right on Windows"
+  echo "tests under Wine: all features, less ${#WINE_DIFFERS[@]} where Wine differs from Windows"
   local skips=()
-  for name in "${WINE_DIFFERS[@]}" "${NOT_YET[@]}"; do
+  for name in "${WINE_DIFFERS[@]}"; do
     skips+=(--skip "$name")
   done
   # Standard input from /dev/null, as in CI, which has none.

@@ -8,6 +8,7 @@ use tracing::{Event, Metadata, Subscriber};
 use tracing_subscriber::registry::{LookupSpan, Scope};
 
 use super::op_words::{op_named, OpWords};
+use super::quiet::scan_message;
 use crate::classify::Op;
 use crate::map::Mapping;
 use crate::observe::{Observation, Observer};
@@ -29,64 +30,107 @@ pub(super) fn source(target: &'static str) -> &'static str {
 }
 
 /// How a field is read, from its name.
-#[derive(Clone, Copy, PartialEq, Eq)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
 enum Kind {
     /// Formatted into the scanner.
     Text = 0,
     /// `wsa.op` or `op`: names the operation.
     Op = 1,
-    /// `errno`, `os_error` or `raw_os_error`: an integer read as an errno number, scanned
-    /// as the fmt layer prints it (`errno=104`).
+    /// `errno`, `os_error` or `raw_os_error`: an integer is read as an errno number, a text
+    /// is scanned.
     Errno = 2,
-    /// Named for a span of time (`elapsed = ?dur`, the fmt layer's `time.busy`): holds a
-    /// duration, never an error, and is not formatted.
-    Duration = 3,
+    /// Not read: a field whose name does not say it holds an error (unless every field is
+    /// read), or one named for a span of time, which holds a duration.
+    Skip = 3,
 }
 
+/// The names of the fields read by default besides the message, and how: the table of the
+/// [module docs](super#what-is-read).
+const NAMES: &[(&str, Kind)] = &[
+    ("message", Kind::Text),
+    ("error", Kind::Text),
+    ("err", Kind::Text),
+    ("e", Kind::Text),
+    ("cause", Kind::Text),
+    ("reason", Kind::Text),
+    ("source", Kind::Text),
+    ("exception", Kind::Text),
+    ("errno", Kind::Errno),
+    ("os_error", Kind::Errno),
+    ("raw_os_error", Kind::Errno),
+    ("wsa.op", Kind::Op),
+    ("op", Kind::Op),
+];
+
+/// Fields named for a span of time: never read, even when every field is.
+const DURATIONS: &[&str] = &[
+    "elapsed",
+    "duration",
+    "latency",
+    "took",
+    "time.busy",
+    "time.idle",
+];
+
 impl Kind {
-    fn of(name: &str) -> Kind {
-        match name {
-            "wsa.op" | "op" => Kind::Op,
-            "errno" | "os_error" | "raw_os_error" => Kind::Errno,
-            "elapsed" | "duration" | "latency" | "took" | "time.busy" | "time.idle" => {
-                Kind::Duration
-            }
-            _ => Kind::Text,
+    fn of(name: &str, all_fields: bool) -> Kind {
+        if let Some(&(_, kind)) = NAMES.iter().find(|(n, _)| *n == name) {
+            return kind;
+        }
+        let read = names_an_error(name) || (all_fields && !DURATIONS.contains(&name));
+        if read {
+            Kind::Text
+        } else {
+            Kind::Skip
         }
     }
+}
+
+/// Whether a name that is not in [`NAMES`] still says its field holds an error: it ends
+/// with `_error`, `_err` or `.error` (`io_error`, `upstream.error`), or starts with `error.`
+/// or `exception.` (`error.message`, `exception.message`).
+fn names_an_error(name: &str) -> bool {
+    ["_error", "_err", ".error"]
+        .iter()
+        .any(|s| name.ends_with(s))
+        || ["error.", "exception."].iter().any(|p| name.starts_with(p))
 }
 
 /// The [`Kind`]s of a callsite's fields, decided once from their names: two bits for each
 /// of the first 32 fields (later fields are looked at by name).
 #[derive(Clone, Copy, Debug)]
-pub(super) struct Plan(u64);
+pub(super) struct Plan {
+    bits: u64,
+    all_fields: bool,
+}
 
 /// How many fields a [`Plan`] holds.
 const PLANNED: usize = 32;
 
 impl Plan {
-    /// The plan of the fields of `meta`'s callsite.
-    pub(super) fn of(meta: &Metadata<'_>) -> Plan {
+    /// The plan of the fields of `meta`'s callsite; `all_fields` reads the text of every
+    /// field but those named for a span of time.
+    pub(super) fn of(meta: &Metadata<'_>, all_fields: bool) -> Plan {
         let bits = meta
             .fields()
             .iter()
             .filter(|f| f.index() < PLANNED)
             .fold(0, |bits, f| {
-                bits | (Kind::of(f.name()) as u64) << (2 * f.index())
+                bits | (Kind::of(f.name(), all_fields) as u64) << (2 * f.index())
             });
-        Plan(bits)
+        Plan { bits, all_fields }
     }
 
     fn kind(self, field: &Field) -> Kind {
         let i = field.index();
         if i >= PLANNED {
-            return Kind::of(field.name());
+            return Kind::of(field.name(), self.all_fields);
         }
-        match (self.0 >> (2 * i)) & 3 {
+        match (self.bits >> (2 * i)) & 3 {
             0 => Kind::Text,
             1 => Kind::Op,
             2 => Kind::Errno,
-            _ => Kind::Duration,
+            _ => Kind::Skip,
         }
     }
 }
@@ -178,6 +222,10 @@ impl Visit for Finder {
                 let _ = write!(short, "{value:?}");
                 self.op = short.op();
             }
+            Kind::Text if !self.settled() && field.name() == "message" => {
+                let found = scan_message(&mut self.scanner, value);
+                self.keep(found);
+            }
             Kind::Text | Kind::Errno if !self.settled() => {
                 let _ = write!(self.scanner, "{value:?}");
                 self.take();
@@ -188,14 +236,15 @@ impl Visit for Finder {
 
     fn record_i64(&mut self, field: &Field, value: i64) {
         if self.plan.kind(field) == Kind::Errno && !self.settled() {
-            let _ = write!(self.scanner, "{}={value}", field.name());
+            // Read as the scanner's errno form, whatever the field's name.
+            let _ = write!(self.scanner, "errno={value}");
             self.take();
         }
     }
 
     fn record_u64(&mut self, field: &Field, value: u64) {
         if self.plan.kind(field) == Kind::Errno && !self.settled() {
-            let _ = write!(self.scanner, "{}={value}", field.name());
+            let _ = write!(self.scanner, "errno={value}");
             self.take();
         }
     }

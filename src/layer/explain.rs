@@ -106,7 +106,7 @@ where
         let found = if is_own(event.metadata().target()) {
             None
         } else {
-            let plan = Plan::of(event.metadata());
+            let plan = Plan::of(event.metadata(), false);
             detect(
                 event,
                 plan,

@@ -1,18 +1,22 @@
 //! The layer that counts the socket errors other libraries log.
 
+use std::any::TypeId;
 use std::collections::HashMap;
 use std::hash::{BuildHasherDefault, Hasher};
 use std::sync::{Arc, Mutex, PoisonError, RwLock};
 
 use tracing::callsite::Identifier;
+use tracing::level_filters::LevelFilter;
 use tracing::span::{Attributes, Id, Record};
 use tracing::subscriber::Interest;
-use tracing::{Event, Metadata, Subscriber};
+use tracing::{Dispatch, Event, Metadata, Subscriber};
 use tracing_subscriber::layer::{Context, Layer};
 use tracing_subscriber::registry::LookupSpan;
+use tracing_subscriber::Registry;
 
 use super::counters::SourceCounters;
 use super::detect::{detect, is_own, source, Plan, SpanOp, SpanOpVisitor};
+use super::interest::Enables;
 use crate::metrics::Counters;
 use crate::observe::Observer;
 use crate::scan::Platform;
@@ -37,6 +41,8 @@ use crate::scan::Platform;
 pub struct WsaLayer {
     observer: Observer,
     platform: Platform,
+    all_fields: bool,
+    enables: Enables,
     state: Arc<State>,
 }
 
@@ -67,7 +73,7 @@ impl State {
     }
 
     /// Decides a callsite: skipped if it is the crate's own, else counted under its source.
-    fn site(&self, meta: &'static Metadata<'static>) -> Option<Site> {
+    fn site(&self, meta: &'static Metadata<'static>, all_fields: bool) -> Option<Site> {
         if is_own(meta.target()) {
             return None;
         }
@@ -77,13 +83,13 @@ impl State {
             .entry(source)
             .or_insert_with(|| Arc::new(SourceCounters::new(self.counters, source)));
         Some(Site {
-            plan: Plan::of(meta),
+            plan: Plan::of(meta, all_fields),
             counters: Arc::clone(counters),
         })
     }
 
-    fn register(&self, meta: &'static Metadata<'static>) -> Option<Site> {
-        let site = self.site(meta);
+    fn register(&self, meta: &'static Metadata<'static>, all_fields: bool) -> Option<Site> {
+        let site = self.site(meta, all_fields);
         self.sites
             .write()
             .unwrap_or_else(PoisonError::into_inner)
@@ -106,6 +112,8 @@ impl WsaLayer {
             state: State::new(&observer),
             observer,
             platform: Platform::HOST,
+            all_fields: false,
+            enables: Enables::new(LevelFilter::OFF),
         }
     }
 
@@ -123,16 +131,64 @@ impl WsaLayer {
         self.platform = platform;
         self
     }
+
+    /// Also reads the events up to `level` that the rest of the subscriber leaves off.
+    /// Defaults to [`LevelFilter::OFF`]: the layer reads what the rest enables and enables
+    /// nothing itself.
+    ///
+    /// hyper-util logs a refused connect at TRACE, and h2 and hyper log their connection
+    /// errors at DEBUG: with the default, a subscriber that leaves those levels off leaves
+    /// those errors uncounted. A level of the layer's own turns those callsites on in the
+    /// whole process, so that every `debug!` or `trace!` up to `level` costs what its
+    /// fields cost to record, even where nothing prints it. It works beside filters given
+    /// to the other layers ([`Layer::with_filter`]); a filter on its own in the subscriber
+    /// (a global `EnvFilter`) decides for every layer, this one included. See the
+    /// [module docs](super#what-is-enabled).
+    ///
+    /// ```
+    /// use tracing::level_filters::LevelFilter;
+    /// use tracing_subscriber::prelude::*;
+    /// use wsa_trace::layer::WsaLayer;
+    ///
+    /// let subscriber = tracing_subscriber::registry()
+    ///     .with(tracing_subscriber::fmt::layer().with_filter(LevelFilter::INFO))
+    ///     .with(WsaLayer::new().level(LevelFilter::TRACE));
+    /// ```
+    pub fn level(mut self, level: LevelFilter) -> Self {
+        self.enables.set_own(level);
+        self
+    }
+
+    /// Reads the text of every field, not only the message and the fields that hold an
+    /// error. Defaults to `false`: a field whose name does not say that it holds an error
+    /// (`user_agent`, `path`) may hold text from the outside, which must not raise socket
+    /// error counts. See the [module docs](super#what-is-read).
+    pub fn all_fields(mut self, all: bool) -> Self {
+        self.all_fields = all;
+        self
+    }
 }
 
 impl<S> Layer<S> for WsaLayer
 where
-    S: Subscriber + for<'a> LookupSpan<'a>,
+    S: Subscriber + for<'a> LookupSpan<'a> + 'static,
 {
+    fn on_layer(&mut self, inner: &mut S) {
+        let on_registry = TypeId::of::<S>() == TypeId::of::<Registry>();
+        self.enables.layered(inner.max_level_hint(), on_registry);
+    }
+
+    fn on_register_dispatch(&self, dispatch: &Dispatch) {
+        self.enables.registered(dispatch);
+    }
+
     fn register_callsite(&self, meta: &'static Metadata<'static>) -> Interest {
-        self.state.register(meta);
-        // This layer filters nothing out: the other layers decide.
-        Interest::always()
+        self.state.register(meta, self.all_fields);
+        self.enables.interest(meta)
+    }
+
+    fn max_level_hint(&self) -> Option<LevelFilter> {
+        self.enables.hint()
     }
 
     fn on_new_span(&self, attrs: &Attributes<'_>, id: &Id, ctx: Context<'_, S>) {
@@ -173,7 +229,9 @@ where
             .get(&meta.callsite())
             .map(|site| site.as_ref().map(|s| s.plan));
         // A callsite registered before this layer existed is decided now, once.
-        let Some(plan) = plan.unwrap_or_else(|| self.state.register(meta).map(|s| s.plan)) else {
+        let Some(plan) =
+            plan.unwrap_or_else(|| self.state.register(meta, self.all_fields).map(|s| s.plan))
+        else {
             return;
         };
         let scope = || ctx.event_scope(event);

@@ -225,7 +225,8 @@ impl fmt::Debug for Found {
 
 /// Finds at most one socket error in a text fed in pieces of any size.
 ///
-/// Feed it with [`feed`](Scanner::feed) or through [`fmt::Write`] (`write!(scanner, "{err}")`),
+/// Feed it with [`feed`](Scanner::feed) or through [`fmt::Write`] (`write!(scanner, "{err}")`,
+/// which fails once nothing more of the text can change the answer, to stop the formatting),
 /// then call [`finish`](Scanner::finish) for the answer, which also readies it for the next
 /// text. It allocates nothing, holds a fixed window of the text, and gives the same answer
 /// however the text is cut into pieces.
@@ -714,15 +715,31 @@ impl Scanner {
     }
 }
 
+/// Feeding through `fmt::Write` fails with [`fmt::Error`] once nothing more of the text can
+/// change the answer (a number form was found, at the latest one window after it), so that
+/// the value being formatted into the scanner stops there. The answer is still
+/// [`finish`](Scanner::finish)'s: the error only ends the formatting early.
 impl fmt::Write for Scanner {
     fn write_str(&mut self, s: &str) -> fmt::Result {
         self.feed(s.as_bytes());
-        Ok(())
+        self.more()
     }
 
     fn write_char(&mut self, c: char) -> fmt::Result {
         self.feed(c.encode_utf8(&mut [0; 4]).as_bytes());
-        Ok(())
+        self.more()
+    }
+}
+
+impl Scanner {
+    /// `Err` once nothing more can change the answer: formatting may stop.
+    #[inline]
+    fn more(&self) -> fmt::Result {
+        if self.done {
+            Err(fmt::Error)
+        } else {
+            Ok(())
+        }
     }
 }
 

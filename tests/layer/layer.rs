@@ -4,12 +4,15 @@
 
 use crate::support;
 
+use std::fmt::{self, Write};
 use std::io;
+use std::sync::atomic::{AtomicUsize, Ordering};
 
 use tracing::error;
 use tracing_subscriber::prelude::*;
 use wsa_trace::layer::{Explain, WsaLayer};
 use wsa_trace::observe::Observer;
+use wsa_trace::scan::{Platform, Scanner};
 use wsa_trace::{Classification, DefaultClassifier, WsaCode};
 
 use support::logs::LogBuffer;
@@ -17,8 +20,15 @@ use support::{capture_with, Counters};
 
 const LOGGED: &str = "wsa_logged_socket_errors_total";
 
+/// The events' texts are Linux lines ("os error 24", `errno = 104`): read with Linux's
+/// numbering on every host.
 fn logged(f: impl FnOnce()) -> Counters {
-    capture_with(WsaLayer::new(), f).1
+    capture_with(WsaLayer::new().platform(Platform::Linux), f).1
+}
+
+/// A reset as this platform's calls report it (10054 on Windows, `ECONNRESET` elsewhere).
+fn reset() -> io::Error {
+    support::native::os_error(WsaCode::WSAECONNRESET)
 }
 
 fn get(c: &Counters, code: &str, category: &str, op: &str, source: &str) -> u64 {
@@ -59,7 +69,7 @@ fn events_without_a_socket_error_and_the_crates_own_are_not_counted() {
 #[test]
 fn a_typed_error_beats_the_text_and_one_event_counts_once() {
     let c = logged(|| {
-        let reset = io::Error::from_raw_os_error(libc::ECONNRESET);
+        let reset = reset();
         error!(
             target: "db_client::pool",
             error = &reset as &dyn std::error::Error,
@@ -109,21 +119,118 @@ fn errno_fields_and_every_field_kind_are_read() {
     let c = logged(|| {
         error!(target: "c_lib", errno = 104_i64, "recv failed");
         error!(target: "go_proxy", err = %"dial tcp 10.0.0.1:80: connect: no route to host", "upstream");
-        error!(target: "dotnet", status = ?"SocketException (10060)", "call failed");
+        error!(target: "dotnet", error = ?"SocketException (10060)", "call failed");
     });
     assert_eq!(get(&c, "WSAECONNRESET", "transient", "recv", "c_lib"), 1);
     assert_eq!(c.total(LOGGED), 3, "{:?}", c.named(LOGGED));
 }
 
 #[test]
-fn fields_named_for_a_span_of_time_are_not_read_and_the_others_are() {
+fn integer_os_error_fields_are_read_whatever_their_name() {
+    // Numbered as Linux numbers them, whatever the host.
+    let layer = WsaLayer::new().platform(Platform::Linux);
+    let c = capture_with(layer, || {
+        error!(target: "rust_lib", raw_os_error = 104_i64, "read failed");
+        error!(target: "rust_lib", os_error = 104_u64, "read failed");
+        error!(target: "c_lib", errno = 104_i32, "read failed");
+    })
+    .1;
+    assert_eq!(get(&c, "WSAECONNRESET", "transient", "read", "rust_lib"), 2);
+    assert_eq!(get(&c, "WSAECONNRESET", "transient", "read", "c_lib"), 1);
+    assert_eq!(c.total(LOGGED), 3, "{:?}", c.named(LOGGED));
+}
+
+/// Events whose socket error is only in a field that may hold text from the outside.
+fn untrusted() {
+    tracing::info!(target: "api", user_agent = "curl/8 (os error 24)", "request served");
+    tracing::info!(target: "api", path = ?"/WSAECONNRESET", status = 404, "not found");
+    tracing::warn!(target: "api", query = %"q=connection refused", "slow request");
+}
+
+#[test]
+fn text_from_the_outside_counts_nothing_by_default() {
     let c = logged(|| {
-        error!(target: "timed", elapsed = ?"Connection refused (os error 111)", "request done");
-        error!(target: "timed", latency = "connection refused", took = 3_u64, "request done");
-        error!(target: "timed", elapsed = 12_u64, cause = ?"Connection refused (os error 111)", "request done");
+        untrusted();
+        // A field that holds an error, by its value or by its name, is still read.
+        let reset = reset();
+        error!(target: "api", upstream = &reset as &dyn std::error::Error, "proxy failed");
+        error!(target: "api", upstream_error = %"connect: connection refused", "proxy failed");
+        tracing::event!(target: "api", tracing::Level::ERROR, exception.message = %"connect: connection refused", "proxy failed");
     });
-    assert_eq!(get(&c, "WSAECONNREFUSED", "transient", "other", "timed"), 1);
-    assert_eq!(c.total(LOGGED), 1, "{:?}", c.named(LOGGED));
+    assert_eq!(get(&c, "WSAECONNRESET", "transient", "other", "api"), 1);
+    assert_eq!(get(&c, "WSAECONNREFUSED", "transient", "other", "api"), 2);
+    assert_eq!(c.total(LOGGED), 3, "{:?}", c.named(LOGGED));
+}
+
+#[test]
+fn every_field_is_read_when_asked() {
+    let c = capture_with(WsaLayer::new().all_fields(true), untrusted).1;
+    assert_eq!(get(&c, "WSAEMFILE", "transient", "other", "api"), 1);
+    assert_eq!(get(&c, "WSAECONNRESET", "transient", "other", "api"), 1);
+    assert_eq!(get(&c, "WSAECONNREFUSED", "transient", "other", "api"), 1);
+    assert_eq!(c.total(LOGGED), 3, "{:?}", c.named(LOGGED));
+}
+
+#[test]
+fn fields_named_for_a_span_of_time_are_not_read_and_the_others_are() {
+    for layer in [WsaLayer::new(), WsaLayer::new().all_fields(true)] {
+        let c = capture_with(layer, || {
+            error!(target: "timed", elapsed = ?"Connection refused (os error 111)", "request done");
+            error!(target: "timed", latency = "connection refused", took = 3_u64, "request done");
+            error!(target: "timed", elapsed = 12_u64, cause = ?"Connection refused (os error 111)", "request done");
+        })
+        .1;
+        assert_eq!(get(&c, "WSAECONNREFUSED", "transient", "other", "timed"), 1);
+        assert_eq!(c.total(LOGGED), 1, "{:?}", c.named(LOGGED));
+    }
+}
+
+/// An error whose Debug form is its text, then a long tail written in small pieces, each
+/// counted.
+struct Chatty<'a>(&'a AtomicUsize);
+
+/// How many pieces of tail [`Chatty`] writes.
+const TAIL: usize = 1000;
+
+impl fmt::Debug for Chatty<'_> {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str("ConnectError(\"tcp connect error\", Connection refused (os error 111))")?;
+        for _ in 0..TAIL {
+            self.0.fetch_add(1, Ordering::Relaxed);
+            f.write_str(", more context")?;
+        }
+        Ok(())
+    }
+}
+
+#[test]
+fn formatting_stops_once_the_error_is_found() {
+    let written = AtomicUsize::new(0);
+    let layer = WsaLayer::new().platform(Platform::Linux);
+    let c = capture_with(layer, || {
+        error!(target: "hyper_util", error = ?Chatty(&written), "connect failed");
+    })
+    .1;
+    assert_eq!(
+        get(&c, "WSAECONNREFUSED", "transient", "connect", "hyper_util"),
+        1
+    );
+    // The scanner reads in windows of 256 bytes: the tail stops within one of them.
+    let pieces = written.load(Ordering::Relaxed);
+    assert!(
+        pieces > 0 && pieces < 256 / ", more context".len() + 2,
+        "{pieces} of {TAIL}"
+    );
+
+    // The same through the scanner alone: the write fails, the answer stands.
+    written.store(0, Ordering::Relaxed);
+    let mut scanner = Scanner::new(Platform::Linux);
+    assert!(write!(scanner, "{:?}", Chatty(&written)).is_err());
+    assert_eq!(
+        scanner.finish().map(|f| f.code()),
+        Some(WsaCode::WSAECONNREFUSED)
+    );
+    assert!(written.load(Ordering::Relaxed) < TAIL / 10);
 }
 
 #[test]
@@ -154,7 +261,7 @@ fn events() {
     tracing::info!(target: "app", user = "alice", status = 200, "request served");
     error!(target: "axum::serve", "accept error: Too many open files (os error 24)");
     tracing::warn!(target: "app", retries = 3, "slow upstream");
-    let reset = io::Error::from_raw_os_error(libc::ECONNRESET);
+    let reset = reset();
     error!(target: "hyper", error = &reset as &dyn std::error::Error, "connection error");
     tracing::debug!(target: "app", "done");
 }
@@ -178,7 +285,8 @@ where
             .without_time();
         let subscriber = tracing_subscriber::registry();
         if explained {
-            let s = subscriber.with(layer.event_format(Explain::new(format.clone())));
+            let explain = Explain::new(format.clone()).platform(Platform::Linux);
+            let s = subscriber.with(layer.event_format(explain));
             tracing::subscriber::with_default(s, events);
         } else {
             let s = subscriber.with(layer.event_format(format.clone()));
@@ -241,9 +349,11 @@ fn explain_and_the_layer_together() {
     let fmt = tracing_subscriber::fmt::layer()
         .with_writer(buf.clone())
         .with_ansi(false)
-        .event_format(Explain::new(tracing_subscriber::fmt::format().compact()));
+        .event_format(
+            Explain::new(tracing_subscriber::fmt::format().compact()).platform(Platform::Linux),
+        );
     let subscriber = tracing_subscriber::registry()
-        .with(WsaLayer::new())
+        .with(WsaLayer::new().platform(Platform::Linux))
         .with(fmt);
     let ((), c) = support::count(|| tracing::subscriber::with_default(subscriber, events));
     assert_eq!(c.total(LOGGED), 2);

@@ -6,6 +6,8 @@
 mod support;
 
 #[cfg(feature = "layer")]
+mod enables;
+#[cfg(feature = "layer")]
 mod layer;
 #[cfg(feature = "layer")]
 mod logged_errors;
