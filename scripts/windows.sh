@@ -95,6 +95,7 @@ WINE_DIFFERS=(
   tonic::a_reset_in_the_middle_of_a_call_is_wsaeconnreset_on_read
   safe_defaults::a_request_reset_mid_way_is_not_sent_again_by_default
   safe_defaults::a_request_reset_mid_way_is_sent_again_when_idempotent
+  rate_limit::default_limit::a_burst_of_real_resets_logs_at_most_the_default_limit
   # Waits for hyper-util's log of a pooled connection's reset; Wine's end of file is not logged.
   logged_errors::hyper_util_connection_errors_are_counted_and_explained
 )

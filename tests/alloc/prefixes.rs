@@ -25,14 +25,12 @@ const ERRORS_FAMILY_BYTES: usize = 140 * 1024;
 
 #[test]
 fn prefixes_are_bounded_and_cost_what_the_docs_say() {
-    let mut cmd = std::process::Command::new(support::this_test_binary());
-    cmd.args(support::run_one_ignored_test(
+    let out = support::run_ignored_child(
         module_path!(),
         "prefixes_child",
-    ))
-    .env(CHILD_ENV, "1");
-    let out = support::run_child(cmd, Duration::from_secs(60)).expect("run the child");
-    assert!(out.status.success(), "{out}");
+        CHILD_ENV,
+        Duration::from_secs(60),
+    );
     let made = format!("made={MAX_PREFIXES} ");
     assert!(out.marker_line(MARKER).contains(&made), "{out}");
 }

@@ -11,7 +11,6 @@ use crate::support;
 
 use std::fmt;
 use std::io;
-use std::process::Command;
 use std::sync::atomic::{AtomicUsize, Ordering};
 use std::time::Duration;
 
@@ -147,14 +146,12 @@ fn formatted(dispatch: &Dispatch) -> [usize; 3] {
 
 #[test]
 fn adding_the_layer_turns_nothing_on() {
-    let mut cmd = Command::new(support::this_test_binary());
-    cmd.args(support::run_one_ignored_test(
+    let out = support::run_ignored_child(
         module_path!(),
         "enables_child",
-    ))
-    .env(CHILD_ENV, "1");
-    let out = support::run_child(cmd, Duration::from_secs(40)).expect("run the child");
-    assert!(out.status.success(), "{out}");
+        CHILD_ENV,
+        Duration::from_secs(40),
+    );
     let markers = out.markers(MARKER);
     let find = |name: &str, wsa: &str| {
         markers

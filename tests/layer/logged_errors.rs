@@ -261,14 +261,12 @@ async fn hyper_util_scenes(buf: &LogBuffer) {
 
 #[test]
 fn a_refused_connect_logged_at_trace_counts_with_the_layer_s_own_level_only() {
-    let mut cmd = std::process::Command::new(support::this_test_binary());
-    cmd.args(support::run_one_ignored_test(
+    let out = support::run_ignored_child(
         module_path!(),
         "refused_connect_child",
-    ))
-    .env(TRACE_CHILD_ENV, "1");
-    let out = support::run_child(cmd, Duration::from_secs(40)).expect("run the child");
-    assert!(out.status.success(), "{out}");
+        TRACE_CHILD_ENV,
+        Duration::from_secs(40),
+    );
     let markers = out.markers(TRACE_MARKER);
     let find = |level: &str| {
         markers

@@ -324,14 +324,12 @@ mod default_limit {
     /// test spends it.
     #[test]
     fn a_burst_of_real_resets_logs_at_most_the_default_limit() {
-        let mut cmd = std::process::Command::new(support::this_test_binary());
-        cmd.args(support::run_one_ignored_test(
+        let out = support::run_ignored_child(
             module_path!(),
             "reset_burst_child",
-        ))
-        .env(CHILD_ENV, "1");
-        let out = support::run_child(cmd, Duration::from_secs(60)).expect("run the child");
-        assert!(out.status.success(), "{out}");
+            CHILD_ENV,
+            Duration::from_secs(60),
+        );
         assert!(out.marker_line(MARKER).contains("resets=200"), "{out}");
     }
 
@@ -402,7 +400,10 @@ mod default_limit {
             let peer = Peer::from(addr);
             let mut stream = TraceStream::new(tcp, Observer::new(), peer);
             let mut buf = [0u8; 16];
-            let err = stream.read(&mut buf).await.expect_err("the peer reset");
+            let err = stream.read(&mut buf).await.expect_err(
+                "the peer reset (under Wine 8 a read after a reset ends as a graceful close, \
+                 unlike Windows: README, Platforms)",
+            );
             assert_eq!(err.kind(), io::ErrorKind::ConnectionReset, "{err}");
             resets += 1;
         }

@@ -559,6 +559,17 @@ pub fn this_test_binary() -> std::path::PathBuf {
     std::env::current_exe().expect("the path of the test binary")
 }
 
+/// This test binary again, running only the ignored test `name` of `module` (`module_path!()`)
+/// with the variable `env` set, which tells that test it is the child: its output, once it
+/// has passed within `limit`.
+pub fn run_ignored_child(module: &str, name: &str, env: &str, limit: Duration) -> ChildOutput {
+    let mut cmd = Command::new(this_test_binary());
+    cmd.args(run_one_ignored_test(module, name)).env(env, "1");
+    let out = run_child(cmd, limit).expect("run the child");
+    assert!(out.status.success(), "{out}");
+    out
+}
+
 /// This test binary again, running only the ignored test `name` of `module`
 /// (`module_path!()`), with at most `nofile` descriptors (through the shell's `ulimit -n`).
 pub fn rerun_with_nofile(nofile: u32, module: &str, name: &str) -> Command {
