@@ -14,13 +14,11 @@ use crate::map::Mapping;
 use crate::observe::{Observation, Observer};
 use crate::scan::{Found, Platform, Scanner};
 
-/// The target of the crate's own events, which already carry their fields.
-const OWN_TARGET: &str = "wsa_trace";
-
-/// Whether events of `target` are the crate's own.
+/// Whether events of `target` are the crate's own ([`TARGET`](crate::observe::TARGET) or a
+/// module below it), which already carry their fields.
 pub(super) fn is_own(target: &str) -> bool {
     target
-        .strip_prefix(OWN_TARGET)
+        .strip_prefix(crate::observe::TARGET)
         .is_some_and(|rest| rest.is_empty() || rest.starts_with("::"))
 }
 

@@ -462,28 +462,50 @@ where
 {
 }
 
-/// Type-checked: the policy around the wrapping connector layer, and the boxed policy around
-/// the observe-only layer over a service returning `BoxError`.
-fn build_connectors() -> usize {
-    let wrapping = ServiceBuilder::new()
-        .retry(RetryPolicy::connector())
-        .layer(TraceConnectLayer::new())
-        .service(service_fn(|addr: SocketAddr| TcpStream::connect(addr)));
-    assert_connector::<_, TraceStream<TcpStream>, io::Error>(&wrapping);
-
-    let boxed = ServiceBuilder::new()
-        .retry(RetryPolicy::boxed().op(Op::Connect))
-        .layer(TraceConnectLayer::observe_only())
-        .service(service_fn(|addr: SocketAddr| async move {
-            TcpStream::connect(addr).await.map_err(BoxError::from)
-        }));
-    assert_connector::<_, TcpStream, BoxError>(&boxed);
-    std::mem::size_of_val(&wrapping) + std::mem::size_of_val(&boxed)
-}
-
+/// The policy around the wrapping connector layer, and the boxed policy around the
+/// observe-only layer over a service returning `BoxError`, built with tower's
+/// `ServiceBuilder` (each checked to be a `Service<SocketAddr>` with the response and error it
+/// should have), then each connecting to a real listener through its retry layer.
 #[test]
 fn policy_plugs_into_service_builder() {
-    assert!(build_connectors() > 0);
+    let ((addr, peers), counters) = run(async {
+        let listener = support::loopback_listener().await;
+        let addr = listener.local_addr().expect("the listener's address");
+        let accepting = tokio::spawn(async move {
+            for _ in 0..2 {
+                listener.accept().await.expect("accept");
+            }
+        });
+        let wrapping = ServiceBuilder::new()
+            .retry(RetryPolicy::connector())
+            .layer(TraceConnectLayer::new())
+            .service(service_fn(|addr: SocketAddr| TcpStream::connect(addr)));
+        assert_connector::<_, TraceStream<TcpStream>, io::Error>(&wrapping);
+        let boxed = ServiceBuilder::new()
+            .retry(RetryPolicy::boxed().op(Op::Connect))
+            .layer(TraceConnectLayer::observe_only())
+            .service(service_fn(|addr: SocketAddr| async move {
+                TcpStream::connect(addr).await.map_err(BoxError::from)
+            }));
+        assert_connector::<_, TcpStream, BoxError>(&boxed);
+
+        let traced = wrapping
+            .oneshot(addr)
+            .await
+            .expect("connect through the policy");
+        let plain = boxed
+            .oneshot(addr)
+            .await
+            .expect("connect through the boxed policy");
+        accepting.await.expect("the accepting task");
+        let peers = [
+            traced.inner().peer_addr().expect("a connected stream"),
+            plain.peer_addr().expect("a connected stream"),
+        ];
+        (addr, peers)
+    });
+    assert_eq!(peers, [addr, addr]);
+    assert_eq!(counters.total(RETRIES), 0, "{:?}", counters.series());
 }
 
 #[test]
