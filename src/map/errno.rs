@@ -27,6 +27,11 @@ macro_rules! extras {
             code: WsaCode::$code,
             reason: Some($reason),
         }, )+];
+
+        /// Every extra's name and code, whatever the platform defines: a log names errnos
+        /// the host's libc may lack (`EPROTO` on Windows, `ENONET` off Linux).
+        pub(crate) const EXTRA_NAMES: &[(&str, WsaCode)] =
+            &[$( (stringify!($errno), WsaCode::$code), )+];
     };
 }
 

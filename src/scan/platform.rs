@@ -6,6 +6,7 @@ use std::sync::OnceLock;
 
 use crate::code::WsaCode;
 use crate::map;
+use crate::map::errno::EXTRA_NAMES;
 
 /// The operating system whose numbering a bare errno in text follows: 111 is
 /// `ECONNREFUSED` on Linux and 61 on macOS. Numbers of 10000 and above are Windows Sockets
@@ -134,14 +135,15 @@ impl FromStr for Platform {
     }
 }
 
-/// The code of an errno name (`ECONNRESET`, `EPIPE`): the catalog's Berkeley column, then
-/// [`NOT_BERKELEY`]. Neither depends on the host, so a log reads the same on every platform.
+/// The code of an errno name (`ECONNRESET`, `EPIPE`): the catalog's Berkeley column, then the
+/// errno table's documented extras by name ([`EXTRA_NAMES`]). Neither depends on the host,
+/// so a log reads the same on every platform.
 pub(crate) fn code_for_name(name: &str) -> Option<WsaCode> {
     if NOT_IN_TEXT.iter().any(|n| n.eq_ignore_ascii_case(name)) {
         return None;
     }
     WsaCode::from_berkeley(name).or_else(|| {
-        NOT_BERKELEY
+        EXTRA_NAMES
             .iter()
             .find(|(n, _)| n.eq_ignore_ascii_case(name))
             .map(|&(_, code)| code)
@@ -151,23 +153,6 @@ pub(crate) fn code_for_name(name: &str) -> Option<WsaCode> {
 /// Errnos the errno table maps for socket calls only: `ENOENT` is a Unix socket's missing
 /// path there, but in a log line it is nearly always a missing file, no socket error.
 const NOT_IN_TEXT: &[&str] = &["ENOENT"];
-
-/// The errno names outside the catalog's Berkeley column, with the code the errno table
-/// ([`map::errno_translations`], which holds the reasons) gives each on the platforms that
-/// define it. The table itself is built from the host's libc and lacks `EPROTO` on Windows
-/// and `ENONET` off Linux; text read on any host names them all. A test holds the two
-/// tables together.
-const NOT_BERKELEY: &[(&str, WsaCode)] = &[
-    ("EAGAIN", WsaCode::WSAEWOULDBLOCK),
-    ("ENOTSUP", WsaCode::WSAEOPNOTSUPP),
-    ("EPIPE", WsaCode::WSAESHUTDOWN),
-    ("ENFILE", WsaCode::WSAEMFILE),
-    ("ENOMEM", WsaCode::WSA_NOT_ENOUGH_MEMORY),
-    ("ECANCELED", WsaCode::WSA_OPERATION_ABORTED),
-    ("EPERM", WsaCode::WSAEACCES),
-    ("EPROTO", WsaCode::WSAECONNABORTED),
-    ("ENONET", WsaCode::WSAEHOSTUNREACH),
-];
 
 /// The numbers of the errnos the mapping knows, on Linux and on macOS, whatever platform
 /// this is built for. Only the numbers live here: the names are mapped by [`map`]'s tables.
@@ -257,15 +242,12 @@ mod tests {
             let want = (!NOT_IN_TEXT.contains(&row.name)).then_some(row.code);
             assert_eq!(code_for_name(row.name), want, "{}", row.name);
         }
-        for &(name, code) in NOT_BERKELEY {
+        for &(name, _) in EXTRA_NAMES {
             assert_eq!(
                 WsaCode::from_berkeley(name),
                 None,
                 "{name} is in the catalog"
             );
-            if let Some(row) = map::errno_translations().iter().find(|r| r.name == name) {
-                assert_eq!(row.code, code, "{name}");
-            }
         }
     }
 
