@@ -41,6 +41,16 @@ impl Limit {
         }
     }
 
+    /// The limit in effect if it exists yet: `None` when every event is emitted or the
+    /// default was never used, so that nothing can have been suppressed.
+    pub(crate) fn made(&self) -> Option<&RateLimit> {
+        match self {
+            Limit::Off => None,
+            Limit::Set(limit) => Some(limit),
+            Limit::Default(d) => d.made.get(),
+        }
+    }
+
     /// The events per code and the interval, or `None` when every event is emitted.
     pub(crate) fn settings(&self) -> Option<(u32, Duration)> {
         match self {
@@ -181,9 +191,11 @@ mod tests {
     fn a_default_limit_is_made_once_and_not_copied() {
         let limit = Limit::default_of(2, Duration::from_secs(3600));
         assert_eq!(limit.settings(), Some((2, Duration::from_secs(3600))));
+        assert!(limit.made().is_none(), "made before its first use");
         let code = Entry::of(WsaCode::WSAECONNRESET);
         let made = limit.get().expect("a default limit");
         assert!(std::ptr::eq(made, limit.get().unwrap()));
+        assert!(std::ptr::eq(made, limit.made().unwrap()));
         assert!(matches!(made.admit(code), Admit::Emit { .. }));
         assert!(matches!(made.admit(code), Admit::Emit { .. }));
         assert_eq!(made.admit(code), Admit::Suppress);

@@ -42,7 +42,8 @@ impl Observer {
     /// last summary, such as before shutting down. Returns how many events were dropped.
     #[cfg(feature = "tracing")]
     pub fn flush_suppressed(&self) -> u64 {
-        let Some(limit) = self.inner.limit.get() else {
+        // A default limit no event has met yet has suppressed nothing: it is not made here.
+        let Some(limit) = self.inner.limit.made() else {
             return 0;
         };
         limit
