@@ -224,8 +224,8 @@ pub(super) fn phrase_code(index: usize) -> Option<WsaCode> {
 /// The longest phrase, which the scanner's window must hold.
 pub(super) const LONGEST: usize = longest(PHRASES);
 
-/// The length in bytes of the longest text of a table of texts and names.
-pub(super) const fn longest(table: &[(&str, &str)]) -> usize {
+/// The length in bytes of the longest text of a table of texts and what each stands for.
+pub(super) const fn longest<T>(table: &[(&str, T)]) -> usize {
     let mut i = 0;
     let mut max = 0;
     while i < table.len() {

@@ -635,10 +635,8 @@ impl Scanner {
             let found = TRANSLATIONS
                 .iter()
                 .find(|(part, _)| text.ends_with(part.as_bytes()));
-            if let Some(&(part, symbol)) = found {
-                if let Some(code) = WsaCode::from_name(symbol) {
-                    self.offer(code, Form::Phrase, j + 1 - part.len(), j + 1);
-                }
+            if let Some(&(part, code)) = found {
+                self.offer(code, Form::Phrase, j + 1 - part.len(), j + 1);
             }
         }
     }
