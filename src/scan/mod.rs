@@ -57,16 +57,15 @@
 //! 호스트에 의해 강제로 끊겼습니다`), matched byte for byte.
 //!
 //! A bare errno is read as [`Platform::Linux`] numbers it unless told otherwise; numbers
-//! of 10000 and above are WSA codes on every platform. The tables of names and numbers are
-//! the crate's own, never the host's libc: a Linux log read on Windows gives the answers it
-//! gives on Linux.
+//! of 10000 and above are WSA codes on every platform. Numbers go through the crate's
+//! mapping tables ([`map`](crate::map)), so `EPIPE`, errno 32 and `broken pipe` are all
+//! `WSAESHUTDOWN`. The tables of names and numbers are the crate's own, never the host's
+//! libc: a Linux log read on Windows gives the answers it gives on Linux.
 //!
 //! Text that only looks like an error is left alone: `ENOENT` and `[Errno 2]` (a missing
 //! file), HRESULTs that are not Winsock's (`0x80070005`), WinINet's codes (`0x80072EFD`,
 //! `12029`), HTTP statuses, a port that happens to be a Winsock number (`port 10061 open`),
-//! gRPC's `Stream refused by server`, a firewall's `refused connection` log. Numbers go through the crate's
-//! mapping tables ([`map`](crate::map)), so `EPIPE`, errno 32 and `broken pipe` are all
-//! `WSAESHUTDOWN`.
+//! gRPC's `Stream refused by server`, a firewall's `refused connection` log.
 //!
 //! # One code per text
 //!
