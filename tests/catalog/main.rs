@@ -5,10 +5,10 @@
 #[path = "../support/native.rs"]
 mod native;
 
-mod catalog;
 mod catalog_doc;
 mod classify;
 mod layering;
 mod mapping;
 mod properties;
+mod rows;
 mod translations;

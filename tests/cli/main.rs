@@ -4,6 +4,6 @@
 #[path = "../support/mod.rs"]
 mod support;
 
-mod cli;
-mod cli_corpus;
-mod cli_explain;
+mod corpus;
+mod explain;
+mod lookup;

@@ -8,7 +8,7 @@ mod support;
 #[cfg(feature = "layer")]
 mod enables;
 #[cfg(feature = "layer")]
-mod layer;
+mod hand_made_events;
 #[cfg(feature = "layer")]
 mod logged_errors;
 mod scan;

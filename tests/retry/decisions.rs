@@ -14,7 +14,7 @@ use wsa_trace::connect::ObserveOnly;
 use wsa_trace::retry::{Outcome, RetryPolicy, TpsBudget};
 use wsa_trace::{Classification, DefaultClassifier, Observer, Op, Retry, WsaCode};
 
-use crate::retry::{assert_refused, large_budget, outcomes, retries};
+use crate::policy::{assert_refused, large_budget, outcomes, retries};
 use crate::support::native::os_error;
 use crate::support::{self, Counters};
 

@@ -3,7 +3,7 @@
 #[path = "../support/mod.rs"]
 mod support;
 
-mod retry;
+mod policy;
 
 mod decisions;
 
