@@ -1,13 +1,12 @@
 //! The catalog and the mapping, with no feature: every code's row, its generated page and
-//! translations, the errno and ErrorKind mapping, the classification, their properties, and
-//! the layering of the library's modules.
+//! translations, the errno and ErrorKind mapping, the classification and their properties.
+//! The layering of the library's modules is `tests/layering.rs`.
 
 #[path = "../support/native.rs"]
 mod native;
 
 mod catalog_doc;
 mod classify;
-mod layering;
 mod mapping;
 mod properties;
 mod rows;
