@@ -75,7 +75,7 @@ fn explain(os: &str, lines: &[&str]) -> BTreeMap<u64, String> {
         .lines()
         .map(|l| {
             let v: Value = serde_json::from_str(l).unwrap_or_else(|e| panic!("{e}: {l}"));
-            let symbol = v["symbol"].as_str().unwrap().to_owned();
+            let symbol = v["name"].as_str().unwrap().to_owned();
             (v["line"].as_u64().unwrap(), symbol)
         })
         .collect()

@@ -13,7 +13,8 @@ use wsa_trace::{default_class, Op};
 
 use support::forms::FORMS;
 
-fn wsa(args: &[&str], stdin: &[u8]) -> Output {
+/// Runs `wsa` with `stdin` written to its standard input.
+pub(crate) fn wsa(args: &[&str], stdin: &[u8]) -> Output {
     let mut child = Command::new(env!("CARGO_BIN_EXE_wsa"))
         .args(args)
         .stdin(Stdio::piped())
@@ -40,7 +41,8 @@ fn log_file(name: &str, contents: &[u8]) -> PathBuf {
     path
 }
 
-fn forms_log() -> (PathBuf, String) {
+/// A log with one line per form the scanner reads, between two lines with no error.
+pub(crate) fn forms_log() -> (PathBuf, String) {
     let mut text = String::from("2026-11-30T08:00:00Z INFO service started\n");
     for (line, ..) in FORMS {
         text.push_str(line);
@@ -50,7 +52,8 @@ fn forms_log() -> (PathBuf, String) {
     (log_file("forms.log", text.as_bytes()), text)
 }
 
-fn json_lines(out: &Output) -> Vec<Value> {
+/// Each line of the output, parsed as JSON.
+pub(crate) fn json_lines(out: &Output) -> Vec<Value> {
     String::from_utf8(out.stdout.clone())
         .unwrap()
         .lines()
@@ -75,7 +78,7 @@ fn json_explains_every_form_on_its_line() {
         assert_eq!(v["line"].as_u64(), Some(i as u64 + 2), "{line}");
         assert_eq!(v["text"], text, "{line}");
         assert_eq!(v["code"].as_i64(), Some(i64::from(code.raw())), "{line}");
-        assert_eq!(v["symbol"], code.name().unwrap(), "{line}");
+        assert_eq!(v["name"], code.name().unwrap(), "{line}");
         assert_eq!(v["category"], class.category().as_str(), "{line}");
         assert_eq!(v["retry"], class.retry().as_str(), "{line}");
         assert_eq!(v["message"], code.message().unwrap(), "{line}");
@@ -115,7 +118,7 @@ fn text_keeps_every_line_and_explains_under_it() {
 fn standard_input_and_the_platform_flag() {
     let input = b"[Errno 61] no answer\nconnection refused\n";
     let mac = json_lines(&wsa(&["explain", "--json", "--os", "macos"], input));
-    assert_eq!(mac[0]["symbol"], "WSAECONNREFUSED");
+    assert_eq!(mac[0]["name"], "WSAECONNREFUSED");
     assert_eq!(mac[0]["text"], "Errno 61");
     // 61 is no socket errno on Linux: the first line says nothing there.
     let linux = json_lines(&wsa(&["explain", "--json", "-"], input));
@@ -238,7 +241,7 @@ fn a_long_line_is_streamed_in_constant_memory() {
     std::io::Read::read_to_string(child.stderr.as_mut().unwrap(), &mut stderr).unwrap();
     assert!(child.wait().unwrap().success(), "{stderr}");
     writer.join().unwrap();
-    assert!(stdout.contains("\"symbol\":\"WSAECONNRESET\""), "{stdout}");
+    assert!(stdout.contains("\"name\":\"WSAECONNRESET\""), "{stdout}");
     let kb: usize = stderr
         .trim()
         .rsplit("maxrss_kb=")

@@ -33,7 +33,8 @@ fn fails(args: &[&str]) -> String {
     stderr
 }
 
-fn json(args: &[&str]) -> Value {
+/// Runs `wsa` and parses its stdout as JSON.
+pub(crate) fn json(args: &[&str]) -> Value {
     let out = ok(args);
     serde_json::from_str(&out).unwrap_or_else(|e| panic!("wsa {args:?}: invalid JSON ({e}): {out}"))
 }

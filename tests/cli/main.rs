@@ -7,3 +7,4 @@ mod support;
 mod corpus;
 mod explain;
 mod lookup;
+mod schema;

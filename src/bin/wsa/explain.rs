@@ -10,7 +10,7 @@
 //! |---|---|
 //! | text (default) | every line unchanged; under each line with a socket error, `  -> SYMBOL (code) category, retry advice: message. hint` |
 //! | text to a terminal | the same, with each control character of a line other than tab shown escaped (`\x1b`, `\x0d`, `\u{9b}`) |
-//! | `--json` | one object per matching line: `line` (1-based), `text` (the matched text), `code`, `symbol`, `category`, `retry`, `message`, `hint`, and `file` when several files are read |
+//! | `--json` | one object per matching line: the keys of `wsa --json` for the code it names (`name`, `code`, `message`, ...), and `line` (1-based), `text` (the matched text), and `file` when several files are read |
 //!
 //! A log line is data: written to a terminal, its escape sequences, carriage returns and other
 //! control characters (C0, DEL and the C1 set) would retitle, clear, recolour or overwrite the
@@ -26,7 +26,8 @@ use std::process::ExitCode;
 
 use clap::{Arg, ArgAction, ArgMatches, Command};
 use wsa_trace::scan::{Found, Platform, Scanner};
-use wsa_trace::{default_class, Op};
+
+use crate::render::{self, Escape};
 
 /// How much of the input is read at a time.
 const CHUNK: usize = 64 * 1024;
@@ -49,9 +50,12 @@ pub(crate) fn command() -> Command {
             Arg::new("os")
                 .long("os")
                 .value_name("OS")
-                .value_parser(["linux", "macos", "windows"])
-                .default_value("linux")
-                .help("Whose numbering a bare errno follows (111 is ECONNREFUSED on Linux, 61 on macOS)"),
+                .value_parser(|os: &str| os.parse::<Platform>())
+                .default_value(Platform::default().as_str())
+                .help(
+                    "Whose numbering a bare errno follows: linux, macos (or bsd) or windows \
+                     (111 is ECONNREFUSED on Linux, 61 on macOS)",
+                ),
         )
         .arg(
             Arg::new("files")
@@ -69,8 +73,8 @@ pub(crate) fn command() -> Command {
 /// Runs `wsa explain`.
 pub(crate) fn run(matches: &ArgMatches) -> ExitCode {
     let platform = matches
-        .get_one::<String>("os")
-        .and_then(|os| os.parse::<Platform>().ok())
+        .get_one::<Platform>("os")
+        .copied()
         .unwrap_or_default();
     let files: Vec<&String> = matches
         .get_many::<String>("files")
@@ -191,56 +195,6 @@ fn explain<W: Write>(
     Ok(())
 }
 
-/// Shows the control characters of text bound for a terminal as escapes: C0 but tab and
-/// newline, DEL, and C1 written as UTF-8 (`C2 80` to `C2 9F`, whose `9B` is a CSI). Text is
-/// fed in pieces of any size, so a `C2` ending one piece waits for the next.
-#[derive(Default)]
-struct Escape {
-    held_c2: bool,
-}
-
-impl Escape {
-    /// Writes `bytes` with their control characters escaped.
-    fn write(&mut self, w: &mut impl Write, bytes: &[u8]) -> io::Result<()> {
-        let mut plain = 0; // start of the bytes not yet written
-        for (i, &b) in bytes.iter().enumerate() {
-            if std::mem::take(&mut self.held_c2) {
-                if (0x80..=0x9f).contains(&b) {
-                    write!(w, "\\u{{{b:x}}}")?;
-                    plain = i + 1;
-                    continue;
-                }
-                w.write_all(&[0xc2])?;
-            }
-            let escaped = match b {
-                b'\t' | b'\n' => false,
-                0x00..=0x1f | 0x7f => true,
-                0xc2 => {
-                    w.write_all(&bytes[plain..i])?;
-                    self.held_c2 = true;
-                    plain = i + 1;
-                    continue;
-                }
-                _ => false,
-            };
-            if escaped {
-                w.write_all(&bytes[plain..i])?;
-                write!(w, "\\x{b:02x}")?;
-                plain = i + 1;
-            }
-        }
-        w.write_all(&bytes[plain..])
-    }
-
-    /// Writes a `C2` still held at the end of the input.
-    fn finish(&mut self, w: &mut impl Write) -> io::Result<()> {
-        if std::mem::take(&mut self.held_c2) {
-            w.write_all(&[0xc2])?;
-        }
-        Ok(())
-    }
-}
-
 impl<W: Write> Output<W> {
     /// Writes a piece of an input line, escaped for a terminal or as it is.
     fn text(&mut self, piece: &[u8]) -> io::Result<()> {
@@ -261,38 +215,13 @@ impl<W: Write> Output<W> {
         let Some(found) = found else { return Ok(()) };
         self.matched = true;
         let code = found.code();
-        let class = default_class(Some(code), Op::Other);
         let w = &mut self.stdout;
         let written = if self.json {
-            let text = |s: Option<&str>| serde_json::Value::from(s).to_string();
-            let file = match self.name_files {
-                true => format!(",\"file\":{}", text(Some(file))),
-                false => String::new(),
-            };
-            writeln!(
-                w,
-                "{{\"line\":{n},\"text\":{},\"code\":{},\"symbol\":{},\"category\":\"{}\",\
-                 \"retry\":\"{}\",\"message\":{},\"hint\":{}{file}}}",
-                text(Some(found.text())),
-                code.raw(),
-                text(Some(code.label())),
-                class.category(),
-                class.retry(),
-                text(code.message()),
-                text(code.hint()),
-            )
+            let file = self.name_files.then_some(file);
+            writeln!(w, "{}", render::line_json(code, n, found.text(), file))
         } else {
             let nl = if unterminated { "\n" } else { "" };
-            let message = code.message().unwrap_or_default();
-            let hint = code.hint().map(|h| format!(" {h}")).unwrap_or_default();
-            writeln!(
-                w,
-                "{nl}  -> {} ({}) {}, retry {}: {message}.{hint}",
-                code.label(),
-                code.raw(),
-                class.category(),
-                class.retry(),
-            )
+            writeln!(w, "{nl}{}", render::line_text(code))
         };
         written.map_err(Failure::Write)
     }
