@@ -1,4 +1,4 @@
-//! `wsa explain [--json] [--os linux|macos|windows] [FILE ...]`: every line of a log with a
+//! `wsa explain [--json] [--os linux|macos|bsd|windows] [FILE ...]`: every line of a log with a
 //! socket error in it, explained.
 //!
 //! The input is streamed in fixed-size pieces, whatever the length of its lines, and each
