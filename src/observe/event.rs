@@ -6,7 +6,7 @@ use tracing::{Level, Span};
 
 use crate::code::{Entry, UNKNOWN_LABEL};
 
-use super::fields::values;
+use super::fields::{names, values};
 use super::{EventFields, Observation, Peer};
 
 /// The target of every event this crate emits.
@@ -29,7 +29,7 @@ macro_rules! emit_at {
 macro_rules! error_event {
     (
         { $level:expr, $all:expr, $obs:ident, $peer:ident, $err:ident }
-        error: { $([$($name:ident).+] $value:ident $example:literal $meaning:literal;)* }
+        error: { $([$($name:ident).+] $value:ident $example:literal $meaning:literal $($also:ident)*;)* }
         detail: { $([$($dname:ident).+] $dvalue:ident $dexample:literal $dmeaning:literal;)* }
         event: { $([$($ename:ident).+] $evalue:ident $eexample:literal $emeaning:literal;)* }
         $($rest:tt)*
@@ -57,7 +57,7 @@ macro_rules! error_event {
 macro_rules! record_fields {
     (
         { $span:ident, $obs:ident, $peer:ident }
-        error: { $([$($name:ident).+] $value:ident $example:literal $meaning:literal;)* }
+        error: { $([$($name:ident).+] $value:ident $example:literal $meaning:literal $($also:ident)*;)* }
         detail: { $([$($dname:ident).+] $dvalue:ident $dexample:literal $dmeaning:literal;)* }
         $($rest:tt)*
     ) => {
@@ -88,14 +88,16 @@ pub(super) fn enabled(level: Level) -> bool {
     }
 }
 
+/// The rate limit's summary: the fields of the list that name `summary`, then its `summary`
+/// group.
 pub(super) fn suppressed(level: Level, entry: Option<Entry>, n: u64, interval: Duration) {
     let info = entry.map(Entry::info);
     emit_at!(
         level,
-        wsa.code = info.map(|i| i.code.raw()),
-        wsa.symbol = info.map_or(UNKNOWN_LABEL, |i| i.name),
-        wsa.suppressed = n,
-        wsa.interval_ms = interval.as_millis() as u64,
+        { names::code } = info.map(|i| i.code.raw()),
+        { names::symbol } = info.map_or(UNKNOWN_LABEL, |i| i.name),
+        { names::suppressed } = n,
+        { names::interval_ms } = interval.as_millis() as u64,
         "socket error events suppressed by the rate limit"
     );
 }
@@ -105,4 +107,19 @@ pub(super) fn record(span: &Span, obs: &Observation, peer: &Peer) {
         return;
     }
     crate::__wsa_fields!([record_fields] { span, obs, peer });
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::code::WsaCode;
+    use crate::observe::fields::tests::{carried_by_events, fields_of_events};
+
+    #[test]
+    fn a_summary_carries_the_fields_the_list_gives_it() {
+        let entry = Entry::of(WsaCode::WSAECONNRESET);
+        let interval = Duration::from_secs(1);
+        let events = fields_of_events(|| suppressed(Level::WARN, entry, 3, interval));
+        assert_eq!(events, [carried_by_events("summary", "summary")]);
+    }
 }
