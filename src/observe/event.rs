@@ -4,9 +4,9 @@ use std::time::Duration;
 
 use tracing::{Level, Span};
 
-use crate::code::{Entry, UNKNOWN_LABEL};
+use crate::code::Entry;
 
-use super::fields::{names, values};
+use super::fields::{rows_naming, values};
 use super::{EventFields, Observation, Peer};
 
 /// The target of every event this crate emits.
@@ -88,18 +88,56 @@ pub(super) fn enabled(level: Level) -> bool {
     }
 }
 
-/// The rate limit's summary: the fields of the list that name `summary`, then its `summary`
-/// group.
+/// The value of each field the rate limit's summary carries, for the summary of `n` events
+/// of `entry` dropped in an interval of `interval`.
+mod summary_values {
+    use std::time::Duration;
+
+    use crate::code::{Entry, UNKNOWN_LABEL};
+
+    pub(super) fn code(entry: Option<Entry>, _: u64, _: Duration) -> Option<i32> {
+        entry.map(|e| e.info().code.raw())
+    }
+
+    pub(super) fn symbol(entry: Option<Entry>, _: u64, _: Duration) -> &'static str {
+        entry.map_or(UNKNOWN_LABEL, |e| e.info().name)
+    }
+
+    pub(super) fn suppressed(_: Option<Entry>, n: u64, _: Duration) -> u64 {
+        n
+    }
+
+    pub(super) fn interval_ms(_: Option<Entry>, _: u64, interval: Duration) -> u64 {
+        interval.as_millis() as u64
+    }
+}
+
+/// The rate limit's summary at `[level]` for `[entry n interval]`: the fields of the list's
+/// rows that name `summary`, then its `summary` group.
+macro_rules! summary_event {
+    (
+        { $level:ident [$entry:ident $n:ident $interval:ident] }
+        [$([$($name:ident).+] $value:ident)*]
+        detail: $detail:tt
+        event: $event:tt
+        retry_span: $retry_span:tt
+        retry_event: $retry_event:tt
+        summary: { $([$($sname:ident).+] $svalue:ident $sexample:literal $smeaning:literal;)* }
+        $($rest:tt)*
+    ) => {
+        emit_at!(
+            $level,
+            $($($name).+ = summary_values::$value($entry, $n, $interval),)*
+            $($($sname).+ = summary_values::$svalue($entry, $n, $interval),)*
+            "socket error events suppressed by the rate limit"
+        )
+    };
+}
+
 pub(super) fn suppressed(level: Level, entry: Option<Entry>, n: u64, interval: Duration) {
-    let info = entry.map(Entry::info);
-    emit_at!(
-        level,
-        { names::code } = info.map(|i| i.code.raw()),
-        { names::symbol } = info.map_or(UNKNOWN_LABEL, |i| i.name),
-        { names::suppressed } = n,
-        { names::interval_ms } = interval.as_millis() as u64,
-        "socket error events suppressed by the rate limit"
-    );
+    crate::__wsa_fields!([rows_naming] {
+        summary [summary_event] { level [entry n interval] } []
+    });
 }
 
 pub(super) fn record(span: &Span, obs: &Observation, peer: &Peer) {

@@ -80,6 +80,53 @@ pub(crate) mod names {
     crate::__wsa_fields!([names] {});
 }
 
+/// Picks the rows of the list's `error` group that name a carrier (`retry` or `summary`), for
+/// an event that carries some of them beside its own group. Given to the list as its callback
+/// with `{ carrier [callback] { args } [] }`, it calls
+/// `callback! { { args } [ [name] value ... ] detail: {..} event: {..} ... }`: each kept row's
+/// name and value function in list order, then the groups after `error`.
+#[cfg(feature = "tracing")]
+macro_rules! rows_naming {
+    (
+        { retry $callback:tt $args:tt [$($kept:tt)*] }
+        error: { [$($name:ident).+] $value:ident $example:literal $meaning:literal retry $($also:ident)*; $($rows:tt)* }
+        $($groups:tt)*
+    ) => {
+        $crate::observe::fields::rows_naming! {
+            { retry $callback $args [$($kept)* [$($name).+] $value] }
+            error: { $($rows)* }
+            $($groups)*
+        }
+    };
+    (
+        { summary $callback:tt $args:tt [$($kept:tt)*] }
+        error: { [$($name:ident).+] $value:ident $example:literal $meaning:literal $(retry)? summary $($also:ident)*; $($rows:tt)* }
+        $($groups:tt)*
+    ) => {
+        $crate::observe::fields::rows_naming! {
+            { summary $callback $args [$($kept)* [$($name).+] $value] }
+            error: { $($rows)* }
+            $($groups)*
+        }
+    };
+    (
+        { $carrier:ident $callback:tt $args:tt $kept:tt }
+        error: { [$($name:ident).+] $value:ident $example:literal $meaning:literal $($also:ident)*; $($rows:tt)* }
+        $($groups:tt)*
+    ) => {
+        $crate::observe::fields::rows_naming! {
+            { $carrier $callback $args $kept }
+            error: { $($rows)* }
+            $($groups)*
+        }
+    };
+    ({ $carrier:ident [$($callback:tt)+] $args:tt $kept:tt } error: {} $($groups:tt)*) => {
+        $($callback)+! { $args $kept $($groups)* }
+    };
+}
+#[cfg(feature = "tracing")]
+pub(crate) use rows_naming;
+
 /// The value of each field of the `error` group for an observation and its peer, and of the
 /// `event` group for the error: what the list's second column names.
 #[cfg(feature = "tracing")]

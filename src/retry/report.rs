@@ -24,7 +24,7 @@ mod event {
 
     use super::{Decision, Observation, Observer};
     use crate::classify::Outcome;
-    use crate::observe::fields::{names, values};
+    use crate::observe::fields::{names, rows_naming, values};
     use crate::observe::{Peer, TARGET};
 
     /// The peer of a retry event's fields: none, as the event carries none of the peer's.
@@ -44,30 +44,11 @@ mod event {
     }
 
     /// A retry event at `[level]` for `[seen decision calls]`, with the fields of the list's
-    /// rows that name `retry`, then those of its `retry_span` group, then `[own]`: the list's
-    /// `error` rows are read one at a time, kept in `[kept]` or left out.
-    macro_rules! retry_fields {
+    /// rows that name `retry`, then those of its `retry_span` group, then `[own]`.
+    macro_rules! retry_event_fields {
         (
-            { $level:tt [$seen:ident $decision:ident $calls:ident] [$($kept:tt)*] $own:tt }
-            error: { [$($name:ident).+] $value:ident $example:literal $meaning:literal retry $($also:ident)*; $($rows:tt)* }
-            $($groups:tt)*
-        ) => {
-            retry_fields! {
-                { $level [$seen $decision $calls] [$($kept)* $($name).+ = values::$value($seen, &NO_PEER),] $own }
-                error: { $($rows)* }
-                $($groups)*
-            }
-        };
-        (
-            { $($head:tt)* }
-            error: { [$($name:ident).+] $value:ident $example:literal $meaning:literal $($also:ident)*; $($rows:tt)* }
-            $($groups:tt)*
-        ) => {
-            retry_fields! { { $($head)* } error: { $($rows)* } $($groups)* }
-        };
-        (
-            { [$($level:tt)+] [$seen:ident $decision:ident $calls:ident] [$($kept:tt)*] [$($own:tt)+] }
-            error: {}
+            { [$($level:tt)+] [$seen:ident $decision:ident $calls:ident] [$($own:tt)+] }
+            [$([$($name:ident).+] $value:ident)*]
             detail: $detail:tt
             event: $event:tt
             retry_span: { $([$($rname:ident).+] $rvalue:ident $rexample:literal $rmeaning:literal;)* }
@@ -76,7 +57,7 @@ mod event {
             tracing::event!(
                 target: TARGET,
                 $($level)+,
-                $($kept)*
+                $($($name).+ = values::$value($seen, &NO_PEER),)*
                 $($($rname).+ = span_values::$rvalue($decision, $calls),)*
                 $($own)+
             )
@@ -101,8 +82,8 @@ mod event {
         }
         macro_rules! retry_event {
             ($level:expr, $($own:tt)+) => {
-                crate::__wsa_fields!([retry_fields] {
-                    [$level] [seen decision calls] [] [$($own)+]
+                crate::__wsa_fields!([rows_naming] {
+                    retry [retry_event_fields] { [$level] [seen decision calls] [$($own)+] } []
                 })
             };
         }
