@@ -2,8 +2,8 @@
 //! that computes it, an example, its meaning, and the other events that carry it; the error
 //! event, the span recording, [`socket_span!`](crate::socket_span), the retry events, the
 //! rate limit's summaries, [`Explain`](crate::layer::Explain)'s lines and (by test) the docs
-//! tables all come from it. [`names`] holds each field's name, for the code that writes one
-//! field at a time.
+//! tables all come from it. `rows_naming!` picks the `error` rows an event names; [`names`]
+//! holds each field's name, for the code that writes one field at a time.
 //!
 //! The rows are in seven groups: `error` (on every error event, declared on spans and recorded
 //! on them), `detail` (declared on spans and recorded on them; on error events only with
@@ -15,8 +15,8 @@
 //! and `explain` (`Explain`'s lines), in that order.
 
 /// `__wsa_fields!([callback] { args })` calls
-/// `callback! { { args } error: {..} detail: {..} event: {..} retry_span: {..} retry_event: {..} }`
-/// with every row, each written `[name] value "example" "meaning" carriers;`, where `carriers`
+/// `callback! { { args } error: {..} detail: {..} event: {..} retry_span: {..} retry_event: {..}
+/// summary: {..} explain: {..} }` with every row, each written `[name] value "example" "meaning" carriers;`, where `carriers`
 /// is empty or some of `retry summary explain`, in that order.
 #[doc(hidden)]
 #[macro_export]
