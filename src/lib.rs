@@ -140,6 +140,8 @@ pub mod observe;
 #[cfg(feature = "retry")]
 pub mod retry;
 pub mod scan;
+#[cfg(any(feature = "net", feature = "retry"))]
+mod yield_once;
 
 // These two pages' summaries are the first paragraphs of their markdown files.
 pub mod opentelemetry_mapping {

@@ -20,6 +20,7 @@ const ORDER: &[&str] = &[
     "classify",
     "metrics",
     "observe",
+    "yield_once",
     "io",
     "connect",
     "net",

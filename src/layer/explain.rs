@@ -8,7 +8,8 @@ use tracing_subscriber::fmt::{FmtContext, FormatEvent, FormatFields};
 use tracing_subscriber::registry::LookupSpan;
 
 use super::detect::{detect, is_own, Plan};
-use crate::observe::Observer;
+use crate::observe::fields::{names, values};
+use crate::observe::{Observer, Peer};
 use crate::scan::Platform;
 
 /// Wraps a [`FormatEvent`] (the fmt layer's default, compact or pretty format) so that the
@@ -124,20 +125,66 @@ where
         };
         self.inner
             .format_event(ctx, Writer::new(&mut held), event)?;
-        let code = obs.code();
-        write!(
-            held.out,
-            " wsa.symbol={} wsa.category={} wsa.retry={}",
-            code.map_or(crate::code::UNKNOWN_LABEL, |c| c.label()),
-            obs.class.category(),
-            obs.class.retry()
-        )?;
-        if let Some(hint) = code.and_then(|c| c.hint()) {
-            write!(held.out, " wsa.hint={hint:?}")?;
+        // The field list's rows that name `explain`, then its `explain` group.
+        let peer = Peer::unknown();
+        for (name, value) in [
+            (names::symbol, values::symbol(&obs, &peer)),
+            (names::category, values::category(&obs, &peer)),
+            (names::retry, values::retry(&obs, &peer)),
+        ] {
+            write!(held.out, " {name}={value}")?;
+        }
+        if let Some(hint) = obs.code().and_then(|c| c.hint()) {
+            write!(held.out, " {}={hint:?}", names::hint)?;
         }
         if held.newline {
             held.out.write_char('\n')?;
         }
         Ok(())
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use std::sync::{Arc, Mutex};
+
+    use tracing_subscriber::prelude::*;
+
+    use super::*;
+    use crate::observe::fields::tests::carried_by_events;
+
+    #[derive(Clone, Default)]
+    struct Buffer(Arc<Mutex<Vec<u8>>>);
+
+    impl std::io::Write for Buffer {
+        fn write(&mut self, buf: &[u8]) -> std::io::Result<usize> {
+            self.0.lock().unwrap().write(buf)
+        }
+
+        fn flush(&mut self) -> std::io::Result<()> {
+            Ok(())
+        }
+    }
+
+    #[test]
+    fn a_line_gains_the_fields_the_list_gives_it() {
+        let buffer = Buffer::default();
+        let out = buffer.clone();
+        let format = tracing_subscriber::fmt::format().compact().without_time();
+        let fmt = tracing_subscriber::fmt::layer()
+            .with_ansi(false)
+            .with_writer(move || out.clone())
+            .event_format(Explain::new(format).platform(Platform::Linux));
+        let subscriber = tracing_subscriber::registry().with(fmt);
+        tracing::subscriber::with_default(subscriber, || {
+            tracing::error!(target: "axum::serve", "accept error: Too many open files (os error 24)");
+        });
+        let text = String::from_utf8(buffer.0.lock().unwrap().clone()).unwrap();
+        let names: Vec<&str> = text
+            .split(' ')
+            .filter_map(|word| word.split_once('=').map(|(name, _)| name))
+            .filter(|name| name.starts_with("wsa."))
+            .collect();
+        assert_eq!(names, carried_by_events("explain", "explain"), "{text}");
     }
 }

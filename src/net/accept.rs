@@ -5,6 +5,7 @@ use std::time::Duration;
 
 use crate::classify::{Op, Retry};
 use crate::observe::{Observer, Peer};
+use crate::yield_once::yield_once;
 
 /// A listener that can accept connections: tokio's `TcpListener` and, on Unix,
 /// `UnixListener`; implement it for others.
@@ -47,20 +48,6 @@ const SKIPS_BEFORE_PAUSE: u32 = 256;
 /// The pause before each accept once a run of per-connection errors is longer than
 /// [`SKIPS_BEFORE_PAUSE`]: at most about 1,000 accept calls a second.
 const RUN_PAUSE: Duration = Duration::from_millis(1);
-
-/// Lets the runtime run other tasks once: pending on the first poll, with the task woken.
-async fn yield_once() {
-    let mut yielded = false;
-    poll_fn(|cx| {
-        if yielded {
-            return Poll::Ready(());
-        }
-        yielded = true;
-        cx.waker().wake_by_ref();
-        Poll::Pending
-    })
-    .await
-}
 
 /// The one event of a run of per-connection errors long enough to pause the loop.
 #[cfg(feature = "tracing")]

@@ -1,4 +1,6 @@
-//! The observer and its settings, set by value with builder methods.
+//! The observer's construction: the type, its settings and the by-value setters that change
+//! them. What an observer does with an error (map, classify, count, emit, record) is in
+//! `pipeline.rs`.
 
 use std::fmt;
 use std::sync::Arc;
@@ -17,6 +19,11 @@ use super::{limit, Level};
 /// Creating one with [`Observer::new`] and cloning one allocate nothing (after the first
 /// observer of the process): the settings sit behind one shared pointer, and the counter
 /// handles belong to the process, one table per prefix. Make one at start-up and clone it.
+///
+/// The setters (from [`classifier`](Observer::classifier) on) make an observer; what it does
+/// with an error is [`observe_io`](Observer::observe_io), [`observe_error`](Observer::observe_error),
+/// [`observation`](Observer::observation) and, for the rate limit,
+/// [`flush_suppressed`](Observer::flush_suppressed).
 ///
 /// ```
 /// # #[cfg(all(feature = "tracing", feature = "metrics"))] {

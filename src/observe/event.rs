@@ -4,9 +4,9 @@ use std::time::Duration;
 
 use tracing::{Level, Span};
 
-use crate::code::{Entry, UNKNOWN_LABEL};
+use crate::code::Entry;
 
-use super::fields::values;
+use super::fields::{rows_naming, values};
 use super::{EventFields, Observation, Peer};
 
 /// The target of every event this crate emits.
@@ -29,7 +29,7 @@ macro_rules! emit_at {
 macro_rules! error_event {
     (
         { $level:expr, $all:expr, $obs:ident, $peer:ident, $err:ident }
-        error: { $([$($name:ident).+] $value:ident $example:literal $meaning:literal;)* }
+        error: { $([$($name:ident).+] $value:ident $example:literal $meaning:literal $($also:ident)*;)* }
         detail: { $([$($dname:ident).+] $dvalue:ident $dexample:literal $dmeaning:literal;)* }
         event: { $([$($ename:ident).+] $evalue:ident $eexample:literal $emeaning:literal;)* }
         $($rest:tt)*
@@ -57,7 +57,7 @@ macro_rules! error_event {
 macro_rules! record_fields {
     (
         { $span:ident, $obs:ident, $peer:ident }
-        error: { $([$($name:ident).+] $value:ident $example:literal $meaning:literal;)* }
+        error: { $([$($name:ident).+] $value:ident $example:literal $meaning:literal $($also:ident)*;)* }
         detail: { $([$($dname:ident).+] $dvalue:ident $dexample:literal $dmeaning:literal;)* }
         $($rest:tt)*
     ) => {
@@ -88,16 +88,56 @@ pub(super) fn enabled(level: Level) -> bool {
     }
 }
 
+/// The value of each field the rate limit's summary carries, for the summary of `n` events
+/// of `entry` dropped in an interval of `interval`.
+mod summary_values {
+    use std::time::Duration;
+
+    use crate::code::{Entry, UNKNOWN_LABEL};
+
+    pub(super) fn code(entry: Option<Entry>, _: u64, _: Duration) -> Option<i32> {
+        entry.map(|e| e.info().code.raw())
+    }
+
+    pub(super) fn symbol(entry: Option<Entry>, _: u64, _: Duration) -> &'static str {
+        entry.map_or(UNKNOWN_LABEL, |e| e.info().name)
+    }
+
+    pub(super) fn suppressed(_: Option<Entry>, n: u64, _: Duration) -> u64 {
+        n
+    }
+
+    pub(super) fn interval_ms(_: Option<Entry>, _: u64, interval: Duration) -> u64 {
+        interval.as_millis() as u64
+    }
+}
+
+/// The rate limit's summary at `[level]` for `[entry n interval]`: the fields of the list's
+/// rows that name `summary`, then its `summary` group.
+macro_rules! summary_event {
+    (
+        { $level:ident [$entry:ident $n:ident $interval:ident] }
+        [$([$($name:ident).+] $value:ident)*]
+        detail: $detail:tt
+        event: $event:tt
+        retry_span: $retry_span:tt
+        retry_event: $retry_event:tt
+        summary: { $([$($sname:ident).+] $svalue:ident $sexample:literal $smeaning:literal;)* }
+        $($rest:tt)*
+    ) => {
+        emit_at!(
+            $level,
+            $($($name).+ = summary_values::$value($entry, $n, $interval),)*
+            $($($sname).+ = summary_values::$svalue($entry, $n, $interval),)*
+            "socket error events suppressed by the rate limit"
+        )
+    };
+}
+
 pub(super) fn suppressed(level: Level, entry: Option<Entry>, n: u64, interval: Duration) {
-    let info = entry.map(Entry::info);
-    emit_at!(
-        level,
-        wsa.code = info.map(|i| i.code.raw()),
-        wsa.symbol = info.map_or(UNKNOWN_LABEL, |i| i.name),
-        wsa.suppressed = n,
-        wsa.interval_ms = interval.as_millis() as u64,
-        "socket error events suppressed by the rate limit"
-    );
+    crate::__wsa_fields!([rows_naming] {
+        summary [summary_event] { level [entry n interval] } []
+    });
 }
 
 pub(super) fn record(span: &Span, obs: &Observation, peer: &Peer) {
@@ -105,4 +145,19 @@ pub(super) fn record(span: &Span, obs: &Observation, peer: &Peer) {
         return;
     }
     crate::__wsa_fields!([record_fields] { span, obs, peer });
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::code::WsaCode;
+    use crate::observe::fields::tests::{carried_by_events, fields_of_events};
+
+    #[test]
+    fn a_summary_carries_the_fields_the_list_gives_it() {
+        let entry = Entry::of(WsaCode::WSAECONNRESET);
+        let interval = Duration::from_secs(1);
+        let events = fields_of_events(|| suppressed(Level::WARN, entry, 3, interval));
+        assert_eq!(events, [carried_by_events("summary", "summary")]);
+    }
 }

@@ -19,8 +19,8 @@ use crate::classify::Op;
 /// # Ok(()) }
 /// ```
 pub trait ObserveExt {
-    /// Observes an error with a default [`Observer`] (an [`Observer::new()`] shared by all
-    /// calls, so its counters persist).
+    /// Observes an error with [`Observer::new()`]: the process's default observer, whose
+    /// counters and rate limit every such call shares.
     fn observe(self, op: Op) -> Self;
 
     /// Observes an error with `observer`.
@@ -32,7 +32,10 @@ pub trait ObserveExt {
 
 impl<T> ObserveExt for io::Result<T> {
     fn observe(self, op: Op) -> Self {
-        self.observe_with(shared(), op)
+        if self.is_ok() {
+            return self;
+        }
+        self.observe_with(&Observer::new(), op)
     }
 
     fn observe_with(self, observer: &Observer, op: Op) -> Self {
@@ -45,9 +48,4 @@ impl<T> ObserveExt for io::Result<T> {
         }
         self
     }
-}
-
-fn shared() -> &'static Observer {
-    static SHARED: std::sync::OnceLock<Observer> = std::sync::OnceLock::new();
-    SHARED.get_or_init(Observer::new)
 }

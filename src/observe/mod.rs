@@ -18,18 +18,18 @@
 //!
 //! An error event carries the essential fields (absent where unknown); with
 //! [`EventFields::All`] it carries the detail too. [`socket_span!`](crate::socket_span)
-//! declares every field but `error` on a span, so that [`Observer::record_on_span`] can fill
-//! them all. Each field costs a subscriber such as `fmt` a formatting step, and most of an
+//! declares every field whose last column names the span, so that
+//! [`Observer::record_on_span`] and the retry policy can fill them. Each field costs a subscriber such as `fmt` a formatting step, and most of an
 //! emitted event's cost is its fields: the default keeps what a reader of the log needs.
 //!
 //! | field | example | meaning | carried by |
 //! |---|---|---|---|
-//! | `wsa.code` | `10054` | the Windows Sockets code | every error event, the span |
-//! | `wsa.symbol` | `WSAECONNRESET` | its symbol, `UNKNOWN` when there is none | every error event, the span |
-//! | `wsa.category` | `transient` | `transient`, `fatal` or `benign` | every error event, the span |
-//! | `wsa.retry` | `reconnect` | `immediately`, `backoff`, `reconnect`, `never` or `ignore` | every error event, the span |
+//! | `wsa.code` | `10054` | the Windows Sockets code | every error event, retry events, the rate limit's summaries, the span |
+//! | `wsa.symbol` | `WSAECONNRESET` | its symbol, `UNKNOWN` when there is none | every error event, retry events, the rate limit's summaries, `Explain`'s lines, the span |
+//! | `wsa.category` | `transient` | `transient`, `fatal` or `benign` | every error event, retry events, `Explain`'s lines, the span |
+//! | `wsa.retry` | `reconnect` | `immediately`, `backoff`, `reconnect`, `never` or `ignore` | every error event, retry events, `Explain`'s lines, the span |
 //! | `wsa.description` | `The remote side, ...` | what happened | every error event, the span |
-//! | `wsa.op` | `read` | the operation that failed | every error event, the span |
+//! | `wsa.op` | `read` | the operation that failed | every error event, retry events, the span |
 //! | `network.peer.address` | `127.0.0.1` | the peer's IP address, where known | the span; error events with `EventFields::All` |
 //! | `wsa.message` | `Connection reset by peer` | the standard short phrase | the span; error events with `EventFields::All` |
 //! | `wsa.os_code` | `104` | the native code (`raw_os_error()`) | the span; error events with `EventFields::All` |
@@ -43,10 +43,14 @@
 //! | `wsa.outcome` | `retry` | the decision: `retry`, `retry_now`, `fatal`, `attempts_exhausted`, `deadline`, `budget_exhausted`, `not_idempotent`, `benign` | retry events, the span on giving up |
 //! | `wsa.attempts` | `3` | the calls made so far, this one included | retry events, the span on giving up |
 //! | `wsa.delay_ms` | `200` | the wait before the next call, on `retrying ... after a delay` | retry events |
+//! | `wsa.suppressed` | `97` | how many events of this code the rate limit dropped | the rate limit's summaries |
+//! | `wsa.interval_ms` | `1000` | the rate limit's interval | the rate limit's summaries |
+//! | `wsa.hint` | `"Raise the limit ..."` | what to check or change, for the codes people meet most | `Explain`'s lines |
 //!
 //! `wsa.op` is an [`Op`](crate::Op), `wsa.outcome` an [`Outcome`](crate::retry::Outcome). One
-//! list in the source names every field; the event, the span recording, `socket_span!` and
-//! this table come from it.
+//! list in the source names every field; the error event, the span recording, `socket_span!`,
+//! the retry events, the rate limit's summaries, the lines of `layer::Explain` and this table
+//! come from it.
 //!
 //! Events have the target `wsa_trace` and the message `socket operation failed`. Their level
 //! follows the class: `DEBUG` for the would-block class and benign errors (nothing failed),

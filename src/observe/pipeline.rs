@@ -1,4 +1,5 @@
-//! What an observer does with an error: map, classify, count, emit, record.
+//! What an observer does with an error: map, classify, count, emit, record. The observer's
+//! construction (the type, its settings and its setters) is in `builder.rs`.
 
 use std::error::Error;
 use std::fmt;

@@ -25,11 +25,12 @@ macro_rules! socket_span {
 macro_rules! __socket_span {
     (
         { $level:expr, $name:expr, [$($fields:tt)*] }
-        error: { $([$($name_:ident).+] $value:ident $example:literal $meaning:literal;)* }
+        error: { $([$($name_:ident).+] $value:ident $example:literal $meaning:literal $($also:ident)*;)* }
         detail: { $([$($dname:ident).+] $dvalue:ident $dexample:literal $dmeaning:literal;)* }
         event: { $($event:tt)* }
         retry_span: { $([$($rname:ident).+] $rvalue:ident $rexample:literal $rmeaning:literal;)* }
         retry_event: { $($retry_event:tt)* }
+        $($others:tt)*
     ) => {
         $crate::__private::tracing::span!(
             $level,

@@ -1,4 +1,5 @@
-//! The shared settings of a retry policy, and the decision it makes for one error.
+//! The shared settings of a retry policy, and how it decides about one error
+//! ([`Config::decide_for`]): the [`Decision`], which [`report`](super::report) then reports.
 
 use std::sync::Arc;
 use std::time::Duration;
@@ -9,9 +10,11 @@ use tower::retry::backoff::{Backoff, ExponentialBackoff, ExponentialBackoffMaker
 use tower::retry::budget::{Budget, TpsBudget};
 use tower::util::rng::HasherRng;
 
+use super::decision::Decision;
 use crate::classify::Outcome;
 use crate::classify::{Classification, Op, Retry};
 use crate::code::WsaCode;
+use crate::map::Mapping;
 use crate::observe::Observer;
 
 /// Settings shared by every clone of a policy.
@@ -55,6 +58,25 @@ impl Config {
         }
         self.observer = observer;
     }
+
+    /// Classifies with the observer, decides, then reports (see [`report`](super::report)).
+    /// The operation is the one the error names where it names one ([`Op::from_error`]), the
+    /// policy's otherwise.
+    pub(super) fn decide_for(
+        &mut self,
+        attempts: &mut Attempts,
+        err: &(dyn std::error::Error + 'static),
+        mapping: Option<Mapping>,
+    ) -> Decision {
+        let op = Op::from_error(err).unwrap_or(self.op);
+        let mapping = mapping
+            .or_else(|| Mapping::from_error(err))
+            .unwrap_or_else(Mapping::unmapped);
+        let seen = self.observer.observation(mapping, op);
+        let decision = attempts.decide(self, op, seen.code(), seen.class);
+        super::report::report(&self.observer, &seen, &decision, attempts.calls());
+        decision
+    }
 }
 
 /// 50 ms doubling to 2 s, with up to 50% jitter.
@@ -76,30 +98,6 @@ pub(super) struct Attempts {
     immediate: u32,
     started: Option<Instant>,
     backoff: Option<ExponentialBackoff>,
-}
-
-/// What to do about one error.
-#[derive(Debug)]
-pub(super) enum Decision {
-    /// The call would have blocked (or was interrupted): nothing failed. Wait for readiness
-    /// (or yield), then call again.
-    WouldBlock,
-    /// A failure whose advice is to retry at once: yield, then call again.
-    Now,
-    /// Sleep, then try again.
-    After(tokio::time::Sleep),
-    /// Give up, for this reason.
-    GiveUp(Outcome),
-}
-
-impl Decision {
-    pub(super) fn outcome(&self) -> Outcome {
-        match self {
-            Decision::WouldBlock | Decision::Now => Outcome::RetryNow,
-            Decision::After(_) => Outcome::Retry,
-            Decision::GiveUp(outcome) => *outcome,
-        }
-    }
 }
 
 impl Attempts {
@@ -137,7 +135,6 @@ impl Attempts {
     }
 
     /// Calls made so far, each ending in a failure: would-block ones included.
-    #[cfg_attr(not(feature = "tracing"), allow(dead_code))] // only events and spans show it
     pub(super) fn calls(&self) -> u32 {
         self.calls
     }
@@ -163,14 +160,14 @@ impl Attempts {
         match class.retry() {
             Retry::Never => return Decision::GiveUp(Outcome::Fatal),
             Retry::Ignore => return Decision::GiveUp(Outcome::Benign),
-            _ if would_block && self.immediate < config.max_immediate => {
-                self.immediate += 1;
-                return Decision::WouldBlock;
-            }
-            _ if !would_block && may_have_sent(op) && !config.idempotent => {
-                return Decision::GiveUp(Outcome::NotIdempotent)
-            }
-            _ => {}
+            Retry::Immediately | Retry::Backoff | Retry::Reconnect => {}
+        }
+        if would_block && self.immediate < config.max_immediate {
+            self.immediate += 1;
+            return Decision::WouldBlock;
+        }
+        if !would_block && may_have_sent(op) && !config.idempotent {
+            return Decision::GiveUp(Outcome::NotIdempotent);
         }
         let left = config.deadline.saturating_sub(now.duration_since(started));
         if left.is_zero() {
@@ -316,5 +313,24 @@ mod tests {
                 assert!(got.retries(), "{op} {retry:?}");
             }
         }
+    }
+
+    #[cfg(feature = "tracing")]
+    #[test]
+    fn a_retry_event_carries_the_fields_the_list_gives_it() {
+        let mut config = Config::default();
+        config.set_observer(Observer::new().no_rate_limit());
+        // An error naming no operation, to a policy whose requests are not idempotent: a give-up.
+        let err = std::io::Error::from(std::io::ErrorKind::ConnectionRefused);
+        let events = crate::observe::fields::tests::fields_of_events(|| {
+            config.decide_for(&mut Attempts::new(), &err, None);
+        });
+        assert_eq!(
+            events,
+            [crate::observe::fields::tests::carried_by_events(
+                "retry",
+                "retry_span"
+            )]
+        );
     }
 }

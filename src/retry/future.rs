@@ -4,6 +4,8 @@ use std::task::{Context, Poll};
 
 use pin_project::pin_project;
 
+use crate::yield_once::{yield_once, YieldOnce};
+
 /// The wait before a retry: a yield for the would-block class, a backoff sleep otherwise.
 #[pin_project]
 #[derive(Debug)]
@@ -16,7 +18,7 @@ pub struct RetryFuture {
 #[derive(Debug)]
 enum Wait {
     /// Yield to the scheduler once.
-    Yield(bool),
+    Yield(#[pin] YieldOnce),
     /// Sleep for the backoff delay.
     Sleep(#[pin] tokio::time::Sleep),
 }
@@ -25,7 +27,7 @@ impl RetryFuture {
     /// Yields to the scheduler once, then is ready.
     pub(super) fn yield_now() -> Self {
         RetryFuture {
-            wait: Wait::Yield(false),
+            wait: Wait::Yield(yield_once()),
         }
     }
 
@@ -42,12 +44,7 @@ impl Future for RetryFuture {
 
     fn poll(self: Pin<&mut Self>, cx: &mut Context<'_>) -> Poll<()> {
         match self.project().wait.project() {
-            WaitProj::Yield(yielded) if !*yielded => {
-                *yielded = true;
-                cx.waker().wake_by_ref();
-                Poll::Pending
-            }
-            WaitProj::Yield(_) => Poll::Ready(()),
+            WaitProj::Yield(yield_once) => yield_once.poll(cx),
             WaitProj::Sleep(sleep) => sleep.poll(cx),
         }
     }

@@ -91,6 +91,7 @@ mod budget;
 mod config;
 #[cfg(feature = "metrics")]
 mod counters;
+mod decision;
 mod future;
 mod policy;
 mod report;

@@ -6,7 +6,8 @@ use tower::retry::backoff::ExponentialBackoffMaker;
 use tower::retry::budget::{Budget, TpsBudget};
 use tower::retry::Policy;
 
-use super::config::{Attempts, Config, Decision};
+use super::config::{Attempts, Config};
+use super::decision::Decision;
 use super::RetryFuture;
 use crate::classify::Op;
 use crate::connect::{ObserveOnly, Wrap};

@@ -1,42 +1,70 @@
-//! One error's way through a policy: classified with the observer, decided on, then
-//! reported. Every retry and every give-up is an event through the observer's rate limit, a
-//! count under its prefix, and on a give-up the attempts and the reason on the current span.
+//! What a policy reports of one decision: a count under the observer's prefix, and an event
+//! through the observer's rate limit, with, on a give-up, the attempts and the reason on the
+//! current span. The event's fields are the field list's (see
+//! [`observe`](crate::observe#fields)): its rows that name `retry`, then its `retry_span`
+//! group.
 
-use super::config::{Attempts, Config, Decision};
-use crate::classify::Op;
-use crate::map::Mapping;
-use crate::observe::Observation;
+use super::decision::Decision;
+use crate::observe::{Observation, Observer};
 
-impl Config {
-    /// Classifies with the observer, decides, then reports. The operation is the one the
-    /// error names where it names one ([`Op::from_error`]), the policy's otherwise.
-    pub(super) fn decide_for(
-        &mut self,
-        attempts: &mut Attempts,
-        err: &(dyn std::error::Error + 'static),
-        mapping: Option<Mapping>,
-    ) -> Decision {
-        let op = Op::from_error(err).unwrap_or(self.op);
-        let mapping = mapping
-            .or_else(|| Mapping::from_error(err))
-            .unwrap_or_else(Mapping::unmapped);
-        let seen = self.observer.observation(mapping, op);
-        let decision = attempts.decide(self, op, seen.code(), seen.class);
-        report(self, &seen, &decision, attempts);
-        decision
-    }
-}
-
+/// Counts and reports `decision`, made after `calls` calls for the error `seen`.
 #[allow(unused_variables)]
-fn report(config: &Config, seen: &Observation, decision: &Decision, attempts: &Attempts) {
+pub(super) fn report(observer: &Observer, seen: &Observation, decision: &Decision, calls: u32) {
     let outcome = decision.outcome();
     let entry = seen.mapping.entry();
     #[cfg(feature = "metrics")]
-    super::counters::increment(config.observer.counters(), entry, seen.op, outcome);
+    super::counters::increment(observer.counters(), entry, seen.op, outcome);
     #[cfg(feature = "tracing")]
-    {
-        use crate::classify::Outcome;
-        use tracing::Level;
+    event::report(observer, seen, decision, calls);
+}
+
+#[cfg(feature = "tracing")]
+mod event {
+    use tracing::Level;
+
+    use super::{Decision, Observation, Observer};
+    use crate::classify::Outcome;
+    use crate::observe::fields::{names, rows_naming, values};
+    use crate::observe::{Peer, TARGET};
+
+    /// The peer of a retry event's fields: none, as the event carries none of the peer's.
+    const NO_PEER: Peer = Peer::unknown();
+
+    /// The value of each field of the list's `retry_span` group.
+    mod span_values {
+        use super::Decision;
+
+        pub(super) fn outcome(decision: &Decision, _: u32) -> &'static str {
+            decision.outcome().as_str()
+        }
+
+        pub(super) fn attempts(_: &Decision, calls: u32) -> u32 {
+            calls
+        }
+    }
+
+    /// A retry event at `[level]` for `[seen decision calls]`, with the fields of the list's
+    /// rows that name `retry`, then those of its `retry_span` group, then `[own]`.
+    macro_rules! retry_event_fields {
+        (
+            { [$($level:tt)+] [$seen:ident $decision:ident $calls:ident] [$($own:tt)+] }
+            [$([$($name:ident).+] $value:ident)*]
+            detail: $detail:tt
+            event: $event:tt
+            retry_span: { $([$($rname:ident).+] $rvalue:ident $rexample:literal $rmeaning:literal;)* }
+            $($rest:tt)*
+        ) => {
+            tracing::event!(
+                target: TARGET,
+                $($level)+,
+                $($($name).+ = values::$value($seen, &NO_PEER),)*
+                $($($rname).+ = span_values::$rvalue($decision, $calls),)*
+                $($own)+
+            )
+        };
+    }
+
+    pub(super) fn report(observer: &Observer, seen: &Observation, decision: &Decision, calls: u32) {
         let level = match decision {
             Decision::WouldBlock => Level::TRACE,
             Decision::Now | Decision::After(_) => Level::DEBUG,
@@ -46,32 +74,17 @@ fn report(config: &Config, seen: &Observation, decision: &Decision, attempts: &A
         };
         if let Decision::GiveUp(_) = decision {
             let span = tracing::Span::current();
-            span.record("wsa.attempts", attempts.calls());
-            span.record("wsa.outcome", outcome.as_str());
+            span.record(names::attempts, span_values::attempts(decision, calls));
+            span.record(names::outcome, span_values::outcome(decision, calls));
         }
-        if !config.observer.admit(level, entry) {
+        if !observer.admit(level, seen.mapping.entry()) {
             return;
         }
-        let symbol = seen.mapping.label();
-        let raw = seen.code().map(|c| c.raw());
-        let op = seen.op.as_str();
-        let category = seen.class.category().as_str();
-        let retry = seen.class.retry().as_str();
-        // The fields every retry event carries, then the event's own.
         macro_rules! retry_event {
             ($level:expr, $($own:tt)+) => {
-                tracing::event!(
-                    target: crate::observe::TARGET,
-                    $level,
-                    wsa.code = raw,
-                    wsa.symbol = symbol,
-                    wsa.category = category,
-                    wsa.retry = retry,
-                    wsa.op = op,
-                    wsa.outcome = outcome.as_str(),
-                    wsa.attempts = attempts.calls(),
-                    $($own)+
-                )
+                crate::__wsa_fields!([rows_naming] {
+                    retry [retry_event_fields] { [$level] [seen decision calls] [$($own)+] } []
+                })
             };
         }
         match decision {
@@ -81,7 +94,7 @@ fn report(config: &Config, seen: &Observation, decision: &Decision, attempts: &A
             Decision::Now => retry_event!(Level::DEBUG, "retrying socket operation at once"),
             Decision::After(sleep) => retry_event!(
                 Level::DEBUG,
-                wsa.delay_ms = sleep
+                { names::delay_ms } = sleep
                     .deadline()
                     .saturating_duration_since(tokio::time::Instant::now())
                     .as_millis() as u64,

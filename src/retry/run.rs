@@ -3,7 +3,7 @@ use std::io;
 
 use tower::retry::budget::Budget;
 
-use super::config::Decision;
+use super::decision::Decision;
 use super::RetryPolicy;
 use crate::map::Mapping;
 
