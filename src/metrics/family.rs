@@ -13,7 +13,7 @@ use std::sync::{OnceLock, RwLock};
 
 use metrics::{Counter, Key, KeyName, Label, Metadata, Recorder, SharedString, Unit};
 
-use crate::code::Entry;
+use super::label::Labels;
 
 static METADATA: Metadata<'static> =
     Metadata::new(module_path!(), metrics::Level::INFO, Some(module_path!()));
@@ -68,11 +68,18 @@ impl<const N: usize> Family<N> {
         self.name.as_str()
     }
 
+    /// Adds one to the label set `labels`, registering it the first time it is counted with
+    /// the recorder in effect.
+    #[inline]
+    pub(crate) fn count<L: Labels<N>>(&self, labels: L) {
+        self.increment(labels.slot(), move || labels.values());
+    }
+
     /// Adds one to the label set in `slot`, registering it with the label values `labels`
     /// gives (one per key, in the table's order) the first time it is counted with the
     /// recorder in effect.
     #[inline]
-    pub(crate) fn increment(&self, slot: usize, labels: impl Fn() -> [&'static str; N]) {
+    fn increment(&self, slot: usize, labels: impl Fn() -> [&'static str; N]) {
         let slots = self
             .slots
             .get_or_init(|| (0..self.len).map(|_| Slot::new()).collect());
@@ -138,11 +145,6 @@ impl<const N: usize> Family<N> {
             .collect();
         recorder.register_counter(&Key::from_parts(self.name.clone(), labels), &METADATA)
     }
-}
-
-/// The value of a `code` label: the symbol, or `UNKNOWN`.
-pub(crate) fn code_label(code: Option<Entry>) -> &'static str {
-    code.map_or(crate::code::UNKNOWN_LABEL, |e| e.info().name)
 }
 
 #[cfg(test)]

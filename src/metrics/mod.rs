@@ -52,79 +52,29 @@
 //! ```
 
 mod by_source;
+mod counters;
 mod family;
+mod label;
 mod prefix;
 mod table;
 
 pub use prefix::{InvalidPrefix, MAX_PREFIXES};
+pub use table::{
+    ACCEPT_BACKOFFS_SUFFIX, ERRORS_SUFFIX, LOGGED_SUFFIX, RETRIES_SUFFIX, SUPPRESSED_SUFFIX,
+};
 
-#[cfg(any(feature = "retry", feature = "layer"))]
-pub(crate) use family::code_label;
 #[cfg(feature = "layer")]
-pub(crate) use family::Family;
-#[cfg(feature = "layer")]
-pub(crate) use table::error_slot;
+pub(crate) use by_source::Source;
 pub(crate) use table::Counters;
 
 /// The default name prefix.
 pub const DEFAULT_PREFIX: &str = "wsa";
 
-/// What the error counter's name is after the prefix.
-pub const ERRORS_SUFFIX: &str = table::FAMILIES[0].suffix;
-
-/// What the logged-error counter's name is after the prefix.
-#[cfg(feature = "layer")]
-pub(crate) const LOGGED_SUFFIX: &str = table::FAMILIES[4].suffix;
-
 #[cfg(test)]
 mod tests {
     use super::*;
     use crate::classify::{Category, Op};
-    use crate::code::{slot as code_slot, slots as code_slots, Entry, WsaCode};
-
-    #[test]
-    fn op_discriminants_index_op_all() {
-        for (i, op) in Op::ALL.iter().copied().enumerate() {
-            assert_eq!(op as usize, i, "{op:?}");
-        }
-    }
-
-    #[test]
-    fn category_discriminants_index_category_all() {
-        for (i, category) in Category::ALL.iter().copied().enumerate() {
-            assert_eq!(category as usize, i, "{category:?}");
-        }
-    }
-
-    #[test]
-    fn every_code_op_and_category_has_its_own_error_slot() {
-        let mut seen = std::collections::HashSet::new();
-        let codes = WsaCode::all().map(Entry::of).chain([None]);
-        for code in codes {
-            for &op in Op::ALL {
-                for &category in Category::ALL {
-                    let slot = table::error_slot(code, op, category);
-                    assert!(slot < table::error_slots(), "{code:?} {op:?}");
-                    assert!(seen.insert(slot), "{code:?} {op:?} {category:?}");
-                }
-            }
-        }
-    }
-
-    #[test]
-    fn every_code_has_its_own_slot() {
-        let mut seen = std::collections::HashSet::new();
-        for code in WsaCode::all() {
-            assert!(seen.insert(code_slot(Entry::of(code))), "{code:?}");
-        }
-        assert!(seen.insert(code_slot(None)));
-        assert_eq!(
-            code_slot(Entry::of(WsaCode::from_raw(12345))),
-            code_slot(None)
-        );
-        assert_eq!(seen.len(), code_slots());
-        assert_eq!(Counters::of("t").unwrap().name(), "t_socket_errors_total");
-    }
+    use crate::code::{Entry, WsaCode};
 
     fn labels_cell(labels: &[&str]) -> String {
         labels
@@ -165,27 +115,102 @@ mod tests {
         );
     }
 
+    /// Each family's typed method counts under exactly the labels its row declares: the keys
+    /// in the row's order with the values given, the row's name and description, each label
+    /// set in a series of its own. A row whose labels change order changes what the recorder
+    /// gets here (and the method's signature), and fails.
     #[test]
-    fn every_family_in_the_table_is_counted_named_and_described_as_declared() {
+    fn each_family_counts_under_the_labels_its_row_declares() {
         use metrics_util::debugging::DebuggingRecorder;
         let recorder = DebuggingRecorder::new();
         let snapshotter = recorder.snapshotter();
+        let code = Entry::of(WsaCode::WSAEMFILE);
+        let unknown = Entry::of(WsaCode::from_raw(4242));
         metrics::with_local_recorder(&recorder, || {
-            let counters = Counters::of("every").unwrap();
-            let code = crate::code::Entry::of(WsaCode::WSAEMFILE);
-            counters.error(code, Op::Accept, Category::Transient);
-            counters.suppressed(code);
-            counters.accept_backoff(code);
-            // Label keys come from the table, whatever the values: any will do here.
-            counters
-                .retries
-                .increment(0, || [family::code_label(code), "accept", "retry"]);
-            let source = counters.logged.source("axum");
-            assert_eq!(source.name(), counters.logged.name());
-            source.increment(0, || {
-                [family::code_label(code), "transient", "accept", "axum"]
-            });
+            let c = Counters::of("every").unwrap();
+            c.count_errors(code, Category::Transient, Op::Accept);
+            c.count_errors(code, Category::Transient, Op::Accept);
+            c.count_errors(code, Category::Transient, Op::Connect);
+            // The digits of this label set add up to those of the first: its own series all
+            // the same.
+            c.count_errors(code, Category::Fatal, Op::Connect);
+            c.count_errors(unknown, Category::Fatal, Op::Read);
+            #[cfg(feature = "retry")]
+            {
+                use crate::retry::Outcome;
+                c.count_retries(code, Op::Connect, Outcome::BudgetExhausted);
+                c.count_retries(code, Op::Connect, Outcome::Retry);
+            }
+            c.count_accept_backoffs(code);
+            c.count_suppressed(unknown);
+            c.count_suppressed(unknown);
+            c.count_suppressed(unknown);
+            let axum = c.logged.source("axum");
+            c.count_logged(code, Category::Benign, Op::Shutdown, axum);
+            c.count_logged(
+                code,
+                Category::Benign,
+                Op::Shutdown,
+                c.logged.source("hyper"),
+            );
+            c.count_logged(code, Category::Benign, Op::Shutdown, axum);
         });
+        let mut expected = vec![
+            (
+                "every_socket_errors_total",
+                "code=WSAEMFILE,category=transient,op=accept",
+                2,
+            ),
+            (
+                "every_socket_errors_total",
+                "code=WSAEMFILE,category=transient,op=connect",
+                1,
+            ),
+            (
+                "every_socket_errors_total",
+                "code=WSAEMFILE,category=fatal,op=connect",
+                1,
+            ),
+            (
+                "every_socket_errors_total",
+                "code=UNKNOWN,category=fatal,op=read",
+                1,
+            ),
+            ("every_accept_backoffs_total", "code=WSAEMFILE", 1),
+            ("every_suppressed_events_total", "code=UNKNOWN", 3),
+            (
+                "every_logged_socket_errors_total",
+                "code=WSAEMFILE,category=benign,op=shutdown,source=axum",
+                2,
+            ),
+            (
+                "every_logged_socket_errors_total",
+                "code=WSAEMFILE,category=benign,op=shutdown,source=hyper",
+                1,
+            ),
+        ];
+        if cfg!(feature = "retry") {
+            expected.extend([
+                (
+                    "every_retries_total",
+                    "code=WSAEMFILE,op=connect,outcome=budget_exhausted",
+                    1,
+                ),
+                (
+                    "every_retries_total",
+                    "code=WSAEMFILE,op=connect,outcome=retry",
+                    1,
+                ),
+            ]);
+        }
+        let mut expected: Vec<(String, String, String)> = expected
+            .into_iter()
+            .map(|(name, labels, n)| (name.to_owned(), labels.to_owned(), format!("Counter({n})")))
+            .collect();
+        expected.sort();
+        assert_eq!(rows(&snapshotter), expected);
+
+        // Every family is there, under its row's keys and description.
         let mut seen: Vec<(String, Vec<String>, String)> = snapshotter
             .snapshot()
             .into_vec()
@@ -199,9 +224,10 @@ mod tests {
             })
             .collect();
         seen.sort();
+        seen.dedup();
         let mut declared: Vec<(String, Vec<String>, String)> = table::FAMILIES
             .iter()
-            .filter(|f| cfg!(feature = "retry") || f.suffix != "_retries_total")
+            .filter(|f| cfg!(feature = "retry") || f.suffix != RETRIES_SUFFIX)
             .map(|f| {
                 (
                     format!("every{}", f.suffix),
@@ -277,16 +303,16 @@ mod tests {
         metrics::with_local_recorder(&recorder, || {
             let counters = Counters::of("unit").unwrap();
             for _ in 0..5 {
-                counters.error(
+                counters.count_errors(
                     Entry::of(WsaCode::WSAECONNRESET),
-                    Op::Read,
                     Category::Transient,
+                    Op::Read,
                 );
             }
-            counters.error(
+            counters.count_errors(
                 Entry::of(WsaCode::from_raw(4242)),
-                Op::Read,
                 Category::Fatal,
+                Op::Read,
             );
         });
         assert_eq!(
@@ -313,9 +339,11 @@ mod tests {
         let count = |recorder: &DebuggingRecorder, n| {
             metrics::with_local_recorder(recorder, || {
                 for _ in 0..n {
-                    Counters::of("switch")
-                        .unwrap()
-                        .error(code, Op::Write, Category::Transient);
+                    Counters::of("switch").unwrap().count_errors(
+                        code,
+                        Category::Transient,
+                        Op::Write,
+                    );
                 }
             })
         };

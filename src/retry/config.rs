@@ -9,7 +9,7 @@ use tower::retry::backoff::{Backoff, ExponentialBackoff, ExponentialBackoffMaker
 use tower::retry::budget::{Budget, TpsBudget};
 use tower::util::rng::HasherRng;
 
-use crate::classify::Outcome;
+use super::Outcome;
 use crate::classify::{Classification, Op, Retry};
 use crate::code::WsaCode;
 use crate::observe::Observer;

@@ -32,10 +32,13 @@ fn report(config: &Config, seen: &Observation, decision: &Decision, attempts: &A
     let outcome = decision.outcome();
     let entry = seen.mapping.entry();
     #[cfg(feature = "metrics")]
-    super::counters::increment(config.observer.counters(), entry, seen.op, outcome);
+    config
+        .observer
+        .counters()
+        .count_retries(entry, seen.op, outcome);
     #[cfg(feature = "tracing")]
     {
-        use crate::classify::Outcome;
+        use super::Outcome;
         use tracing::Level;
         let level = match decision {
             Decision::WouldBlock => Level::TRACE,
