@@ -11,13 +11,15 @@
 //!
 //! From the rows come the [`Counters`] struct with one handle table per family, each family's
 //! number of label sets (the product of its labels' counts), its registration and
-//! description, its `count_<family>` method, its suffix constant and [`FAMILIES`], which the
+//! description, its `count_<family>` method, its suffix constant and `FAMILIES`, which the
 //! docs and the tests are held to.
 //!
-//! Adding a family is one row: a new field, name, constant, labels (of types that implement
-//! `Label`), method, `counts` and `help`. Then count it where it happens, with its method;
-//! the docs tables in the module docs and the README must list it (a test says so), and
-//! `tests/dashboards` checks every family it is shown.
+//! Adding a family is one row: its field, name, constant, labels (of types that implement
+//! `Label`), method, `counts` and `help`. The rest is what any new counter needs: a call to
+//! its method where the thing counted happens, and a line in the docs tables of the module
+//! docs and the README, which a test holds to `FAMILIES` (it fails until the line is
+//! there). `each_family_counts_under_the_labels_its_row_declares` fails too until it counts
+//! the new family once.
 
 use super::by_source::{BySource, Source};
 use super::family::Family;
