@@ -6,7 +6,7 @@
 use std::sync::{PoisonError, RwLock};
 
 use super::family::Family;
-use super::label::Labels;
+use super::label::{Label, Labels};
 
 /// One [`Family`] per `source`, created the first time the source is counted and kept for the
 /// life of the process: as many as there are crates that log socket errors, each with the
@@ -15,7 +15,6 @@ use super::label::Labels;
 pub(crate) struct BySource<const N: usize> {
     name: String,
     help: &'static str,
-    len: usize,
     keys: [&'static str; N],
     sources: RwLock<Vec<Source<N>>>,
 }
@@ -28,9 +27,16 @@ pub(crate) struct Source<const N: usize> {
     family: &'static Family<N>,
 }
 
-impl<const N: usize> Source<N> {
-    /// The label value.
-    pub(crate) fn name(self) -> &'static str {
+/// `source`: one value in each of its family's per-source tables.
+impl<const N: usize> Label for Source<N> {
+    const COUNT: usize = 1;
+
+    #[inline]
+    fn index(self) -> usize {
+        0
+    }
+
+    fn name(self) -> &'static str {
         self.name
     }
 }
@@ -43,7 +49,7 @@ pub(crate) trait Sourced<const N: usize>: Labels<N> {
 
 macro_rules! sourced {
     ($n:literal, $last:tt: $($t:ident),*) => {
-        impl<$($t: super::label::Label),*> Sourced<$n> for ($($t,)* Source<$n>,) {
+        impl<$($t: Label),*> Sourced<$n> for ($($t,)* Source<$n>,) {
             #[inline]
             fn source(self) -> Source<$n> {
                 self.$last
@@ -58,19 +64,13 @@ sourced!(3, 2: A, B);
 sourced!(4, 3: A, B, C);
 
 impl<const N: usize> BySource<N> {
-    /// The family `name`, with `len` label sets per source, each of a value for each of `keys`,
-    /// the last of which is `source`.
-    pub(crate) fn new(
-        name: String,
-        help: &'static str,
-        len: usize,
-        keys: [&'static str; N],
-    ) -> Self {
+    /// The family `name`, whose label sets have a value for each of `keys`, the last of which
+    /// is `source`.
+    pub(crate) fn new(name: String, help: &'static str, keys: [&'static str; N]) -> Self {
         assert_eq!(keys.last(), Some(&"source"), "{name}: `source` comes last");
         BySource {
             name,
             help,
-            len,
             keys,
             sources: RwLock::default(),
         }
@@ -91,7 +91,6 @@ impl<const N: usize> BySource<N> {
         let family: &'static Family<N> = Box::leak(Box::new(Family::new(
             self.name.clone(),
             self.help,
-            self.len,
             self.keys,
         )));
         let found = Source {
@@ -115,12 +114,12 @@ mod tests {
 
     #[test]
     fn one_family_per_source() {
-        let by = BySource::new("t_total".into(), "help", 2, ["code", "source"]);
+        let by = BySource::new("t_total".into(), "help", ["code", "source"]);
         let a = by.source("a");
         let b = by.source("b");
         assert!(!std::ptr::eq(a.family, b.family));
         assert!(std::ptr::eq(a.family, by.source("a").family));
         assert_eq!(a.family.name(), "t_total");
-        assert_eq!((a.name(), b.name()), ("a", "b"));
+        assert_eq!((Label::name(a), Label::name(b)), ("a", "b"));
     }
 }

@@ -29,7 +29,6 @@ pub(crate) struct Family<const N: usize> {
     name: KeyName,
     help: &'static str,
     keys: [&'static str; N],
-    len: usize,
     /// The recorder the description was last given to.
     described: AtomicUsize,
     slots: OnceLock<Box<[Slot]>>,
@@ -45,18 +44,14 @@ fn address(recorder: &dyn Recorder) -> usize {
 }
 
 impl<const N: usize> Family<N> {
-    /// The family `name`, with `len` label sets, each of a value for each of `keys`.
-    pub(crate) fn new(
-        name: String,
-        help: &'static str,
-        len: usize,
-        keys: [&'static str; N],
-    ) -> Self {
+    /// The family `name`, whose label sets have a value for each of `keys`. Its cells, one
+    /// per label set, are made when it first counts, as many as the label types' values
+    /// allow ([`Labels::COUNT`]).
+    pub(crate) fn new(name: String, help: &'static str, keys: [&'static str; N]) -> Self {
         Family {
             name: KeyName::from(SharedString::from(name)),
             help,
             keys,
-            len,
             described: AtomicUsize::new(0),
             slots: OnceLock::new(),
             others: RwLock::new(HashMap::new()),
@@ -85,17 +80,17 @@ impl<const N: usize> Family<N> {
                 return;
             }
         }
-        self.count_first(slot, &|| labels.values());
+        self.count_first(slot, L::COUNT, &|| labels.values());
     }
 
     /// Counts a label set for the first time with the recorder in effect: makes the cells if
     /// this is the family's first count, then registers.
     #[cold]
     #[inline(never)]
-    fn count_first(&self, slot: usize, labels: &dyn Fn() -> [&'static str; N]) {
+    fn count_first(&self, slot: usize, len: usize, labels: &dyn Fn() -> [&'static str; N]) {
         let slots = self
             .slots
-            .get_or_init(|| (0..self.len).map(|_| Slot::new()).collect());
+            .get_or_init(|| (0..len).map(|_| Slot::new()).collect());
         let Some(cell) = slots.get(slot) else { return };
         metrics::with_recorder(|recorder| self.increment_other(slot, cell, recorder, labels));
     }
@@ -175,7 +170,7 @@ mod tests {
     #[test]
     fn each_recorder_counts_its_own() {
         use metrics_util::debugging::DebuggingRecorder;
-        let family = Family::new("family_test_total".into(), "help", 2, ["code"]);
+        let family = Family::new("family_test_total".into(), "help", ["code"]);
         let recorders: Vec<&'static DebuggingRecorder> = (0..3)
             .map(|_| &*Box::leak(Box::new(DebuggingRecorder::new())))
             .collect();

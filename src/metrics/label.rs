@@ -5,8 +5,6 @@
 use crate::classify::{Category, Op};
 use crate::code::Entry;
 
-use super::by_source::Source;
-
 /// A label whose values form a closed set: how many there are, this value's place among them
 /// and the text the recorder gets.
 ///
@@ -35,7 +33,7 @@ impl Label for Option<Entry> {
     }
 }
 
-/// `op`, `category` and `outcome`: enums listed in order in their `ALL`, their values
+/// `op` and `category`: enums listed in order in their `ALL`, their values
 /// numbered by discriminant (a test holds the two to agree) and named by `as_str`.
 macro_rules! enum_labels {
     ($($(#[$attr:meta])* $type:ty),+ $(,)?) => {$(
@@ -55,26 +53,12 @@ macro_rules! enum_labels {
     )+};
 }
 
-enum_labels!(
-    Op,
-    Category,
-    #[cfg(feature = "retry")]
-    crate::retry::Outcome,
-);
+enum_labels!(Op, Category);
 
-/// `source`: one value in each of its family's per-source tables.
-impl<const N: usize> Label for Source<N> {
-    const COUNT: usize = 1;
-
-    #[inline]
-    fn index(self) -> usize {
-        0
-    }
-
-    fn name(self) -> &'static str {
-        self.name()
-    }
-}
+/// The `outcome` label of the retries family. Its one type, `retry::Outcome`, lives in the
+/// retry module, which counts through this one and so comes after it: the table names the
+/// label by this trait, and the retry module implements it (and [`Label`]) for `Outcome`.
+pub(crate) trait OutcomeLabel: Label {}
 
 /// The values of a family's `N` labels, one per label in the row's order: a tuple of
 /// [`Label`]s.
@@ -115,13 +99,13 @@ labels!(3: A a, B b, C c);
 labels!(4: A a, B b, C c, D d);
 
 #[cfg(test)]
-mod tests {
+pub(crate) mod tests {
     use super::*;
     use crate::code::WsaCode;
 
     /// Each value's index is its place in the type's list of every value, and the list is as
     /// long as the count: the one check of every label type.
-    fn indexes_are_places<T: Label + std::fmt::Debug>(all: &[T]) {
+    pub(crate) fn indexes_are_places<T: Label + std::fmt::Debug>(all: &[T]) {
         assert_eq!(all.len(), T::COUNT);
         for (i, value) in all.iter().copied().enumerate() {
             assert_eq!(value.index(), i, "{value:?}");
@@ -132,8 +116,6 @@ mod tests {
     fn every_label_type_numbers_its_values_in_order() {
         indexes_are_places(Op::ALL);
         indexes_are_places(Category::ALL);
-        #[cfg(feature = "retry")]
-        indexes_are_places(crate::retry::Outcome::ALL);
         let codes: Vec<Option<Entry>> = (0..crate::code::COUNT)
             .map(|p| Some(Entry::at(p)))
             .chain([None])

@@ -30,7 +30,8 @@ enum Reason {
     TooMany(usize),
 }
 
-/// How many prefixes besides the default ([`DEFAULT_PREFIX`]) a process may use.
+/// How many prefixes besides the default ([`DEFAULT_PREFIX`](super::DEFAULT_PREFIX)) a
+/// process may use.
 ///
 /// Each prefix has counter tables of its own, kept for the life of the process: about 1.5 KB
 /// when it is first used, then a 32-byte cell per label set of each family the first time the

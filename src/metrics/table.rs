@@ -5,7 +5,9 @@
 //! - its name after the prefix and the public constant that holds it;
 //! - its labels in order, each a key and a [`Label`](super::label::Label) type: the key is the
 //!   recorder's, the type gives the values, and the order is both the order the recorder
-//!   gets them in and the order of the label set's slot (the first label most significant);
+//!   gets them in and the order of the label set's slot (the first label most significant).
+//!   A label whose type lives in a module above this one (`outcome`, in `retry`) is named by
+//!   a trait that only that type implements, as `impl OutcomeLabel`;
 //! - the typed method that counts one: `count_<family>(label values in the row's order)`;
 //! - what it counts (the docs' column) and its description (the recorder's help text).
 //!
@@ -23,7 +25,7 @@
 
 use super::by_source::{BySource, Source};
 use super::family::Family;
-use super::label::Labels;
+use super::label::OutcomeLabel;
 use crate::classify::{Category, Op};
 use crate::code::Entry;
 
@@ -76,7 +78,6 @@ macro_rules! families {
                         $field: $kind::new(
                             format!("{prefix}{}", $suffix),
                             $help,
-                            <($($type,)+) as Labels<{ [$(stringify!($label)),+].len() }>>::COUNT,
                             [$(stringify!($label)),+],
                         ),
                     )+
@@ -122,10 +123,10 @@ families! {
         counts: "every observed error",
         help: "Socket errors observed, by Windows Sockets code, category and operation.",
     }
-    #[cfg(feature = "retry")]
+    #[cfg_attr(not(feature = "retry"), allow(dead_code))]
     retries: Family {
         name: "_retries_total" as RETRIES_SUFFIX,
-        labels: [code: Code, op: Op, outcome: crate::retry::Outcome],
+        labels: [code: Code, op: Op, outcome: impl OutcomeLabel],
         count: count_retries,
         counts: "every retry decision of a [`RetryPolicy`]",
         help: "Retry decisions on socket errors, by Windows Sockets code, operation and outcome.",
