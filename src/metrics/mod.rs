@@ -1,7 +1,8 @@
 //! Counters through the `metrics` facade.
 //!
-//! One table in the source declares every family (its name, labels, description and number
-//! of label sets); the handles, their registration and this list come from it.
+//! One table in the source declares every family (its name, its labels and the types of
+//! their values, its description); the handles, their registration, the method that counts
+//! each family and this list come from it.
 //!
 //! | counter | labels | counts |
 //! |---|---|---|
