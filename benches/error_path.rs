@@ -21,7 +21,7 @@
 //! After criterion's groups, the same variants run again in interleaved rounds and the
 //! medians give the printed figures: ns per map+classify, less the cost of the rounds' own
 //! loop, measured with an empty variant (targets 5 ns, 10 ns for a wrapped error);
-//! observe / bare_counter (target <= 2x); and the ratios by_hand / observe and
+//! observe / bare_counter (target <= 3x); and the ratios by_hand / observe and
 //! fair_by_hand / observe. The figures pass runs only under `cargo bench`.
 
 mod common;
@@ -222,7 +222,7 @@ fn figures(_: &mut Criterion) {
         ],
     );
     println!(
-        "error_path ratio (observe/bare_counter) [default, no subscriber]: {:.2}x  (observe {ns_default:.1} ns, bare counter {ns_bare:.1} ns; target <= 2x)",
+        "error_path ratio (observe/bare_counter) [default, no subscriber]: {:.2}x  (observe {ns_default:.1} ns, bare counter {ns_bare:.1} ns; target <= 3x)",
         ns_default / ns_bare
     );
     println!(

@@ -42,7 +42,6 @@
 
 mod op;
 mod op_of;
-mod outcome;
 mod overrides;
 mod rules;
 
@@ -50,7 +49,6 @@ use crate::code::WsaCode;
 
 pub use crate::code::{Category, Retry};
 pub use op::Op;
-pub use outcome::Outcome;
 pub use overrides::DefaultClassifier;
 
 /// The class of an error for an operation: its retry advice, and the category that follows

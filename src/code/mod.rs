@@ -297,7 +297,7 @@ pub(crate) fn slot(entry: Option<Entry>) -> usize {
     entry.map_or(COUNT, Entry::position)
 }
 
-#[cfg(any(feature = "tracing", feature = "metrics"))]
+#[cfg(feature = "tracing")]
 /// How many slots such a table has.
 pub(crate) fn slots() -> usize {
     table::ROWS.len() + 1

@@ -136,7 +136,6 @@
 //! exists. `benches/layer.rs` measures it against the fmt layer alone (the README's
 //! performance section has the figures).
 
-mod counters;
 mod detect;
 mod explain;
 mod interest;
@@ -144,6 +143,6 @@ mod op_words;
 mod quiet;
 mod wsa_layer;
 
-pub use counters::LOGGED_SUFFIX;
+pub use crate::metrics::LOGGED_SUFFIX;
 pub use explain::Explain;
 pub use wsa_layer::WsaLayer;

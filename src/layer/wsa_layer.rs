@@ -3,7 +3,7 @@
 use std::any::TypeId;
 use std::collections::HashMap;
 use std::hash::{BuildHasherDefault, Hasher};
-use std::sync::{Arc, Mutex, PoisonError, RwLock};
+use std::sync::{Arc, PoisonError, RwLock};
 
 use tracing::callsite::Identifier;
 use tracing::level_filters::LevelFilter;
@@ -14,10 +14,9 @@ use tracing_subscriber::layer::{Context, Layer};
 use tracing_subscriber::registry::LookupSpan;
 use tracing_subscriber::Registry;
 
-use super::counters::SourceCounters;
 use super::detect::{detect, is_own, source, Plan, SpanOp, SpanOpVisitor};
 use super::interest::Enables;
-use crate::metrics::Counters;
+use crate::metrics::{Counters, Source};
 use crate::observe::Observer;
 use crate::scan::Platform;
 
@@ -47,20 +46,20 @@ pub struct WsaLayer {
 }
 
 /// What the layer knows of a callsite that is not the crate's own.
-#[derive(Clone, Debug)]
+#[derive(Clone, Copy, Debug)]
 struct Site {
     plan: Plan,
-    counters: Arc<SourceCounters>,
+    /// The `source` label of the callsite's events, with the handles it counts into.
+    source: Source<4>,
 }
 
-/// What the layer learns per callsite and per source.
+/// What the layer learns per callsite.
 #[derive(Debug)]
 struct State {
     counters: &'static Counters,
     /// Per callsite, decided once in `register_callsite`: how its fields are read and the
-    /// counters of its source, or `None` for the crate's own events.
+    /// source it is counted under, or `None` for the crate's own events.
     sites: RwLock<HashMap<Identifier, Option<Site>, BuildHasherDefault<PtrHasher>>>,
-    sources: Mutex<HashMap<&'static str, Arc<SourceCounters>>>,
 }
 
 impl State {
@@ -68,7 +67,6 @@ impl State {
         Arc::new(State {
             counters: observer.counters(),
             sites: RwLock::default(),
-            sources: Mutex::default(),
         })
     }
 
@@ -77,14 +75,9 @@ impl State {
         if is_own(meta.target()) {
             return None;
         }
-        let source = source(meta.target());
-        let mut sources = self.sources.lock().unwrap_or_else(PoisonError::into_inner);
-        let counters = sources
-            .entry(source)
-            .or_insert_with(|| Arc::new(SourceCounters::new(self.counters, source)));
         Some(Site {
             plan: Plan::of(meta, all_fields),
-            counters: Arc::clone(counters),
+            source: self.counters.logged.source(source(meta.target())),
         })
     }
 
@@ -93,7 +86,7 @@ impl State {
         self.sites
             .write()
             .unwrap_or_else(PoisonError::into_inner)
-            .insert(meta.callsite(), site.clone());
+            .insert(meta.callsite(), site);
         site
     }
 }
@@ -219,36 +212,29 @@ where
 
     fn on_event(&self, event: &Event<'_>, ctx: Context<'_, S>) {
         let meta = event.metadata();
-        // Only the plan is read under the lock: nothing that may emit an event (and so
+        // Only the site is read under the lock: nothing that may emit an event (and so
         // register a callsite) runs while it is held.
-        let plan = self
+        let site = self
             .state
             .sites
             .read()
             .unwrap_or_else(PoisonError::into_inner)
             .get(&meta.callsite())
-            .map(|site| site.as_ref().map(|s| s.plan));
+            .copied();
         // A callsite registered before this layer existed is decided now, once.
-        let Some(plan) =
-            plan.unwrap_or_else(|| self.state.register(meta, self.all_fields).map(|s| s.plan))
-        else {
+        let Some(site) = site.unwrap_or_else(|| self.state.register(meta, self.all_fields)) else {
             return;
         };
         let scope = || ctx.event_scope(event);
-        let Some(obs) = detect(event, plan, scope, &self.observer, self.platform) else {
+        let Some(obs) = detect(event, site.plan, scope, &self.observer, self.platform) else {
             return;
         };
-        // Rare: the counters of the callsite's source, taken only for an error found.
-        let counters = self
-            .state
-            .sites
-            .read()
-            .unwrap_or_else(PoisonError::into_inner)
-            .get(&meta.callsite())
-            .and_then(|site| site.as_ref().map(|s| Arc::clone(&s.counters)));
-        if let Some(counters) = counters {
-            counters.increment(obs.mapping.entry(), obs.op, obs.class.category());
-        }
+        self.state.counters.count_logged(
+            obs.mapping.entry(),
+            obs.class.category(),
+            obs.op,
+            site.source,
+        );
     }
 }
 

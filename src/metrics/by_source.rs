@@ -6,6 +6,7 @@
 use std::sync::{PoisonError, RwLock};
 
 use super::family::Family;
+use super::label::{Label, Labels};
 
 /// One [`Family`] per `source`, created the first time the source is counted and kept for the
 /// life of the process: as many as there are crates that log socket errors, each with the
@@ -14,61 +15,96 @@ use super::family::Family;
 pub(crate) struct BySource<const N: usize> {
     name: String,
     help: &'static str,
-    len: usize,
     keys: [&'static str; N],
-    sources: RwLock<Vec<(&'static str, &'static Family<N>)>>,
+    sources: RwLock<Vec<Source<N>>>,
 }
 
+/// The value of a `source` label and the handles it counts into: what a caller looks up once
+/// with [`BySource::source`] and keeps, so that counting takes no lock.
+#[derive(Clone, Copy, Debug)]
+pub(crate) struct Source<const N: usize> {
+    name: &'static str,
+    family: &'static Family<N>,
+}
+
+/// `source`: one value in each of its family's per-source tables.
+impl<const N: usize> Label for Source<N> {
+    const COUNT: usize = 1;
+
+    #[inline]
+    fn index(self) -> usize {
+        0
+    }
+
+    fn name(self) -> &'static str {
+        self.name
+    }
+}
+
+/// A label set whose last value is a [`Source`]: the one that picks the handles.
+pub(crate) trait Sourced<const N: usize>: Labels<N> {
+    /// The source.
+    fn source(self) -> Source<N>;
+}
+
+macro_rules! sourced {
+    ($n:literal, $last:tt: $($t:ident),*) => {
+        impl<$($t: Label),*> Sourced<$n> for ($($t,)* Source<$n>,) {
+            #[inline]
+            fn source(self) -> Source<$n> {
+                self.$last
+            }
+        }
+    };
+}
+
+sourced!(1, 0:);
+sourced!(2, 1: A);
+sourced!(3, 2: A, B);
+sourced!(4, 3: A, B, C);
+
 impl<const N: usize> BySource<N> {
-    /// The family `name`, with `len` label sets per source, each of a value for each of `keys`,
-    /// the last of which is `source`.
-    pub(crate) fn new(
-        name: String,
-        help: &'static str,
-        len: usize,
-        keys: [&'static str; N],
-    ) -> Self {
+    /// The family `name`, whose label sets have a value for each of `keys`, the last of which
+    /// is `source`.
+    pub(crate) fn new(name: String, help: &'static str, keys: [&'static str; N]) -> Self {
         assert_eq!(keys.last(), Some(&"source"), "{name}: `source` comes last");
         BySource {
             name,
             help,
-            len,
             keys,
             sources: RwLock::default(),
         }
     }
 
-    /// The counter's full name.
-    #[cfg_attr(not(test), allow(dead_code))]
-    pub(crate) fn name(&self) -> &str {
-        &self.name
-    }
-
-    /// The handles of `source`, created on first use. Look it up once per callsite and keep
-    /// it: counting through it takes no lock.
-    pub(crate) fn source(&self, source: &'static str) -> &'static Family<N> {
-        let find = |sources: &[(&'static str, &'static Family<N>)]| {
-            sources
-                .iter()
-                .find(|(s, _)| *s == source)
-                .map(|(_, family)| *family)
-        };
-        if let Some(family) = find(&self.sources.read().unwrap_or_else(PoisonError::into_inner)) {
-            return family;
+    /// The `source` label `source` of this family, its handles created on first use. Look it
+    /// up once per callsite and keep it: counting through it takes no lock.
+    pub(crate) fn source(&self, source: &'static str) -> Source<N> {
+        let find = |sources: &[Source<N>]| sources.iter().copied().find(|s| s.name == source);
+        if let Some(found) = find(&self.sources.read().unwrap_or_else(PoisonError::into_inner)) {
+            return found;
         }
         let mut sources = self.sources.write().unwrap_or_else(PoisonError::into_inner);
-        if let Some(family) = find(&sources) {
-            return family;
+        if let Some(found) = find(&sources) {
+            return found;
         }
         // Kept for the process, as the prefix's table is: one per crate that logs.
         let family: &'static Family<N> = Box::leak(Box::new(Family::new(
             self.name.clone(),
             self.help,
-            self.len,
             self.keys,
         )));
-        sources.push((source, family));
-        family
+        let found = Source {
+            name: source,
+            family,
+        };
+        sources.push(found);
+        found
+    }
+
+    /// Adds one to the label set `labels` in the handles of its source.
+    #[inline]
+    pub(crate) fn count<L: Sourced<N>>(&self, labels: L) {
+        labels.source().family.count(labels);
     }
 }
 
@@ -78,11 +114,12 @@ mod tests {
 
     #[test]
     fn one_family_per_source() {
-        let by = BySource::new("t_total".into(), "help", 2, ["code", "source"]);
+        let by = BySource::new("t_total".into(), "help", ["code", "source"]);
         let a = by.source("a");
         let b = by.source("b");
-        assert!(!std::ptr::eq(a, b));
-        assert!(std::ptr::eq(a, by.source("a")));
-        assert_eq!(a.name(), "t_total");
+        assert!(!std::ptr::eq(a.family, b.family));
+        assert!(std::ptr::eq(a.family, by.source("a").family));
+        assert_eq!(a.family.name(), "t_total");
+        assert_eq!((Label::name(a), Label::name(b)), ("a", "b"));
     }
 }

@@ -13,7 +13,7 @@ use std::sync::{OnceLock, RwLock};
 
 use metrics::{Counter, Key, KeyName, Label, Metadata, Recorder, SharedString, Unit};
 
-use crate::code::Entry;
+use super::label::Labels;
 
 static METADATA: Metadata<'static> =
     Metadata::new(module_path!(), metrics::Level::INFO, Some(module_path!()));
@@ -29,7 +29,6 @@ pub(crate) struct Family<const N: usize> {
     name: KeyName,
     help: &'static str,
     keys: [&'static str; N],
-    len: usize,
     /// The recorder the description was last given to.
     described: AtomicUsize,
     slots: OnceLock<Box<[Slot]>>,
@@ -45,18 +44,14 @@ fn address(recorder: &dyn Recorder) -> usize {
 }
 
 impl<const N: usize> Family<N> {
-    /// The family `name`, with `len` label sets, each of a value for each of `keys`.
-    pub(crate) fn new(
-        name: String,
-        help: &'static str,
-        len: usize,
-        keys: [&'static str; N],
-    ) -> Self {
+    /// The family `name`, whose label sets have a value for each of `keys`. Its cells, one
+    /// per label set, are made when it first counts, as many as the label types' values
+    /// allow ([`Labels::COUNT`]).
+    pub(crate) fn new(name: String, help: &'static str, keys: [&'static str; N]) -> Self {
         Family {
             name: KeyName::from(SharedString::from(name)),
             help,
             keys,
-            len,
             described: AtomicUsize::new(0),
             slots: OnceLock::new(),
             others: RwLock::new(HashMap::new()),
@@ -68,26 +63,41 @@ impl<const N: usize> Family<N> {
         self.name.as_str()
     }
 
-    /// Adds one to the label set in `slot`, registering it with the label values `labels`
-    /// gives (one per key, in the table's order) the first time it is counted with the
-    /// recorder in effect.
-    #[inline]
-    pub(crate) fn increment(&self, slot: usize, labels: impl Fn() -> [&'static str; N]) {
+    /// Adds one to the label set `labels`, registering it the first time it is counted with
+    /// the recorder in effect.
+    ///
+    /// The usual case, a label set counted before with the recorder in effect, reads the
+    /// label set's cell and asks `metrics` for the recorder's address, two lookups that do
+    /// not wait for each other, compares them and adds one: nothing is carried into
+    /// `metrics::with_recorder` but a function that returns the address.
+    #[inline(always)]
+    pub(crate) fn count<L: Labels<N>>(&self, labels: L) {
+        let slot = labels.slot();
+        let cell = self.slots.get().and_then(|slots| slots.get(slot));
+        if let Some((first, counter)) = cell.and_then(Slot::get) {
+            if *first == metrics::with_recorder(address) {
+                counter.increment(1);
+                return;
+            }
+        }
+        self.count_first(slot, L::COUNT, &|| labels.values());
+    }
+
+    /// Counts a label set for the first time with the recorder in effect: makes the cells if
+    /// this is the family's first count, then registers.
+    #[cold]
+    #[inline(never)]
+    fn count_first(&self, slot: usize, len: usize, labels: &dyn Fn() -> [&'static str; N]) {
         let slots = self
             .slots
-            .get_or_init(|| (0..self.len).map(|_| Slot::new()).collect());
+            .get_or_init(|| (0..len).map(|_| Slot::new()).collect());
         let Some(cell) = slots.get(slot) else { return };
-        metrics::with_recorder(|recorder| match cell.get() {
-            Some((first, counter)) if *first == address(recorder) => counter.increment(1),
-            _ => self.increment_other(slot, cell, recorder, &labels),
-        });
+        metrics::with_recorder(|recorder| self.increment_other(slot, cell, recorder, labels));
     }
 
     /// Counts with a recorder other than the cell's: takes the cell if it is still free and
     /// `recorder` is a real one, else uses the handle in the map, registered again if it
     /// belongs to another recorder.
-    #[cold]
-    #[inline(never)]
     fn increment_other(
         &self,
         slot: usize,
@@ -140,11 +150,6 @@ impl<const N: usize> Family<N> {
     }
 }
 
-/// The value of a `code` label: the symbol, or `UNKNOWN`.
-pub(crate) fn code_label(code: Option<Entry>) -> &'static str {
-    code.map_or(crate::code::UNKNOWN_LABEL, |e| e.info().name)
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -165,14 +170,14 @@ mod tests {
     #[test]
     fn each_recorder_counts_its_own() {
         use metrics_util::debugging::DebuggingRecorder;
-        let family = Family::new("family_test_total".into(), "help", 2, ["code"]);
+        let family = Family::new("family_test_total".into(), "help", ["code"]);
         let recorders: Vec<&'static DebuggingRecorder> = (0..3)
             .map(|_| &*Box::leak(Box::new(DebuggingRecorder::new())))
             .collect();
         let count = |r: &'static DebuggingRecorder, n: usize| {
             metrics::with_local_recorder(r, || {
                 for _ in 0..n {
-                    family.increment(1, || ["WSAECONNRESET"]);
+                    family.count((Some(crate::code::Entry::at(0)),));
                 }
             })
         };

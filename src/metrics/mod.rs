@@ -1,7 +1,8 @@
 //! Counters through the `metrics` facade.
 //!
-//! One table in the source declares every family (its name, labels, description and number
-//! of label sets); the handles, their registration and this list come from it.
+//! One table in the source declares every family (its name, its labels and the types of
+//! their values, its description); the handles, their registration, the method that counts
+//! each family and this list come from it.
 //!
 //! | counter | labels | counts |
 //! |---|---|---|
@@ -52,79 +53,33 @@
 //! ```
 
 mod by_source;
+mod counters;
 mod family;
+mod label;
 mod prefix;
 mod table;
 
 pub use prefix::{InvalidPrefix, MAX_PREFIXES};
+pub use table::{
+    ACCEPT_BACKOFFS_SUFFIX, ERRORS_SUFFIX, LOGGED_SUFFIX, RETRIES_SUFFIX, SUPPRESSED_SUFFIX,
+};
 
-#[cfg(any(feature = "retry", feature = "layer"))]
-pub(crate) use family::code_label;
 #[cfg(feature = "layer")]
-pub(crate) use family::Family;
-#[cfg(feature = "layer")]
-pub(crate) use table::error_slot;
+pub(crate) use by_source::Source;
+#[cfg(all(test, feature = "retry"))]
+pub(crate) use label::tests as label_tests;
+#[cfg(feature = "retry")]
+pub(crate) use label::{Label, OutcomeLabel};
 pub(crate) use table::Counters;
 
 /// The default name prefix.
 pub const DEFAULT_PREFIX: &str = "wsa";
 
-/// What the error counter's name is after the prefix.
-pub const ERRORS_SUFFIX: &str = table::FAMILIES[0].suffix;
-
-/// What the logged-error counter's name is after the prefix.
-#[cfg(feature = "layer")]
-pub(crate) const LOGGED_SUFFIX: &str = table::FAMILIES[4].suffix;
-
 #[cfg(test)]
-mod tests {
+pub(crate) mod tests {
     use super::*;
     use crate::classify::{Category, Op};
-    use crate::code::{slot as code_slot, slots as code_slots, Entry, WsaCode};
-
-    #[test]
-    fn op_discriminants_index_op_all() {
-        for (i, op) in Op::ALL.iter().copied().enumerate() {
-            assert_eq!(op as usize, i, "{op:?}");
-        }
-    }
-
-    #[test]
-    fn category_discriminants_index_category_all() {
-        for (i, category) in Category::ALL.iter().copied().enumerate() {
-            assert_eq!(category as usize, i, "{category:?}");
-        }
-    }
-
-    #[test]
-    fn every_code_op_and_category_has_its_own_error_slot() {
-        let mut seen = std::collections::HashSet::new();
-        let codes = WsaCode::all().map(Entry::of).chain([None]);
-        for code in codes {
-            for &op in Op::ALL {
-                for &category in Category::ALL {
-                    let slot = table::error_slot(code, op, category);
-                    assert!(slot < table::error_slots(), "{code:?} {op:?}");
-                    assert!(seen.insert(slot), "{code:?} {op:?} {category:?}");
-                }
-            }
-        }
-    }
-
-    #[test]
-    fn every_code_has_its_own_slot() {
-        let mut seen = std::collections::HashSet::new();
-        for code in WsaCode::all() {
-            assert!(seen.insert(code_slot(Entry::of(code))), "{code:?}");
-        }
-        assert!(seen.insert(code_slot(None)));
-        assert_eq!(
-            code_slot(Entry::of(WsaCode::from_raw(12345))),
-            code_slot(None)
-        );
-        assert_eq!(seen.len(), code_slots());
-        assert_eq!(Counters::of("t").unwrap().name(), "t_socket_errors_total");
-    }
+    use crate::code::{Entry, WsaCode};
 
     fn labels_cell(labels: &[&str]) -> String {
         labels
@@ -165,27 +120,78 @@ mod tests {
         );
     }
 
+    /// Each family's typed method counts under exactly the labels its row declares: the keys
+    /// in the row's order with the values given, the row's name and description, each label
+    /// set in a series of its own. A row whose labels change order changes what the recorder
+    /// gets here (and the method's signature), and fails.
     #[test]
-    fn every_family_in_the_table_is_counted_named_and_described_as_declared() {
-        use metrics_util::debugging::DebuggingRecorder;
-        let recorder = DebuggingRecorder::new();
-        let snapshotter = recorder.snapshotter();
-        metrics::with_local_recorder(&recorder, || {
-            let counters = Counters::of("every").unwrap();
-            let code = crate::code::Entry::of(WsaCode::WSAEMFILE);
-            counters.error(code, Op::Accept, Category::Transient);
-            counters.suppressed(code);
-            counters.accept_backoff(code);
-            // Label keys come from the table, whatever the values: any will do here.
-            counters
-                .retries
-                .increment(0, || [family::code_label(code), "accept", "retry"]);
-            let source = counters.logged.source("axum");
-            assert_eq!(source.name(), counters.logged.name());
-            source.increment(0, || {
-                [family::code_label(code), "transient", "accept", "axum"]
-            });
+    fn each_family_counts_under_the_labels_its_row_declares() {
+        let code = Entry::of(WsaCode::WSAEMFILE);
+        let unknown = Entry::of(WsaCode::from_raw(4242));
+        let snapshotter = counted("every", |c| {
+            c.count_errors(code, Category::Transient, Op::Accept);
+            c.count_errors(code, Category::Transient, Op::Accept);
+            c.count_errors(code, Category::Transient, Op::Connect);
+            // The digits of this label set add up to those of the first: its own series all
+            // the same.
+            c.count_errors(code, Category::Fatal, Op::Connect);
+            c.count_errors(unknown, Category::Fatal, Op::Read);
+            c.count_accept_backoffs(code);
+            c.count_suppressed(unknown);
+            c.count_suppressed(unknown);
+            c.count_suppressed(unknown);
+            let axum = c.logged.source("axum");
+            c.count_logged(code, Category::Benign, Op::Shutdown, axum);
+            c.count_logged(
+                code,
+                Category::Benign,
+                Op::Shutdown,
+                c.logged.source("hyper"),
+            );
+            c.count_logged(code, Category::Benign, Op::Shutdown, axum);
         });
+        let expected = [
+            (
+                "every_socket_errors_total",
+                "code=WSAEMFILE,category=transient,op=accept",
+                2,
+            ),
+            (
+                "every_socket_errors_total",
+                "code=WSAEMFILE,category=transient,op=connect",
+                1,
+            ),
+            (
+                "every_socket_errors_total",
+                "code=WSAEMFILE,category=fatal,op=connect",
+                1,
+            ),
+            (
+                "every_socket_errors_total",
+                "code=UNKNOWN,category=fatal,op=read",
+                1,
+            ),
+            ("every_accept_backoffs_total", "code=WSAEMFILE", 1),
+            ("every_suppressed_events_total", "code=UNKNOWN", 3),
+            (
+                "every_logged_socket_errors_total",
+                "code=WSAEMFILE,category=benign,op=shutdown,source=axum",
+                2,
+            ),
+            (
+                "every_logged_socket_errors_total",
+                "code=WSAEMFILE,category=benign,op=shutdown,source=hyper",
+                1,
+            ),
+        ];
+        let mut expected: Vec<(String, String, String)> = expected
+            .into_iter()
+            .map(|(name, labels, n)| (name.to_owned(), labels.to_owned(), format!("Counter({n})")))
+            .collect();
+        expected.sort();
+        assert_eq!(rows(&snapshotter), expected);
+
+        // Every family is there, under its row's keys and description.
         let mut seen: Vec<(String, Vec<String>, String)> = snapshotter
             .snapshot()
             .into_vec()
@@ -199,9 +205,11 @@ mod tests {
             })
             .collect();
         seen.sort();
+        seen.dedup();
         let mut declared: Vec<(String, Vec<String>, String)> = table::FAMILIES
             .iter()
-            .filter(|f| cfg!(feature = "retry") || f.suffix != "_retries_total")
+            // Counted, with its labels' values, in the retry module, which `Outcome` lives in.
+            .filter(|f| f.suffix != RETRIES_SUFFIX)
             .map(|f| {
                 (
                     format!("every{}", f.suffix),
@@ -247,7 +255,23 @@ mod tests {
         assert_eq!(found, Vec::<String>::new());
     }
 
-    fn rows(snapshotter: &metrics_util::debugging::Snapshotter) -> Vec<(String, String, String)> {
+    /// Counts with `count` under `prefix` into a recorder of its own, and returns what the
+    /// recorder holds.
+    pub(crate) fn counted(
+        prefix: &str,
+        count: impl FnOnce(&Counters),
+    ) -> metrics_util::debugging::Snapshotter {
+        let recorder = metrics_util::debugging::DebuggingRecorder::new();
+        let snapshotter = recorder.snapshotter();
+        metrics::with_local_recorder(&recorder, || count(Counters::of(prefix).unwrap()));
+        snapshotter
+    }
+
+    /// Each series a recorder holds: its name, its labels as `key=value` in order, and its
+    /// value, sorted.
+    pub(crate) fn rows(
+        snapshotter: &metrics_util::debugging::Snapshotter,
+    ) -> Vec<(String, String, String)> {
         let mut rows: Vec<_> = snapshotter
             .snapshot()
             .into_vec()
@@ -277,16 +301,16 @@ mod tests {
         metrics::with_local_recorder(&recorder, || {
             let counters = Counters::of("unit").unwrap();
             for _ in 0..5 {
-                counters.error(
+                counters.count_errors(
                     Entry::of(WsaCode::WSAECONNRESET),
-                    Op::Read,
                     Category::Transient,
+                    Op::Read,
                 );
             }
-            counters.error(
+            counters.count_errors(
                 Entry::of(WsaCode::from_raw(4242)),
-                Op::Read,
                 Category::Fatal,
+                Op::Read,
             );
         });
         assert_eq!(
@@ -313,9 +337,11 @@ mod tests {
         let count = |recorder: &DebuggingRecorder, n| {
             metrics::with_local_recorder(recorder, || {
                 for _ in 0..n {
-                    Counters::of("switch")
-                        .unwrap()
-                        .error(code, Op::Write, Category::Transient);
+                    Counters::of("switch").unwrap().count_errors(
+                        code,
+                        Category::Transient,
+                        Op::Write,
+                    );
                 }
             })
         };

@@ -1,13 +1,7 @@
-//! The counters of a prefix, checked once and shared by the whole process.
+//! Metrics prefixes: the rule a prefix follows, how many a process keeps, and the error that
+//! says which rule a refused one broke.
 
 use std::fmt;
-use std::sync::{Mutex, OnceLock};
-
-use super::family::code_label;
-use super::table::{error_slot, Counters};
-use super::DEFAULT_PREFIX;
-use crate::classify::{Category, Op};
-use crate::code::{slot as code_slot, Entry};
 
 /// A metrics prefix that cannot be used: one that is not a valid Prometheus metric name (it
 /// must be non-empty, start with an ASCII letter, `_` or `:`, and go on with ASCII letters,
@@ -36,7 +30,8 @@ enum Reason {
     TooMany(usize),
 }
 
-/// How many prefixes besides the default ([`DEFAULT_PREFIX`]) a process may use.
+/// How many prefixes besides the default ([`DEFAULT_PREFIX`](super::DEFAULT_PREFIX)) a
+/// process may use.
 ///
 /// Each prefix has counter tables of its own, kept for the life of the process: about 1.5 KB
 /// when it is first used, then a 32-byte cell per label set of each family the first time the
@@ -51,6 +46,14 @@ impl InvalidPrefix {
     /// The prefix that was rejected.
     pub fn prefix(&self) -> &str {
         &self.prefix
+    }
+
+    /// A new prefix refused because the process already keeps `max` besides the default.
+    pub(super) fn too_many(prefix: &str, max: usize) -> Self {
+        InvalidPrefix {
+            prefix: prefix.to_owned(),
+            reason: Reason::TooMany(max),
+        }
     }
 }
 
@@ -100,93 +103,6 @@ pub(crate) fn check(prefix: &str) -> Result<(), InvalidPrefix> {
     }
 }
 
-/// The counters of the prefixes other than the default, at most `max` of them.
-struct Prefixes {
-    max: usize,
-    made: Mutex<Vec<&'static Counters>>,
-}
-
-impl Prefixes {
-    const fn new(max: usize) -> Self {
-        Prefixes {
-            max,
-            made: Mutex::new(Vec::new()),
-        }
-    }
-
-    /// The counters of `prefix`, which must have passed [`check`]: the ones made before, or
-    /// new ones if there is room.
-    fn get(&self, prefix: &str) -> Result<&'static Counters, InvalidPrefix> {
-        let mut made = self.made.lock().unwrap_or_else(|e| e.into_inner());
-        if let Some(found) = made.iter().find(|c| c.prefix == prefix) {
-            return Ok(found);
-        }
-        if made.len() >= self.max {
-            return Err(InvalidPrefix {
-                prefix: prefix.to_owned(),
-                reason: Reason::TooMany(self.max),
-            });
-        }
-        // Kept for the life of the process: one per prefix, and at most `max` of them.
-        let prefix: &'static str = Box::leak(prefix.into());
-        let counters: &'static Counters = Box::leak(Box::new(Counters::new(prefix)));
-        made.push(counters);
-        Ok(counters)
-    }
-}
-
-impl Counters {
-    /// The counters of `prefix`, once it is checked and if the process has room for it.
-    pub(crate) fn of(prefix: &str) -> Result<&'static Counters, InvalidPrefix> {
-        static OTHERS: Prefixes = Prefixes::new(MAX_PREFIXES);
-        check(prefix)?;
-        if prefix == DEFAULT_PREFIX {
-            return Ok(Counters::default_prefix());
-        }
-        OTHERS.get(prefix)
-    }
-
-    /// The counters of the default prefix.
-    pub(crate) fn default_prefix() -> &'static Counters {
-        static DEFAULT: OnceLock<Counters> = OnceLock::new();
-        DEFAULT.get_or_init(|| Counters::new(DEFAULT_PREFIX))
-    }
-
-    /// The error counter's full name.
-    pub(crate) fn name(&self) -> &str {
-        self.errors.name()
-    }
-
-    /// Counts one error.
-    #[inline]
-    pub(crate) fn error(&self, code: Option<Entry>, op: Op, category: Category) {
-        self.errors.increment(error_slot(code, op, category), || {
-            [code_label(code), category.as_str(), op.as_str()]
-        });
-    }
-
-    /// Counts one event the rate limit dropped.
-    #[cfg_attr(not(feature = "tracing"), allow(dead_code))]
-    #[inline]
-    pub(crate) fn suppressed(&self, code: Option<Entry>) {
-        self.suppressed
-            .increment(code_slot(code), || [code_label(code)]);
-    }
-
-    /// The accept-backoff counter's full name.
-    #[cfg_attr(not(feature = "net"), allow(dead_code))]
-    pub(crate) fn accept_backoffs_name(&self) -> &str {
-        self.accept_backoffs.name()
-    }
-
-    /// Counts one pause of an accept loop.
-    #[cfg_attr(not(feature = "net"), allow(dead_code))]
-    pub(crate) fn accept_backoff(&self, code: Option<Entry>) {
-        self.accept_backoffs
-            .increment(code_slot(code), || [code_label(code)]);
-    }
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -207,32 +123,5 @@ mod tests {
             assert!(err.to_string().contains(why), "{bad}: {err}");
             assert_eq!(err.prefix(), bad);
         }
-    }
-
-    #[test]
-    fn one_table_per_prefix() {
-        let a = Counters::of("shared_a").unwrap();
-        let b = Counters::of("shared_a").unwrap();
-        assert!(std::ptr::eq(a, b));
-        assert!(std::ptr::eq(
-            Counters::of("wsa").unwrap(),
-            Counters::default_prefix()
-        ));
-        assert_eq!(a.name(), "shared_a_socket_errors_total");
-        assert_eq!(Counters::of("a-b").unwrap_err().reason, Reason::Char('-'));
-    }
-
-    #[test]
-    fn past_the_bound_new_prefixes_are_refused_and_old_ones_given_again() {
-        let prefixes = Prefixes::new(2);
-        let a = prefixes.get("bound_a").unwrap();
-        let b = prefixes.get("bound_b").unwrap();
-        let err = prefixes.get("bound_c").unwrap_err();
-        assert_eq!(err.prefix(), "bound_c");
-        assert_eq!(err.reason, Reason::TooMany(2));
-        assert!(err.to_string().contains("already uses 2 prefixes"), "{err}");
-        assert!(std::ptr::eq(prefixes.get("bound_a").unwrap(), a));
-        assert!(std::ptr::eq(prefixes.get("bound_b").unwrap(), b));
-        assert_eq!(prefixes.made.lock().unwrap().len(), 2);
     }
 }

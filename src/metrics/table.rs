@@ -1,28 +1,39 @@
-//! THE table of counter families: each row gives a family's name after the prefix, its labels
-//! in order, what it counts (the docs' column) and its description (the recorder's help
-//! text), and how many label sets it has. From it come the [`Counters`] struct with one
-//! handle table per family (per source for a family labelled by `source`), their registration and description, and [`FAMILIES`], which the
-//! docs and the tests are held to. Adding a family is one row.
+//! THE table of counter families. Each row gives:
+//!
+//! - the family's field in [`Counters`] and its kind: [`Family`] for labels from closed sets,
+//!   [`BySource`] when the last label is a `source` (one table of handles per source);
+//! - its name after the prefix and the public constant that holds it;
+//! - its labels in order, each a key and a [`Label`](super::label::Label) type: the key is the
+//!   recorder's, the type gives the values, and the order is both the order the recorder
+//!   gets them in and the order of the label set's slot (the first label most significant).
+//!   A label whose type lives in a module above this one (`outcome`, in `retry`) is named by
+//!   a trait that only that type implements, as `impl OutcomeLabel`;
+//! - the typed method that counts one: `count_<family>(label values in the row's order)`;
+//! - what it counts (the docs' column) and its description (the recorder's help text).
+//!
+//! From the rows come the [`Counters`] struct with one handle table per family, each family's
+//! number of label sets (the product of its labels' counts), its registration and
+//! description, its `count_<family>` method, its suffix constant and `FAMILIES`, which the
+//! docs and the tests are held to.
+//!
+//! Adding a family is one row: its field, name, constant, labels (of types that implement
+//! `Label`), method, `counts` and `help`. The rest is what any new counter needs: a call to
+//! its method where the thing counted happens, and a line in the docs tables of the module
+//! docs and the README, which a test holds to `FAMILIES` (it fails until the line is
+//! there). `each_family_counts_under_the_labels_its_row_declares` fails too until it counts
+//! the new family once.
 
-use super::by_source::BySource;
+use super::by_source::{BySource, Source};
 use super::family::Family;
+use super::label::OutcomeLabel;
 use crate::classify::{Category, Op};
-use crate::code::{slot as code_slot, slots as code_slots, Entry};
+use crate::code::Entry;
 
-/// The label set of an error in a family labelled by code, category and operation: each
-/// (code, operation, category) has its own, so that observers which class one code
-/// differently count it in different series, each under the category it logged.
-#[inline]
-pub(crate) fn error_slot(code: Option<Entry>, op: Op, category: Category) -> usize {
-    (code_slot(code) * Op::ALL.len() + op as usize) * Category::ALL.len() + category as usize
-}
-
-/// How many label sets [`error_slot`] numbers.
-pub(super) fn error_slots() -> usize {
-    code_slots() * Op::ALL.len() * Category::ALL.len()
-}
+/// The `code` label: a catalog row, or `None` for every code outside the catalog.
+type Code = Option<Entry>;
 
 /// One family as the table declares it.
+#[cfg(test)]
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub(crate) struct Declared {
     /// The name after the prefix, such as `_socket_errors_total`.
@@ -38,12 +49,12 @@ pub(crate) struct Declared {
 macro_rules! families {
     ($(
         $(#[$attr:meta])*
-        $field:ident: $handles:ident {
-            name: $suffix:literal,
-            labels: [$($label:literal),+ $(,)?],
+        $field:ident: $kind:ident {
+            name: $suffix:literal as $constant:ident,
+            labels: [$($label:ident: $type:ty),+ $(,)?],
+            count: $count:ident,
             counts: $counts:literal,
-            help: $help:literal,
-            label_sets: $len:expr $(,)?
+            help: $help:literal $(,)?
         }
     )+) => {
         /// Every counter family of one prefix. There is one per prefix in the process, created
@@ -54,7 +65,7 @@ macro_rules! families {
             pub(super) prefix: &'static str,
             $(
                 $(#[$attr])*
-                pub(crate) $field: $handles<{ [$($label),+].len() }>,
+                pub(crate) $field: $kind<{ [$(stringify!($label)),+].len() }>,
             )+
         }
 
@@ -63,22 +74,40 @@ macro_rules! families {
                 Counters {
                     prefix,
                     $(
-                        $field: $handles::new(
+                        $(#[$attr])*
+                        $field: $kind::new(
                             format!("{prefix}{}", $suffix),
                             $help,
-                            $len,
-                            [$($label),+],
+                            [$(stringify!($label)),+],
                         ),
                     )+
                 }
             }
+
+            $(
+                #[doc = concat!(
+                    "Counts one in `<prefix>", $suffix, "`, under these label values in the ",
+                    "row's order."
+                )]
+                $(#[$attr])*
+                #[inline]
+                pub(crate) fn $count(&self, $($label: $type),+) {
+                    self.$field.count(($($label,)+));
+                }
+            )+
         }
 
+        $(
+            #[doc = concat!("The name of `<prefix>", $suffix, "` after the prefix: `", $suffix, "`.")]
+            pub const $constant: &str = $suffix;
+        )+
+
         /// Every family, in table order.
+        #[cfg(test)]
         pub(crate) const FAMILIES: &[Declared] = &[
             $(Declared {
                 suffix: $suffix,
-                labels: &[$($label),+],
+                labels: &[$(stringify!($label)),+],
                 counts: $counts,
                 help: $help,
             },)+
@@ -86,50 +115,44 @@ macro_rules! families {
     };
 }
 
-/// How many outcomes a retry decision has.
-#[cfg(feature = "retry")]
-const OUTCOMES: usize = crate::classify::Outcome::ALL.len();
-#[cfg(not(feature = "retry"))]
-const OUTCOMES: usize = 0;
-
 families! {
     errors: Family {
-        name: "_socket_errors_total",
-        labels: ["code", "category", "op"],
+        name: "_socket_errors_total" as ERRORS_SUFFIX,
+        labels: [code: Code, category: Category, op: Op],
+        count: count_errors,
         counts: "every observed error",
         help: "Socket errors observed, by Windows Sockets code, category and operation.",
-        label_sets: error_slots(),
     }
     #[cfg_attr(not(feature = "retry"), allow(dead_code))]
     retries: Family {
-        name: "_retries_total",
-        labels: ["code", "op", "outcome"],
+        name: "_retries_total" as RETRIES_SUFFIX,
+        labels: [code: Code, op: Op, outcome: impl OutcomeLabel],
+        count: count_retries,
         counts: "every retry decision of a [`RetryPolicy`]",
         help: "Retry decisions on socket errors, by Windows Sockets code, operation and outcome.",
-        label_sets: code_slots() * Op::ALL.len() * OUTCOMES,
     }
     #[cfg_attr(not(feature = "net"), allow(dead_code))]
     accept_backoffs: Family {
-        name: "_accept_backoffs_total",
-        labels: ["code"],
+        name: "_accept_backoffs_total" as ACCEPT_BACKOFFS_SUFFIX,
+        labels: [code: Code],
+        count: count_accept_backoffs,
         counts: "every pause of a [`GuardedListener`]",
         help: "Pauses of an accept loop on resource exhaustion or a long run of per-connection errors, by Windows Sockets code.",
-        label_sets: code_slots(),
     }
     #[cfg_attr(not(feature = "tracing"), allow(dead_code))] // only the rate limit drops events
     suppressed: Family {
-        name: "_suppressed_events_total",
-        labels: ["code"],
+        name: "_suppressed_events_total" as SUPPRESSED_SUFFIX,
+        labels: [code: Code],
+        count: count_suppressed,
         counts: "tracing events dropped by the rate limit (the errors are still counted)",
         help: "Socket error events not logged because of the per-code rate limit.",
-        label_sets: code_slots(),
     }
     #[cfg_attr(not(feature = "layer"), allow(dead_code))]
     logged: BySource {
-        name: "_logged_socket_errors_total",
-        labels: ["code", "category", "op", "source"],
+        name: "_logged_socket_errors_total" as LOGGED_SUFFIX,
+        labels: [code: Code, category: Category, op: Op, source: Source<4>],
+        count: count_logged,
         counts: "every socket error found in another library's log event by a [`WsaLayer`], by the crate that logged it",
         help: "Socket errors found in other libraries' log events, by Windows Sockets code, category, operation and the library that logged them.",
-        label_sets: error_slots(),
     }
 }

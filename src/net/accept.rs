@@ -149,7 +149,7 @@ impl<L: Accept> GuardedListener<L> {
     /// The full name of the backoff counter, `<prefix>_accept_backoffs_total`.
     #[cfg(feature = "metrics")]
     pub fn counter_name(&self) -> &str {
-        self.observer.counters().accept_backoffs_name()
+        self.observer.counters().accept_backoffs.name()
     }
 
     /// The next connection. Per-connection errors and resource exhaustion are handled here;
@@ -185,7 +185,7 @@ impl<L: Accept> GuardedListener<L> {
                         #[cfg(feature = "metrics")]
                         self.observer
                             .counters()
-                            .accept_backoff(seen.mapping.entry());
+                            .count_accept_backoffs(seen.mapping.entry());
                         tokio::time::sleep(RUN_PAUSE).await;
                     }
                 }
@@ -194,7 +194,7 @@ impl<L: Accept> GuardedListener<L> {
                     #[cfg(feature = "metrics")]
                     self.observer
                         .counters()
-                        .accept_backoff(seen.mapping.entry());
+                        .count_accept_backoffs(seen.mapping.entry());
                     tokio::time::sleep(delay).await;
                 }
                 Retry::Reconnect | Retry::Never => return Err(err),
@@ -220,7 +220,7 @@ impl<L: Accept> GuardedListener<L> {
         #[cfg(feature = "metrics")]
         self.observer
             .counters()
-            .accept_backoff(crate::map::Mapping::from_io_error(err).entry());
+            .count_accept_backoffs(crate::map::Mapping::from_io_error(err).entry());
         #[cfg(not(feature = "metrics"))]
         let _ = err;
         tokio::time::sleep(delay).await;

@@ -92,7 +92,7 @@ impl Observer {
         #[cfg(feature = "metrics")]
         self.inner
             .counters
-            .error(obs.mapping.entry(), obs.op, obs.class.category());
+            .count_errors(obs.mapping.entry(), obs.class.category(), obs.op);
         #[cfg(feature = "tracing")]
         {
             if self.inner.on_event {
@@ -139,7 +139,7 @@ impl Observer {
             }
             limit::Admit::Suppress => {
                 #[cfg(feature = "metrics")]
-                self.inner.counters.suppressed(entry);
+                self.inner.counters.count_suppressed(entry);
                 false
             }
         }

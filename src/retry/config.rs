@@ -11,7 +11,7 @@ use tower::retry::budget::{Budget, TpsBudget};
 use tower::util::rng::HasherRng;
 
 use super::decision::Decision;
-use crate::classify::Outcome;
+use super::Outcome;
 use crate::classify::{Classification, Op, Retry};
 use crate::code::WsaCode;
 use crate::map::Mapping;

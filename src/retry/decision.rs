@@ -2,7 +2,7 @@
 
 use tokio::time::Sleep;
 
-use crate::classify::Outcome;
+use super::Outcome;
 
 /// What to do about one error.
 #[derive(Debug)]

@@ -89,16 +89,15 @@
 
 mod budget;
 mod config;
-#[cfg(feature = "metrics")]
-mod counters;
 mod decision;
 mod future;
+mod outcome;
 mod policy;
 mod report;
 mod run;
 
-pub use crate::classify::Outcome;
 pub use future::RetryFuture;
+pub use outcome::Outcome;
 pub use policy::RetryPolicy;
 
 pub use tower::retry::backoff::ExponentialBackoffMaker;

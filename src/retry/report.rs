@@ -13,7 +13,7 @@ pub(super) fn report(observer: &Observer, seen: &Observation, decision: &Decisio
     let outcome = decision.outcome();
     let entry = seen.mapping.entry();
     #[cfg(feature = "metrics")]
-    super::counters::increment(observer.counters(), entry, seen.op, outcome);
+    observer.counters().count_retries(entry, seen.op, outcome);
     #[cfg(feature = "tracing")]
     event::report(observer, seen, decision, calls);
 }
@@ -23,9 +23,9 @@ mod event {
     use tracing::Level;
 
     use super::{Decision, Observation, Observer};
-    use crate::classify::Outcome;
     use crate::observe::fields::{names, rows_naming, values};
     use crate::observe::{Peer, TARGET};
+    use crate::retry::Outcome;
 
     /// The peer of a retry event's fields: none, as the event carries none of the peer's.
     const NO_PEER: Peer = Peer::unknown();

@@ -325,6 +325,25 @@ fn exported_counters_are_the_documented_ones() {
     assert_eq!(counters, expected);
 }
 
+/// The suffix constants are the names the recorder gets, after the default prefix.
+#[test]
+fn the_suffix_constants_name_the_exported_counters() {
+    use wsa_trace::metrics::{
+        ACCEPT_BACKOFFS_SUFFIX, DEFAULT_PREFIX, ERRORS_SUFFIX, RETRIES_SUFFIX, SUPPRESSED_SUFFIX,
+    };
+    let named: BTreeSet<String> = [
+        ERRORS_SUFFIX,
+        SUPPRESSED_SUFFIX,
+        RETRIES_SUFFIX,
+        ACCEPT_BACKOFFS_SUFFIX,
+    ]
+    .iter()
+    .map(|suffix| format!("{DEFAULT_PREFIX}{suffix}"))
+    .collect();
+    let exported: BTreeSet<String> = exported_counters().into_keys().collect();
+    assert_eq!(exported, named);
+}
+
 #[test]
 fn queries_name_only_exported_counters_and_their_labels() {
     let counters = exported_counters();

@@ -64,3 +64,63 @@ impl fmt::Display for Outcome {
         f.write_str(self.as_str())
     }
 }
+
+/// The `outcome` label of `<prefix>_retries_total`.
+#[cfg(feature = "metrics")]
+impl crate::metrics::Label for Outcome {
+    const COUNT: usize = Outcome::ALL.len();
+
+    #[inline]
+    fn index(self) -> usize {
+        self as usize
+    }
+
+    fn name(self) -> &'static str {
+        self.as_str()
+    }
+}
+
+#[cfg(feature = "metrics")]
+impl crate::metrics::OutcomeLabel for Outcome {}
+
+#[cfg(all(test, feature = "metrics"))]
+mod tests {
+    use super::*;
+    use crate::classify::Op;
+    use crate::code::{Entry, WsaCode};
+
+    #[test]
+    fn outcomes_are_numbered_in_order() {
+        crate::metrics::label_tests::indexes_are_places(Outcome::ALL);
+    }
+
+    /// The retries family counts under its row's labels, in order, each label set in a series
+    /// of its own (the family's other checks are in the metrics module).
+    #[test]
+    fn retries_count_under_the_labels_their_row_declares() {
+        let code = Entry::of(WsaCode::WSAEMFILE);
+        let snapshotter = crate::metrics::tests::counted("outcomes", |c| {
+            c.count_retries(code, Op::Connect, Outcome::BudgetExhausted);
+            c.count_retries(code, Op::Connect, Outcome::Retry);
+            c.count_retries(code, Op::Connect, Outcome::Retry);
+            // The digits add up to those of the first: a series of its own all the same.
+            c.count_retries(code, Op::Accept, Outcome::AttemptsExhausted);
+        });
+        let seen = crate::metrics::tests::rows(&snapshotter);
+        let row = |labels: &str, n: u64| {
+            (
+                "outcomes_retries_total".to_owned(),
+                labels.to_owned(),
+                format!("Counter({n})"),
+            )
+        };
+        assert_eq!(
+            seen,
+            vec![
+                row("code=WSAEMFILE,op=accept,outcome=attempts_exhausted", 1),
+                row("code=WSAEMFILE,op=connect,outcome=budget_exhausted", 1),
+                row("code=WSAEMFILE,op=connect,outcome=retry", 2),
+            ]
+        );
+    }
+}
