@@ -148,7 +148,7 @@ impl Observer {
     fn level(&self, obs: &Observation) -> Level {
         let levels = &self.inner.levels;
         match obs.class.retry() {
-            Retry::Immediately | Retry::Ignore => levels.immediately,
+            Retry::Immediately | Retry::Ignore => levels.routine,
             Retry::Backoff | Retry::Reconnect => levels.transient,
             Retry::Never => levels.fatal,
         }
