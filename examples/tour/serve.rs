@@ -282,7 +282,7 @@ async fn retried_connect(observer: &Observer, tally: &Shared) -> Result<(), Fail
     let peer = &Peer::from(addr);
     let attempts = timeout(
         WAIT,
-        policy.run_async(move || async move {
+        policy.run(move || async move {
             let result = TcpStream::connect(addr)
                 .await
                 .observe_peer(observer, Op::Connect, peer);

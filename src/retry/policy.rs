@@ -72,7 +72,7 @@ impl RetryPolicy<Wrap> {
     /// # async fn run() -> std::io::Result<()> {
     /// // One-off calls may each build a policy: they all draw on one shared budget.
     /// let stream = RetryPolicy::connector()
-    ///     .run_async(|| tokio::net::TcpStream::connect("127.0.0.1:8080"))
+    ///     .run(|| tokio::net::TcpStream::connect("127.0.0.1:8080"))
     ///     .await?;
     /// # drop(stream); Ok(()) }
     /// ```

@@ -280,7 +280,7 @@ fn exported_counters() -> BTreeMap<String, BTreeSet<String>> {
                 // The retry counter: one attempt only, so one give-up decision.
                 let result: io::Result<()> = RetryPolicy::new()
                     .max_attempts(1)
-                    .run_async(|| async { Err(refused()) })
+                    .run(|| async { Err(refused()) })
                     .await;
                 assert!(result.is_err());
 
