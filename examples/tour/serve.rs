@@ -319,7 +319,7 @@ async fn exhausted_accept(observer: &Observer, tally: &Shared) -> Result<(), Fai
         tally: tally.clone(),
     })
     .observer(observer.clone())
-    .backoff(Duration::from_millis(10), Duration::from_millis(10));
+    .backoff_range(Duration::from_millis(10), Duration::from_millis(10));
     let both = timeout(WAIT, async {
         tokio::join!(listener.accept(), TcpStream::connect(addr))
     });

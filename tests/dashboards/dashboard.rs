@@ -287,7 +287,7 @@ fn exported_counters() -> BTreeMap<String, BTreeSet<String>> {
                 // The accept-loop backoff counter: a resource error, a pause, a connection.
                 let emfile = crate::support::native::os_error(WsaCode::WSAEMFILE);
                 let mut listener = GuardedListener::new(Scripted(vec![Err(emfile), Ok(7)]))
-                    .backoff(Duration::from_millis(1), Duration::from_millis(1));
+                    .backoff_range(Duration::from_millis(1), Duration::from_millis(1));
                 let accepted = tokio::time::timeout(Duration::from_secs(5), listener.accept())
                     .await
                     .expect("the accept ends after one pause");
