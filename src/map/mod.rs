@@ -84,7 +84,7 @@ use std::io;
 use crate::code::{Entry, WsaCode};
 
 pub use chain::find_io_error;
-pub use view::ErrorView;
+pub use view::{BoxedError, ErrorView, TypedError};
 
 /// One row of a translation table: a native code, its name, the WSA code it maps to, and why,
 /// where the pair is not a plain equivalence.
