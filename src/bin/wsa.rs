@@ -55,8 +55,9 @@ use std::process::ExitCode;
 use clap::error::ErrorKind;
 use clap::{Arg, ArgAction, ArgGroup, ArgMatches, Command};
 use serde_json::{json, Value};
+use wsa_trace::code::Family;
 use wsa_trace::map::{self, Translation};
-use wsa_trace::{Family, WsaCode};
+use wsa_trace::{default_class, Classification, Op, WsaCode};
 
 /// The width text output is wrapped to.
 const WIDTH: usize = 80;
@@ -358,8 +359,14 @@ fn many(codes: &[WsaCode], json: bool) -> String {
         .collect()
 }
 
+/// The class of a code named with no operation: the catalog's own.
+fn class_of(code: WsaCode) -> Classification {
+    default_class(Some(code), Op::Other)
+}
+
 /// THE JSON form of a code; every JSON output is built from it.
 fn code_json(code: WsaCode) -> Value {
+    let class = class_of(code);
     json!({
         "name": code.name(),
         "code": code.raw(),
@@ -367,8 +374,8 @@ fn code_json(code: WsaCode) -> Value {
         "description": code.description(),
         "berkeley": code.berkeley(),
         "family": code.family().map(Family::as_str),
-        "category": code.category().as_str(),
-        "retry": code.retry().as_str(),
+        "category": class.category().as_str(),
+        "retry": class.retry().as_str(),
         "reason": code.reason(),
         "hint": code.hint(),
     })
@@ -383,10 +390,11 @@ fn code_text(code: WsaCode) -> String {
         "family",
         code.family().map_or("(unknown)", Family::as_str),
     );
-    push_field(&mut out, "category", code.category().as_str());
+    let class = class_of(code);
+    push_field(&mut out, "category", class.category().as_str());
     let retry = match code.reason() {
-        Some(reason) => format!("{} ({reason})", code.retry()),
-        None => code.retry().to_string(),
+        Some(reason) => format!("{} ({reason})", class.retry()),
+        None => class.retry().to_string(),
     };
     push_field(&mut out, "retry", &retry);
     if let Some(description) = code.description() {

@@ -57,7 +57,7 @@ impl Observer {
 
     /// Maps and classifies without emitting or counting.
     #[inline]
-    pub fn observation(&self, mapping: Mapping, op: Op) -> Observation {
+    pub(crate) fn observation(&self, mapping: Mapping, op: Op) -> Observation {
         Observation {
             mapping,
             class: self.inner.classifier.class_of(&mapping, op),

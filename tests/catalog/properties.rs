@@ -120,7 +120,11 @@ proptest! {
             prop_assert_eq!(code.label(), UNKNOWN_LABEL);
             prop_assert!(code.berkeley().is_none() && code.hint().is_none());
         }
-        prop_assert_eq!(code.category(), code.retry().category());
+        let class = default_class(Some(code), Op::Other);
+        prop_assert_eq!(class.category(), class.retry().category());
+        if !known {
+            prop_assert_eq!((class.category(), class.retry()), (Category::Fatal, Retry::Never));
+        }
         let _ = (code.to_string(), format!("{code:?}"), code.to_string().parse::<WsaCode>());
     }
 

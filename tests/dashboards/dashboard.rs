@@ -17,7 +17,7 @@ use serde_json::Value;
 use wsa_trace::net::{Accept, GuardedListener};
 use wsa_trace::observe::Peer;
 use wsa_trace::retry::RetryPolicy;
-use wsa_trace::{Observer, Op, WsaCode};
+use wsa_trace::{default_class, Observer, Op, WsaCode};
 
 use crate::support::subscriber;
 
@@ -63,8 +63,8 @@ fn render_table() -> String {
             code.name().expect("catalog codes have a name"),
             code.raw(),
             berkeley,
-            code.category(),
-            code.retry(),
+            default_class(Some(code), Op::Other).category(),
+            default_class(Some(code), Op::Other).retry(),
             cell(
                 code.description()
                     .expect("catalog codes have a description")
