@@ -42,15 +42,18 @@
 
 mod op;
 mod op_of;
-mod outcome;
+// Public in `retry` only.
+#[cfg(feature = "retry")]
+pub(crate) mod outcome;
 mod overrides;
 mod rules;
 
 use crate::code::WsaCode;
 
-pub use crate::code::{Category, Retry};
+pub(crate) use crate::code::{Category, Retry};
 pub use op::Op;
-pub use outcome::Outcome;
+#[cfg(feature = "retry")]
+pub(crate) use outcome::Outcome;
 pub use overrides::DefaultClassifier;
 
 /// The class of an error for an operation: its retry advice, and the category that follows

@@ -5,7 +5,8 @@
 //!
 //! ```
 //! use std::io;
-//! use wsa_trace::{Mapping, Via, WsaCode};
+//! use wsa_trace::map::Via;
+//! use wsa_trace::{Mapping, WsaCode};
 //!
 //! // What Linux reports for a reset connection; macOS and Windows use other numbers,
 //! // and each maps to the same code.
@@ -150,7 +151,8 @@ impl Via {
 ///
 /// ```
 /// use std::io;
-/// use wsa_trace::{Mapping, Via, WsaCode};
+/// use wsa_trace::map::Via;
+/// use wsa_trace::{Mapping, WsaCode};
 ///
 /// // An OS error: the code, and the native errno kept beside it.
 /// # #[cfg(unix)]

@@ -96,7 +96,7 @@ mod policy;
 mod report;
 mod run;
 
-pub use crate::classify::Outcome;
+pub use crate::classify::outcome::Outcome;
 pub use future::RetryFuture;
 pub use policy::RetryPolicy;
 

@@ -9,9 +9,8 @@ use std::{env, fs};
 
 use windows_sys::Win32::Foundation as win32;
 use windows_sys::Win32::Networking::WinSock as ws;
-use wsa_trace::{
-    default_class, Category, Family, Op, ParseCodeError, Retry, WsaCode, UNKNOWN_LABEL,
-};
+use wsa_trace::code::{Family, ParseCodeError, UNKNOWN_LABEL};
+use wsa_trace::{default_class, Category, Op, Retry, WsaCode};
 
 /// `windows-sys` constants typed `WSA_ERROR` that are not errors: the base the numbering
 /// starts from, and two results of `WSAWaitForMultipleEvents`.
