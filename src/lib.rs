@@ -21,22 +21,25 @@
 //!
 //! # Where an item lives
 //!
-//! One rule, taken from the crates this one plugs into (tower puts `Service`, `Layer` and
-//! `ServiceBuilder` at its root and the rest in modules; tokio, hyper-util and tower-http keep
-//! each item in the module of its subject):
+//! One rule, taken from the crates this one plugs into: tokio, hyper-util and tower-http keep
+//! each item in the module of its subject, and tower adds at its root the few items every user
+//! names (`Service`, `Layer`, `ServiceBuilder`).
 //!
 //! - Every item has one home, the module of its stage, and is documented there:
 //!   [`code::Family`], [`map::Via`], [`retry::Outcome`], [`connect::TraceConnect`]. A module
-//!   never re-exports another module's item, so each has one path besides the root.
-//! - The root re-exports the entry points, and only them: the items in the last column of the
-//!   table above, which are what a user names to start with a stage (`use wsa_trace::{Observer,
-//!   RetryPolicy};`). What they return or take as detail (futures, markers, label constants,
-//!   parse errors) is reached through the module: `wsa_trace::retry::RetryFuture`.
+//!   never re-exports another module's item: an item has its module's path, and an entry
+//!   point the root's as well.
+//! - The root re-exports the entry points, and only them: the last column of the table above,
+//!   what a user names to start with a stage (`use wsa_trace::{Observer, RetryPolicy};`). The
+//!   wrappers are among them, where tower-http keeps its middleware in modules: theirs would
+//!   collide at one root (`TraceLayer`, `TimeoutLayer`), ours are one per stage and named for
+//!   the crate. What an entry point returns or takes as detail (futures, markers, label
+//!   constants, parse errors) is reached through its module: `wsa_trace::retry::RetryFuture`.
 //! - Types of other crates that our signatures use are re-exported by the module that uses
 //!   them ([`retry::TpsBudget`], [`observe::Level`]), so that naming them needs no dependency
 //!   of the user's own.
 //!
-//! The tests hold the root to the table (`tests/catalog/api_paths.rs`). `WsaLayer` and `Explain` need the
+//! `tests/catalog/api_paths.rs` holds the root to the table. `WsaLayer` and `Explain` need the
 //! `layer` feature.
 //!
 //! The caller always gets its original error back: same value, same `kind()`, same
