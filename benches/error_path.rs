@@ -1,6 +1,6 @@
 //! The error path: what observing one failed read costs, against what users write by hand.
 //!
-//! - `map_classify`: `Mapping::from_io_error` + `Mapping::default_class(Op::Read)` alone (what
+//! - `map_classify`: `Mapping::from_io_error` + `default_class(mapping.code(), Op::Read)` alone (what
 //!   an observer does before counting), for an errno error (`ECONNRESET`), a kind-only error
 //!   (`ErrorKind::ConnectionReset`, no OS code) and an OS error wrapped in another `io::Error`.
 //! - `observe`: `Observer::observe_io` (map, classify, count) with the Prometheus recorder
@@ -70,7 +70,7 @@ fn wrapped_error() -> io::Error {
 #[inline(always)]
 fn map_classify(err: &io::Error) -> Classification {
     let mapping = Mapping::from_io_error(black_box(err));
-    black_box(mapping.default_class(Op::Read))
+    black_box(default_class(mapping.code(), Op::Read))
 }
 
 #[inline(always)]

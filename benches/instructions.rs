@@ -15,7 +15,7 @@ use std::hint::black_box;
 use std::io;
 
 use wsa_trace::observe::{Observer, Peer};
-use wsa_trace::{Mapping, Op};
+use wsa_trace::{default_class, Mapping, Op};
 
 use common::fair_by_hand;
 
@@ -88,7 +88,10 @@ fn main() {
     let quiet = Observer::new().emit_event(false);
     let bare = metrics::counter!("bare_socket_errors_total", "code" => "WSAECONNRESET");
     let map = |err: &io::Error| {
-        black_box(Mapping::from_io_error(black_box(err)).default_class(Op::Read));
+        black_box(default_class(
+            Mapping::from_io_error(black_box(err)).code(),
+            Op::Read,
+        ));
     };
     let observe = |o: &Observer| {
         black_box(o.observe_io(black_box(&errno), Op::Read, &peer));

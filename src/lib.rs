@@ -7,14 +7,40 @@
 //!
 //! The data flows one way, and each stage is usable alone:
 //!
-//! | stage | what it does | entry points |
+//! | stage | what it does | entry points, at the root |
 //! |---|---|---|
-//! | [`code`] | the catalog: every WSA code, its message, description, Berkeley name, class and hint | [`WsaCode`] |
+//! | [`code`] | the catalog: every WSA code, its message, description, Berkeley name, class and hint | [`WsaCode`], [`Category`], [`Retry`] |
 //! | [`map`] | `io::Error` (or any error chain) -> code, keeping the native code | [`Mapping`] |
-//! | [`classify`](mod@classify) | code + operation -> category and retry advice | [`default_class()`], [`DefaultClassifier`] |
-//! | [`observe`] | a tracing event with structured fields, a per-code counter | [`Observer`], [`ObserveExt`] |
-//! | [`TraceStream`], [`connect`] | wrap tokio streams and tower connectors | [`TraceStream`], [`TraceConnectLayer`] |
-//! | [`scan`] | socket errors in text: log lines, messages, field values | [`scan::Scanner`] |
+//! | [`classify`](mod@classify) | code + operation -> category and retry advice | [`default_class()`], [`Classify`], [`Classification`], [`DefaultClassifier`], [`Op`] |
+//! | [`observe`] | a tracing event with structured fields, a per-code counter | [`Observer`], [`ObserveExt`], [`Peer`] |
+//! | `io`, [`connect`] | wrap tokio streams and tower connectors | [`TraceStream`], [`TraceConnectLayer`] |
+//! | [`retry`] | a tower retry policy and retry loops driven by the class | [`RetryPolicy`] |
+//! | [`net`] | an accept loop that survives descriptor exhaustion, a UDP socket that survives ICMP errors | [`GuardedListener`], [`TraceUdpSocket`] |
+//! | `layer` | count and explain the socket errors other libraries log | `WsaLayer`, `Explain` |
+//! | [`scan`] | socket errors in text: log lines, messages, field values | [`Scanner`] |
+//!
+//! # Where an item lives
+//!
+//! One rule, taken from the crates this one plugs into: tokio, hyper-util and tower-http keep
+//! each item in the module of its subject, and tower adds at its root the few items every user
+//! names (`Service`, `Layer`, `ServiceBuilder`).
+//!
+//! - Every item has one home, the module of its stage, and is documented there:
+//!   [`code::Family`], [`map::Via`], [`retry::Outcome`], [`connect::TraceConnect`]. A module
+//!   never re-exports another module's item: an item has its module's path, and an entry
+//!   point the root's as well.
+//! - The root re-exports the entry points, and only them: the last column of the table above,
+//!   what a user names to start with a stage (`use wsa_trace::{Observer, RetryPolicy};`). The
+//!   wrappers are among them, where tower-http keeps its middleware in modules: theirs would
+//!   collide at one root (`TraceLayer`, `TimeoutLayer`), ours are one per stage and named for
+//!   the crate. What an entry point returns or takes as detail (futures, markers, label
+//!   constants, parse errors) is reached through its module: `wsa_trace::retry::RetryFuture`.
+//! - Types of other crates that our signatures use are re-exported by the module that uses
+//!   them ([`retry::TpsBudget`], [`observe::Level`]), so that naming them needs no dependency
+//!   of the user's own.
+//!
+//! `tests/catalog/api_paths.rs` holds the root to the table. `WsaLayer` and `Explain` need the
+//! `layer` feature.
 //!
 //! The caller always gets its original error back: same value, same `kind()`, same
 //! `raw_os_error()`, and the service's error type does not change.
@@ -89,12 +115,12 @@
 //! | `metrics` | yes | the per-code error counter ([`metrics`](mod@metrics)) | `metrics` |
 //! | `tokio` | yes | [`TraceStream`], the `AsyncRead`/`AsyncWrite` wrapper | `tokio` (no features), `pin-project` |
 //! | `tower` | yes | [`TraceConnectLayer`] for connectors (implies `tokio`) | `tower-service`, `tower-layer` |
-//! | `retry` | yes | [`retry::RetryPolicy`], a tower retry policy driven by the classification, and a retry helper for one-off calls (implies `tower`) | `tower` (`retry` only), tokio's `time` |
-//! | `net` | yes | [`net::GuardedListener`], an accept loop that backs off when descriptors run out, and [`net::TraceUdpSocket`] (implies `tokio`) | tokio's `net` and `time` |
+//! | `retry` | yes | [`RetryPolicy`], a tower retry policy driven by the classification, and a retry helper for one-off calls (implies `tower`) | `tower` (`retry` only), tokio's `time` |
+//! | `net` | yes | [`GuardedListener`], an accept loop that backs off when descriptors run out, and [`TraceUdpSocket`] (implies `tokio`) | tokio's `net` and `time` |
 //! | `hyper` | no | hyper's `rt::Read`/`rt::Write` and hyper-util's `Connection` on [`TraceStream`], `http::Uri` targets | `hyper`, `hyper-util`, `http` |
-//! | `axum` | no | [`GuardedListener`](net::GuardedListener) as an `axum::serve::Listener` (implies `net`) | `axum` (`tokio`, `http1`) |
+//! | `axum` | no | [`GuardedListener`] as an `axum::serve::Listener` (implies `net`) | `axum` (`tokio`, `http1`) |
 //! | `cli` | no | the `wsa` lookup tool (`cargo install --path . --features cli` in a checkout) | `clap`, `serde_json` |
-//! | `layer` | no | `layer::WsaLayer` and `layer::Explain`: count and explain the socket errors other libraries log | `tracing-subscriber` (`registry`, `fmt`) |
+//! | `layer` | no | `WsaLayer` and `Explain` (module `layer`): count and explain the socket errors other libraries log | `tracing-subscriber` (`registry`, `fmt`) |
 //!
 //! With no features the catalog, mapping, classification and [`Observer`] (which then
 //! only classifies) need `std` and `libc` alone.
@@ -158,14 +184,21 @@ pub mod catalog {
 struct ReadmeDoctests;
 
 pub use classify::{default_class, Classification, Classify, DefaultClassifier, Op};
-pub use code::{Category, Family, ParseCodeError, Retry, WsaCode, UNKNOWN_LABEL};
-pub use map::{Mapping, Via};
-pub use observe::{ObserveExt, Observer};
+pub use code::{Category, Retry, WsaCode};
+pub use map::Mapping;
+pub use observe::{ObserveExt, Observer, Peer};
+pub use scan::Scanner;
 
 #[cfg(feature = "tower")]
-pub use connect::{TraceConnect, TraceConnectLayer};
+pub use connect::TraceConnectLayer;
 #[cfg(feature = "tokio")]
 pub use io::TraceStream;
+#[cfg(feature = "layer")]
+pub use layer::{Explain, WsaLayer};
+#[cfg(feature = "net")]
+pub use net::{GuardedListener, TraceUdpSocket};
+#[cfg(feature = "retry")]
+pub use retry::RetryPolicy;
 
 #[cfg(feature = "tracing")]
 #[doc(hidden)]

@@ -16,9 +16,10 @@ use std::time::Duration;
 
 use metrics_util::debugging::DebuggingRecorder;
 use tokio::io::AsyncReadExt;
-use wsa_trace::observe::{Observer, Peer};
 #[cfg(unix)]
-use wsa_trace::{Mapping, Via};
+use wsa_trace::map::Via;
+use wsa_trace::observe::{Observer, Peer};
+use wsa_trace::Mapping;
 use wsa_trace::{TraceStream, WsaCode};
 
 use support::native::{os_code, os_error};

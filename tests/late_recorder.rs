@@ -21,7 +21,7 @@ fn refused(observer: &Observer, addr: SocketAddr) -> io::Error {
     let policy = RetryPolicy::connector()
         .observer(observer.clone())
         .max_attempts(1);
-    let err = block_on(policy.run_async(|| async {
+    let err = block_on(policy.run(|| async {
         TcpStream::connect(addr)
             .await
             .observe_with(observer, Op::Connect)

@@ -12,7 +12,8 @@ use tracing::instrument::WithSubscriber;
 use tracing_subscriber::filter::Targets;
 use tracing_subscriber::layer::SubscriberExt;
 use tracing_subscriber::Layer;
-use wsa_trace::layer::{Explain, WsaLayer, LOGGED_SUFFIX};
+use wsa_trace::layer::{Explain, WsaLayer};
+use wsa_trace::metrics::LOGGED_SUFFIX;
 use wsa_trace::observe::Observer;
 
 use crate::scenarios::Failure;

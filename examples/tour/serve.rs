@@ -282,7 +282,7 @@ async fn retried_connect(observer: &Observer, tally: &Shared) -> Result<(), Fail
     let peer = &Peer::from(addr);
     let attempts = timeout(
         WAIT,
-        policy.run_async(move || async move {
+        policy.run(move || async move {
             let result = TcpStream::connect(addr)
                 .await
                 .observe_peer(observer, Op::Connect, peer);
@@ -319,7 +319,7 @@ async fn exhausted_accept(observer: &Observer, tally: &Shared) -> Result<(), Fai
         tally: tally.clone(),
     })
     .observer(observer.clone())
-    .backoff(Duration::from_millis(10), Duration::from_millis(10));
+    .backoff_range(Duration::from_millis(10), Duration::from_millis(10));
     let both = timeout(WAIT, async {
         tokio::join!(listener.accept(), TcpStream::connect(addr))
     });

@@ -47,7 +47,7 @@ mod rules;
 
 use crate::code::WsaCode;
 
-pub use crate::code::{Category, Retry};
+pub(crate) use crate::code::{Category, Retry};
 pub use op::Op;
 pub use overrides::DefaultClassifier;
 
@@ -92,7 +92,8 @@ impl From<Retry> for Classification {
     }
 }
 
-/// Decides the class of an error code for an operation.
+/// Decides the class of an error code for an operation: what an [`Observer`](crate::Observer)
+/// is given to classify with. To ask for the built-in class, call [`default_class`].
 ///
 /// `code` is `None` when the error could not be mapped to any Windows Sockets code.
 /// Implemented for [`DefaultClassifier`] and for closures
@@ -111,28 +112,27 @@ where
     }
 }
 
-impl crate::map::Mapping {
-    /// The built-in class of this error for `op`: what [`default_class`]`(self.code(), op)`
-    /// answers, read from the catalog row the mapping holds instead of looking the code up
-    /// again.
-    ///
-    /// ```
-    /// use std::io;
-    /// use wsa_trace::{default_class, Category, Mapping, Op};
-    ///
-    /// let reset = Mapping::from_io_error(&io::ErrorKind::ConnectionReset.into());
-    /// assert_eq!(reset.default_class(Op::Read), default_class(reset.code(), Op::Read));
-    /// assert_eq!(reset.default_class(Op::Accept).category(), Category::Transient);
-    /// ```
-    #[inline]
-    pub fn default_class(&self, op: Op) -> Classification {
-        rules::class_of(self.entry(), op)
-    }
-}
-
 /// The built-in class of `code` for `op`: the catalog's default, adjusted by the rules that
 /// depend on the operation. Unknown codes are [`Classification::FATAL`]; so is no code at all,
 /// except on [`Op::Accept`], where it concerns one connection (transient, immediately).
+///
+/// This is the crate's one way to ask for a class: a code found by [`Mapping`](crate::Mapping)
+/// (its [`code`](crate::Mapping::code)), parsed from text or named by hand. With
+/// [`Op::Other`], an operation not known, no rule applies and the class is the catalog's own,
+/// the one the [catalog table](crate::catalog) lists. A [`Classify`] implementation (an
+/// [`Observer`](crate::Observer)'s classifier) decides instead where one is given.
+///
+/// ```
+/// use wsa_trace::{default_class, Category, Mapping, Op, Retry, WsaCode};
+///
+/// let reset = Mapping::from_io_error(&std::io::ErrorKind::ConnectionReset.into());
+/// let class = default_class(reset.code(), Op::Read);
+/// assert_eq!((class.category(), class.retry()), (Category::Transient, Retry::Reconnect));
+///
+/// // The catalog's own class of a code, with no operation known.
+/// let class = default_class(Some(WsaCode::WSAEWOULDBLOCK), Op::Other);
+/// assert_eq!(class.retry(), Retry::Immediately);
+/// ```
 #[inline]
 pub fn default_class(code: Option<WsaCode>, op: Op) -> Classification {
     rules::default_class(code, op)

@@ -104,6 +104,14 @@ mod tests {
                 );
             }
         }
+        for code in WsaCode::all() {
+            let catalog = table_advice(code).map_or(Classification::FATAL, Classification::new);
+            assert_eq!(
+                rule(code, Op::Other),
+                catalog,
+                "{code:?}: no rule applies to other"
+            );
+        }
         for &op in Op::ALL {
             let expected = if op == Op::Accept {
                 TRANSIENT_NOW

@@ -5,7 +5,8 @@
 //! the list behind [`WsaCode::all`]; adding a row adds it to every lookup and every test.
 //!
 //! ```
-//! use wsa_trace::{Category, Family, Retry, WsaCode};
+//! use wsa_trace::code::Family;
+//! use wsa_trace::WsaCode;
 //!
 //! let code = WsaCode::WSAECONNRESET;
 //! assert_eq!(code.raw(), 10054);
@@ -13,8 +14,9 @@
 //! assert_eq!(code.message(), Some("Connection reset by peer"));
 //! assert_eq!(code.berkeley(), Some("ECONNRESET"));
 //! assert_eq!(code.family(), Some(Family::Berkeley));
-//! assert_eq!(code.category(), Category::Transient);
-//! assert_eq!(code.retry(), Retry::Reconnect);
+//!
+//! // Its class, which depends on the operation, comes from
+//! // `classify::default_class`.
 //!
 //! // Any number is representable; an unknown one simply has no name.
 //! let odd = WsaCode::from_raw(12345);
@@ -42,14 +44,13 @@ pub use parse::ParseCodeError;
 /// docs and source alike.
 ///
 /// ```
-/// use wsa_trace::{Category, Retry, WsaCode};
+/// use wsa_trace::WsaCode;
 ///
 /// let code: WsaCode = "wsaeconnreset".parse().unwrap();
 /// assert_eq!(code, WsaCode::WSAECONNRESET);
 /// assert_eq!(code.raw(), 10054);
 /// assert_eq!(WsaCode::from_raw(10054), code);
 /// assert_eq!(code.berkeley(), Some("ECONNRESET"));
-/// assert_eq!((code.category(), code.retry()), (Category::Transient, Retry::Reconnect));
 /// assert_eq!(code.to_string(), "WSAECONNRESET (10054): Connection reset by peer");
 /// ```
 #[derive(Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
@@ -140,20 +141,6 @@ impl WsaCode {
     /// Which group of codes this one belongs to.
     pub fn family(self) -> Option<Family> {
         self.info().map(|i| i.family)
-    }
-
-    /// The category of the code when the operation is not known.
-    /// Unknown codes are [`Category::Fatal`]: what is not understood is not retried.
-    ///
-    /// The answer for a given operation comes from [`classify`](mod@crate::classify).
-    pub fn category(self) -> Category {
-        self.retry().category()
-    }
-
-    /// The retry advice when the operation is not known; [`Retry::Never`] for unknown codes.
-    /// Its [`category`](Retry::category) is [`WsaCode::category`].
-    pub fn retry(self) -> Retry {
-        self.info().map_or(Retry::Never, |i| i.retry)
     }
 
     /// One line on why the code has its category and advice.

@@ -103,7 +103,7 @@ macro_rules! catalog {
                     assert_eq!(code.name(), Some(stringify!($name)));
                     assert_eq!(WsaCode::from_name(stringify!($name)), Some(code));
                     assert_eq!(stringify!($num).parse::<WsaCode>(), Ok(code));
-                    assert_eq!(advice($num), Some(code.retry()));
+                    assert_eq!(advice($num), code.info().map(|i| i.retry));
                     assert_eq!(ROWS[position($num).unwrap()].name, stringify!($name));
                 )+
             }

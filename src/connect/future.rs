@@ -7,6 +7,7 @@ use pin_project::pin_project;
 
 use super::Mode;
 use crate::classify::Op;
+use crate::map::ErrorView;
 use crate::observe::{Observer, Peer};
 
 /// The future of [`TraceConnect`](super::TraceConnect): resolves to the inner connector's
@@ -45,7 +46,7 @@ where
         Poll::Ready(match result {
             Ok(resp) => Ok(M::response(resp, this.observer, peer)),
             Err(err) => {
-                let err_ref = M::error(&err);
+                let err_ref = <M::View as ErrorView<E>>::error(&err);
                 let op = Op::from_error(err_ref).unwrap_or(Op::Connect);
                 this.observer.observe_error(err_ref, op, &peer);
                 Err(err)

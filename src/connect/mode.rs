@@ -3,15 +3,18 @@ use std::error::Error;
 use super::Target;
 use crate::io::TraceStream;
 use crate::map::view::sealed::Sealed;
-use crate::map::ErrorView;
+use crate::map::{BoxedError, ErrorView, TypedError};
 use crate::observe::{Observer, Peer};
 
 /// How a connector layer treats its inner service: what to do with a new connection, and
 /// where the request is headed.
 ///
 /// Implemented by [`Wrap`] and [`ObserveOnly`]; the choice is made by the layer's
-/// constructor. Sealed (through [`ErrorView`]): no other type can implement it.
-pub trait Mode<Req, Resp, E>: ErrorView<E> {
+/// constructor. Sealed: no other type can implement it.
+pub trait Mode<Req, Resp, E>: Sealed {
+    /// How the inner service's error is seen as a `dyn Error`.
+    type View: ErrorView<E>;
+
     /// What the layered service returns.
     type Response;
 
@@ -37,6 +40,7 @@ where
     Req: Target,
     E: Error + 'static,
 {
+    type View = TypedError;
     type Response = TraceStream<Resp>;
 
     fn peer(req: &Req) -> Peer {
@@ -49,6 +53,7 @@ where
 }
 
 impl<Req, Resp> Mode<Req, Resp, Box<dyn Error + Send + Sync>> for ObserveOnly {
+    type View = BoxedError;
     type Response = Resp;
 
     fn peer(_: &Req) -> Peer {
@@ -63,15 +68,3 @@ impl<Req, Resp> Mode<Req, Resp, Box<dyn Error + Send + Sync>> for ObserveOnly {
 impl Sealed for Wrap {}
 
 impl Sealed for ObserveOnly {}
-
-impl<E: Error + 'static> ErrorView<E> for Wrap {
-    fn error(err: &E) -> &(dyn Error + 'static) {
-        err
-    }
-}
-
-impl ErrorView<Box<dyn Error + Send + Sync>> for ObserveOnly {
-    fn error(err: &Box<dyn Error + Send + Sync>) -> &(dyn Error + 'static) {
-        &**err
-    }
-}

@@ -38,8 +38,23 @@ impl<S, M> TraceConnect<S, M> {
         self.inner
     }
 
-    /// The observer in use.
-    pub fn observer(&self) -> &Observer {
+    /// The observer in use. (The layer's [`observer`](super::TraceConnectLayer::observer),
+    /// like every other `observer` method of the crate, sets one.)
+    ///
+    /// ```
+    /// # #[cfg(feature = "tracing")] {
+    /// use tower::{service_fn, Layer};
+    /// use wsa_trace::{Observer, TraceConnectLayer};
+    ///
+    /// let observer = Observer::new().level_fatal(wsa_trace::observe::Level::WARN);
+    /// let connector = TraceConnectLayer::new()
+    ///     .observer(observer.clone())
+    ///     .layer(service_fn(|addr: std::net::SocketAddr| tokio::net::TcpStream::connect(addr)));
+    /// assert_eq!(format!("{:?}", connector.get_observer()), format!("{observer:?}"));
+    /// assert_ne!(format!("{:?}", connector.get_observer()), format!("{:?}", Observer::new()));
+    /// # }
+    /// ```
+    pub fn get_observer(&self) -> &Observer {
         &self.observer
     }
 }

@@ -143,6 +143,5 @@ mod op_words;
 mod quiet;
 mod wsa_layer;
 
-pub use crate::metrics::LOGGED_SUFFIX;
 pub use explain::Explain;
 pub use wsa_layer::WsaLayer;

@@ -5,7 +5,8 @@
 //!
 //! ```
 //! use std::io;
-//! use wsa_trace::{Mapping, Via, WsaCode};
+//! use wsa_trace::map::Via;
+//! use wsa_trace::{Mapping, WsaCode};
 //!
 //! // What Linux reports for a reset connection; macOS and Windows use other numbers,
 //! // and each maps to the same code.
@@ -84,7 +85,7 @@ use std::io;
 use crate::code::{Entry, WsaCode};
 
 pub use chain::find_io_error;
-pub use view::ErrorView;
+pub use view::{BoxedError, ErrorView, TypedError};
 
 /// One row of a translation table: a native code, its name, the WSA code it maps to, and why,
 /// where the pair is not a plain equivalence.
@@ -150,7 +151,8 @@ impl Via {
 ///
 /// ```
 /// use std::io;
-/// use wsa_trace::{Mapping, Via, WsaCode};
+/// use wsa_trace::map::Via;
+/// use wsa_trace::{Mapping, WsaCode};
 ///
 /// // An OS error: the code, and the native errno kept beside it.
 /// # #[cfg(unix)]

@@ -140,7 +140,7 @@ impl<L: Accept> GuardedListener<L> {
 
     /// The pause after the first resource error, doubling on each one after it up to `max`.
     /// Defaults to 10 ms and 1 s.
-    pub fn backoff(mut self, min: Duration, max: Duration) -> Self {
+    pub fn backoff_range(mut self, min: Duration, max: Duration) -> Self {
         self.min_delay = min.min(max);
         self.max_delay = max.max(min);
         self

@@ -13,7 +13,7 @@ use super::accept::{Accept, GuardedListener};
 /// | error on accept | what the listener does |
 /// |---|---|
 /// | per-connection (`WSAECONNRESET`, `WSAECONNABORTED`) | counts it and accepts the next connection at once; after 256 in a row with no connection, pauses 1 ms before each accept |
-/// | resource exhaustion (`WSAEMFILE`, `WSAENOBUFS`, `WSA_NOT_ENOUGH_MEMORY`) | counts it and pauses, 10 ms doubling to 1 s (see [`GuardedListener::backoff`]) |
+/// | resource exhaustion (`WSAEMFILE`, `WSAENOBUFS`, `WSA_NOT_ENOUGH_MEMORY`) | counts it and pauses, 10 ms doubling to 1 s (see [`GuardedListener::backoff_range`]) |
 /// | anything fatal | logs and counts it, then pauses on the same doubling schedule and tries again: axum's listener cannot return an error |
 ///
 /// Every pause is counted in `<prefix>_accept_backoffs_total{code}`; the schedule starts

@@ -15,14 +15,14 @@ use crate::observe::{Observer, Peer, Transport};
 /// end a server's loop, so these errors (classified transient, retry immediately, on a
 /// datagram operation) are observed and counted, and then:
 ///
-/// | call | what happens after a benign error |
+/// | call | what happens after such an error |
 /// |---|---|
 /// | [`recv`](TraceUdpSocket::recv), [`recv_from`](TraceUdpSocket::recv_from) | the receive goes on and returns the next datagram |
 /// | [`send`](TraceUdpSocket::send), [`send_to`](TraceUdpSocket::send_to) | the error was reported instead of sending, and is now cleared: the datagram is sent once more, and that second result is returned (observed too if it fails) |
 ///
 /// A datagram larger than the receive buffer (`WSAEMSGSIZE` on Windows; Linux cuts it short
 /// without an error) is dropped the same way and the receive goes on; on a send
-/// `WSAEMSGSIZE` is fatal and returned. [`TraceUdpSocket::skip_benign`] turns all of this
+/// `WSAEMSGSIZE` is fatal and returned. [`TraceUdpSocket::skip_immediate`] turns all of this
 /// off: every error is then returned after it is observed.
 ///
 /// ```no_run
@@ -41,7 +41,7 @@ use crate::observe::{Observer, Peer, Transport};
 pub struct TraceUdpSocket {
     inner: UdpSocket,
     observer: Observer,
-    skip_benign: bool,
+    skip_immediate: bool,
     connected: Peer,
 }
 
@@ -85,7 +85,7 @@ impl TraceUdpSocket {
         TraceUdpSocket {
             inner,
             observer,
-            skip_benign: true,
+            skip_immediate: true,
             connected,
         }
     }
@@ -96,9 +96,11 @@ impl TraceUdpSocket {
         self
     }
 
-    /// Whether receives and sends go on past errors for earlier datagrams. Defaults to `true`.
-    pub fn skip_benign(mut self, yes: bool) -> Self {
-        self.skip_benign = yes;
+    /// Whether receives and sends go on past the errors classified
+    /// [`Retry::Immediately`] for their operation: those for earlier datagrams (see above).
+    /// Defaults to `true`; with `false`, every error is returned after it is observed.
+    pub fn skip_immediate(mut self, yes: bool) -> Self {
+        self.skip_immediate = yes;
         self
     }
 
@@ -167,7 +169,7 @@ impl TraceUdpSocket {
     /// Observes an error; whether the call should go on.
     fn goes_on(&self, err: &io::Error, op: Op, peer: &Peer) -> bool {
         let seen = self.observer.observe_io(err, op, peer);
-        self.skip_benign && seen.class.retry() == Retry::Immediately
+        self.skip_immediate && seen.class.retry() == Retry::Immediately
     }
 
     fn observe<T>(&self, result: &io::Result<T>, op: Op, peer: &Peer) {

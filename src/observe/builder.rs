@@ -104,7 +104,7 @@ pub enum EventFields {
 #[cfg(feature = "tracing")]
 #[derive(Clone, Copy, Debug)]
 pub(super) struct Levels {
-    pub(super) immediately: Level,
+    pub(super) routine: Level,
     pub(super) transient: Level,
     pub(super) fatal: Level,
 }
@@ -167,7 +167,7 @@ impl Observer {
                     classifier: Classifier::Default(DefaultClassifier::new()),
                     #[cfg(feature = "tracing")]
                     levels: Levels {
-                        immediately: Level::DEBUG,
+                        routine: Level::DEBUG,
                         transient: Level::WARN,
                         fatal: Level::ERROR,
                     },
@@ -203,11 +203,13 @@ impl Observer {
         self
     }
 
-    /// The level of events for the would-block class ([`Retry::Immediately`](crate::code::Retry::Immediately))
-    /// and for benign errors ([`Retry::Ignore`](crate::code::Retry::Ignore), [`Category::Benign`](crate::code::Category::Benign)). Defaults to `DEBUG`.
+    /// The level of events for routine errors, those where nothing failed: the errors
+    /// advised [`Retry::Immediately`](crate::code::Retry::Immediately) (would-block,
+    /// interrupted, an ICMP error for an earlier datagram) and the benign ones
+    /// ([`Retry::Ignore`](crate::code::Retry::Ignore)). Defaults to `DEBUG`.
     #[cfg(feature = "tracing")]
-    pub fn level_immediately(mut self, level: Level) -> Self {
-        self.set().levels.immediately = level;
+    pub fn level_routine(mut self, level: Level) -> Self {
+        self.set().levels.routine = level;
         self
     }
 

@@ -58,7 +58,7 @@ impl Observer {
 
     /// Maps and classifies without emitting or counting.
     #[inline]
-    pub fn observation(&self, mapping: Mapping, op: Op) -> Observation {
+    pub(crate) fn observation(&self, mapping: Mapping, op: Op) -> Observation {
         Observation {
             mapping,
             class: self.inner.classifier.class_of(&mapping, op),
@@ -149,7 +149,7 @@ impl Observer {
     fn level(&self, obs: &Observation) -> Level {
         let levels = &self.inner.levels;
         match obs.class.retry() {
-            Retry::Immediately | Retry::Ignore => levels.immediately,
+            Retry::Immediately | Retry::Ignore => levels.routine,
             Retry::Backoff | Retry::Reconnect => levels.transient,
             Retry::Never => levels.fatal,
         }

@@ -1,5 +1,5 @@
 //! Retries that follow the classification: a `tower::retry::Policy` for connectors and other
-//! services, and [`RetryPolicy::run`] / [`RetryPolicy::run_async`] for one-off calls.
+//! services, and [`RetryPolicy::run`] (async calls) and [`RetryPolicy::run_nonblocking`] (non-blocking `try_*` calls) for one-off calls.
 //!
 //! Backoff and budget are tower's own (`ExponentialBackoffMaker`, `TpsBudget`). The policy is
 //! safe by default: what may already have been sent is not sent again unless the policy is
@@ -26,7 +26,7 @@
 //!
 //! | the error | what the policy does | outcome |
 //! |---|---|---|
-//! | would block (`WSAEWOULDBLOCK`, `EAGAIN`) or interrupted (`WSAEINTR`), advised `immediately` | nothing failed: calls again after a yield (after readiness, in [`run`](RetryPolicy::run)), not counted as an attempt, up to [`max_immediate`](RetryPolicy::max_immediate) times a request; past that, a failure with backoff | `retry_now` |
+//! | would block (`WSAEWOULDBLOCK`, `EAGAIN`) or interrupted (`WSAEINTR`), advised `immediately` | nothing failed: calls again after a yield (after readiness, in [`run_nonblocking`](RetryPolicy::run_nonblocking)), not counted as an attempt, up to [`max_immediate`](RetryPolicy::max_immediate) times a request; past that, a failure with backoff | `retry_now` |
 //! | advised `never` | gives up | `fatal` |
 //! | advised `ignore` | gives up; nothing failed | `benign` |
 //! | any other, when the operation may have sent data and the requests are not [`idempotent`](RetryPolicy::idempotent) | gives up, whatever the advice | `not_idempotent` |
@@ -59,7 +59,7 @@
 //!
 //! # async fn run() -> std::io::Result<()> {
 //! let stream = RetryPolicy::connector()
-//!     .run_async(|| tokio::net::TcpStream::connect("127.0.0.1:8080"))
+//!     .run(|| tokio::net::TcpStream::connect("127.0.0.1:8080"))
 //!     .await?;
 //! # drop(stream); Ok(()) }
 //! ```

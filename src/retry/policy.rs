@@ -10,8 +10,7 @@ use super::config::{Attempts, Config};
 use super::decision::Decision;
 use super::RetryFuture;
 use crate::classify::Op;
-use crate::connect::{ObserveOnly, Wrap};
-use crate::map::ErrorView;
+use crate::map::{BoxedError, ErrorView, TypedError};
 use crate::observe::Observer;
 
 /// A `tower::retry::Policy` driven by the classification of each error: what it retries and
@@ -44,14 +43,16 @@ use crate::observe::Observer;
 /// # let _ = connector;
 /// ```
 ///
-/// For services whose error is `Box<dyn Error + Send + Sync>`, use [`RetryPolicy::boxed`].
-pub struct RetryPolicy<V = Wrap> {
+/// For services whose error is `Box<dyn Error + Send + Sync>`, use [`RetryPolicy::boxed`]. The
+/// type parameter says how the service's error is read: [`TypedError`] (the default) or
+/// [`BoxedError`].
+pub struct RetryPolicy<V = TypedError> {
     config: Config,
     attempts: Attempts,
     _view: PhantomData<fn() -> V>,
 }
 
-impl RetryPolicy<Wrap> {
+impl RetryPolicy<TypedError> {
     /// A policy for services whose error implements `Error`. Defaults: operation
     /// [`Op::Other`], which may have sent data, so that only would-block errors are retried
     /// until the policy is told the requests are [`idempotent`](RetryPolicy::idempotent) or
@@ -73,7 +74,7 @@ impl RetryPolicy<Wrap> {
     /// # async fn run() -> std::io::Result<()> {
     /// // One-off calls may each build a policy: they all draw on one shared budget.
     /// let stream = RetryPolicy::connector()
-    ///     .run_async(|| tokio::net::TcpStream::connect("127.0.0.1:8080"))
+    ///     .run(|| tokio::net::TcpStream::connect("127.0.0.1:8080"))
     ///     .await?;
     /// # drop(stream); Ok(()) }
     /// ```
@@ -82,13 +83,13 @@ impl RetryPolicy<Wrap> {
     }
 }
 
-impl Default for RetryPolicy<Wrap> {
+impl Default for RetryPolicy<TypedError> {
     fn default() -> Self {
         RetryPolicy::new()
     }
 }
 
-impl RetryPolicy<ObserveOnly> {
+impl RetryPolicy<BoxedError> {
     /// Like [`RetryPolicy::new`], for services returning `Box<dyn Error + Send + Sync>`. For
     /// a connector, say so: `RetryPolicy::boxed().op(Op::Connect)`.
     pub fn boxed() -> Self {

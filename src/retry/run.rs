@@ -24,10 +24,10 @@ impl<V> RetryPolicy<V> {
     /// // (advised `immediately`) may be retried too.
     /// let policy = RetryPolicy::new().op(Op::Recv).idempotent(true);
     /// let mut buf = [0u8; 1500];
-    /// let n = policy.run(|| socket.readable(), || socket.try_recv(&mut buf)).await?;
+    /// let n = policy.run_nonblocking(|| socket.readable(), || socket.try_recv(&mut buf)).await?;
     /// # let _ = n; Ok(()) }
     /// ```
-    pub async fn run<T, C, R, RF>(&self, mut ready: R, mut call: C) -> io::Result<T>
+    pub async fn run_nonblocking<T, C, R, RF>(&self, mut ready: R, mut call: C) -> io::Result<T>
     where
         C: FnMut() -> io::Result<T>,
         R: FnMut() -> RF,
@@ -64,11 +64,11 @@ impl<V> RetryPolicy<V> {
     ///
     /// # async fn run() -> std::io::Result<()> {
     /// let stream = RetryPolicy::connector()
-    ///     .run_async(|| tokio::net::TcpStream::connect("127.0.0.1:8080"))
+    ///     .run(|| tokio::net::TcpStream::connect("127.0.0.1:8080"))
     ///     .await?;
     /// # drop(stream); Ok(()) }
     /// ```
-    pub async fn run_async<T, F, Fut>(&self, mut call: F) -> io::Result<T>
+    pub async fn run<T, F, Fut>(&self, mut call: F) -> io::Result<T>
     where
         F: FnMut() -> Fut,
         Fut: Future<Output = io::Result<T>>,

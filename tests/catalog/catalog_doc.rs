@@ -8,7 +8,7 @@ use std::env;
 use std::fmt::Write as _;
 
 use wsa_trace::observe::ERROR_TYPE_OTHER;
-use wsa_trace::WsaCode;
+use wsa_trace::{default_class, Op, WsaCode};
 
 const PATH: &str = concat!(env!("CARGO_MANIFEST_DIR"), "/docs/catalog.md");
 
@@ -20,14 +20,14 @@ Every Windows Sockets code in the catalog, with its default class.
 
 The table lists every code that [`WsaCode::all`](crate::WsaCode::all) yields, in numerical
 order. The category and retry columns give the class a code has when the operation that
-failed is not known, which is what [`WsaCode::category`](crate::WsaCode::category) and
-[`WsaCode::retry`](crate::WsaCode::retry) return (the category follows from the advice); the
-last column says why. `error.type` is OpenTelemetry's name for the code
+failed is not known, which is what [`default_class()`](fn@crate::default_class) returns for
+[`Op::Other`](crate::Op::Other) (the category follows from the advice); the last column says
+why. `error.type` is OpenTelemetry's name for the code
 ([`WsaCode::error_type`](crate::WsaCode::error_type)), `_OTHER` where it has none. A few codes mean
 something else for a given operation (an address in use is fatal on bind but transient on
 connect, for example): those rules are listed in
 [`wsa_trace::classify`](mod@crate::classify#rules-that-depend-on-the-operation) and applied by
-[`default_class()`](fn@crate::default_class).
+the same function.
 
 This page is generated from the catalog by `tests/catalog/catalog_doc.rs`.
 ";
@@ -55,8 +55,8 @@ fn render() -> String {
             code.name().unwrap(),
             berkeley,
             cell(code.message().unwrap()),
-            code.category(),
-            code.retry(),
+            default_class(Some(code), Op::Other).category(),
+            default_class(Some(code), Op::Other).retry(),
             code.error_type().unwrap_or(ERROR_TYPE_OTHER),
             cell(code.reason().unwrap()),
         )

@@ -5,6 +5,7 @@
 #[path = "../support/native.rs"]
 mod native;
 
+mod api_paths;
 mod catalog_doc;
 mod classify;
 mod mapping;

@@ -5,10 +5,11 @@ use std::error::Error;
 use std::fmt;
 use std::io::{self, ErrorKind};
 
+use wsa_trace::map::Via;
 #[cfg(unix)]
 use wsa_trace::map::{errno_name, errno_translations};
 use wsa_trace::map::{find_io_error, from_kind};
-use wsa_trace::{Mapping, Via, WsaCode};
+use wsa_trace::{Mapping, WsaCode};
 
 use crate::native::os_code;
 

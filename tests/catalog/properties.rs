@@ -8,11 +8,13 @@ use std::io::{self, ErrorKind};
 
 use proptest::prelude::*;
 use proptest::sample::select;
+use wsa_trace::code::UNKNOWN_LABEL;
+use wsa_trace::map::Via;
 use wsa_trace::map::{
     errno_name, errno_translations, find_io_error, from_errno, from_kind, from_raw_os_error,
     from_windows, os_code_name, windows_name, windows_translations,
 };
-use wsa_trace::{default_class, Category, Mapping, Op, Retry, Via, WsaCode, UNKNOWN_LABEL};
+use wsa_trace::{default_class, Category, Mapping, Op, Retry, WsaCode};
 
 /// Every label a code or a mapping may carry.
 fn labels() -> BTreeSet<&'static str> {
@@ -120,7 +122,11 @@ proptest! {
             prop_assert_eq!(code.label(), UNKNOWN_LABEL);
             prop_assert!(code.berkeley().is_none() && code.hint().is_none());
         }
-        prop_assert_eq!(code.category(), code.retry().category());
+        let class = default_class(Some(code), Op::Other);
+        prop_assert_eq!(class.category(), class.retry().category());
+        if !known {
+            prop_assert_eq!((class.category(), class.retry()), (Category::Fatal, Retry::Never));
+        }
         let _ = (code.to_string(), format!("{code:?}"), code.to_string().parse::<WsaCode>());
     }
 

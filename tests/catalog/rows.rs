@@ -9,7 +9,8 @@ use std::{env, fs};
 
 use windows_sys::Win32::Foundation as win32;
 use windows_sys::Win32::Networking::WinSock as ws;
-use wsa_trace::{Category, Family, ParseCodeError, Retry, WsaCode, UNKNOWN_LABEL};
+use wsa_trace::code::{Family, ParseCodeError, UNKNOWN_LABEL};
+use wsa_trace::{default_class, Category, Op, Retry, WsaCode};
 
 /// `windows-sys` constants typed `WSA_ERROR` that are not errors: the base the numbering
 /// starts from, and two results of `WSAWaitForMultipleEvents`.
@@ -251,13 +252,23 @@ fn families_follow_the_numbering() {
 #[test]
 fn category_follows_from_the_advice() {
     for code in WsaCode::all() {
-        assert_eq!(code.category(), code.retry().category(), "{code:?}");
+        for &op in Op::ALL {
+            let class = default_class(Some(code), op);
+            assert_eq!(
+                class.category(),
+                class.retry().category(),
+                "{code:?} {op:?}"
+            );
+        }
     }
     let unknown = WsaCode::from_raw(12345);
-    assert_eq!(
-        (unknown.category(), unknown.retry()),
-        (Category::Fatal, Retry::Never)
-    );
+    for &op in Op::ALL {
+        let class = default_class(Some(unknown), op);
+        assert_eq!(
+            (class.category(), class.retry()),
+            (Category::Fatal, Retry::Never)
+        );
+    }
 }
 
 /// OpenTelemetry's `error.type` names: snake_case, and no two codes share one.
@@ -384,8 +395,9 @@ fn labels_come_from_a_closed_set() {
         assert_eq!(code.berkeley(), None);
         assert_eq!(code.reason(), None);
         assert_eq!(code.hint(), None);
+        let class = default_class(Some(code), Op::Other);
         assert_eq!(
-            (code.category(), code.retry()),
+            (class.category(), class.retry()),
             (Category::Fatal, Retry::Never)
         );
     }

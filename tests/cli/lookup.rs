@@ -4,7 +4,7 @@ use std::process::{Command, Output};
 
 use serde_json::Value;
 use wsa_trace::map::{errno_translations, windows_translations};
-use wsa_trace::WsaCode;
+use wsa_trace::{default_class, Op, WsaCode};
 
 fn wsa(args: &[&str]) -> Output {
     Command::new(env!("CARGO_BIN_EXE_wsa"))
@@ -47,8 +47,9 @@ fn assert_code_json(v: &Value, code: WsaCode) {
     assert_eq!(v["description"], code.description().unwrap());
     assert_eq!(v["berkeley"].as_str(), code.berkeley());
     assert_eq!(v["family"], code.family().unwrap().as_str());
-    assert_eq!(v["category"], code.category().as_str());
-    assert_eq!(v["retry"], code.retry().as_str());
+    let class = default_class(Some(code), Op::Other);
+    assert_eq!(v["category"], class.category().as_str());
+    assert_eq!(v["retry"], class.retry().as_str());
     assert_eq!(v["reason"], code.reason().unwrap());
     assert_eq!(v["hint"].as_str(), code.hint());
     for key in ["berkeley", "hint"] {

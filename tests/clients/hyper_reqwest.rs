@@ -159,7 +159,7 @@ fn refusing_port() -> (TcpSocket, SocketAddr) {
 
 fn hyper_client(
     observer: Observer,
-) -> Client<wsa_trace::TraceConnect<HttpConnector>, Empty<Bytes>> {
+) -> Client<wsa_trace::connect::TraceConnect<HttpConnector>, Empty<Bytes>> {
     let connector = TraceConnectLayer::new()
         .observer(observer)
         .layer(HttpConnector::new());

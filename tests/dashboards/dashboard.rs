@@ -17,7 +17,7 @@ use serde_json::Value;
 use wsa_trace::net::{Accept, GuardedListener};
 use wsa_trace::observe::Peer;
 use wsa_trace::retry::RetryPolicy;
-use wsa_trace::{Observer, Op, WsaCode};
+use wsa_trace::{default_class, Observer, Op, WsaCode};
 
 use crate::support::subscriber;
 
@@ -63,8 +63,8 @@ fn render_table() -> String {
             code.name().expect("catalog codes have a name"),
             code.raw(),
             berkeley,
-            code.category(),
-            code.retry(),
+            default_class(Some(code), Op::Other).category(),
+            default_class(Some(code), Op::Other).retry(),
             cell(
                 code.description()
                     .expect("catalog codes have a description")
@@ -280,14 +280,14 @@ fn exported_counters() -> BTreeMap<String, BTreeSet<String>> {
                 // The retry counter: one attempt only, so one give-up decision.
                 let result: io::Result<()> = RetryPolicy::new()
                     .max_attempts(1)
-                    .run_async(|| async { Err(refused()) })
+                    .run(|| async { Err(refused()) })
                     .await;
                 assert!(result.is_err());
 
                 // The accept-loop backoff counter: a resource error, a pause, a connection.
                 let emfile = crate::support::native::os_error(WsaCode::WSAEMFILE);
                 let mut listener = GuardedListener::new(Scripted(vec![Err(emfile), Ok(7)]))
-                    .backoff(Duration::from_millis(1), Duration::from_millis(1));
+                    .backoff_range(Duration::from_millis(1), Duration::from_millis(1));
                 let accepted = tokio::time::timeout(Duration::from_secs(5), listener.accept())
                     .await
                     .expect("the accept ends after one pause");

@@ -441,7 +441,7 @@ fn resource_errors_pause_and_are_counted() {
             Err(os(libc::ENOMEM)),
             Ok(1),
         ]))
-        .backoff(Duration::from_millis(10), Duration::from_secs(1));
+        .backoff_range(Duration::from_millis(10), Duration::from_secs(1));
         let started = Instant::now();
         let mut accept = tokio_test::task::spawn(listener.accept());
         let pending_first = accept.poll().is_pending();
@@ -477,7 +477,7 @@ fn the_pause_starts_again_from_the_minimum_after_a_connection() {
             Err(os(libc::EMFILE)),
             Ok(2),
         ]))
-        .backoff(Duration::from_millis(200), Duration::from_secs(2));
+        .backoff_range(Duration::from_millis(200), Duration::from_secs(2));
         let started = Instant::now();
         listener.accept().await.expect("the first connection");
         let first = started.elapsed();

@@ -293,7 +293,7 @@ fn a_fatal_error_pauses_and_is_counted_instead_of_ending_serve() {
                     Err(io::Error::from_raw_os_error(libc::EINVAL)),
                     Ok(conn),
                 ])))
-                .backoff(Duration::from_millis(10), Duration::from_secs(1));
+                .backoff_range(Duration::from_millis(10), Duration::from_secs(1));
                 assert_eq!(Listener::local_addr(&listener).unwrap(), "scripted");
                 let started = tokio::time::Instant::now();
                 let (_, addr) = Listener::accept(&mut listener).await;

@@ -81,7 +81,7 @@ fn out_of_sockets_or_buffers_pauses_and_is_counted() {
             Err(winsock(WsaCode::WSAENOBUFS)),
             Ok(2),
         ])
-        .backoff(Duration::from_millis(1), Duration::from_millis(10));
+        .backoff_range(Duration::from_millis(1), Duration::from_millis(10));
         let mut accept = tokio_test::task::spawn(listener.accept());
         let pending_first = accept.poll().is_pending();
         let conn = accept.await.expect("the connection after the pauses");

@@ -10,7 +10,7 @@ use std::time::Duration;
 
 use tower::{BoxError, ServiceBuilder, ServiceExt};
 use tower_test::mock;
-use wsa_trace::connect::ObserveOnly;
+use wsa_trace::map::BoxedError;
 use wsa_trace::retry::{Outcome, RetryPolicy, TpsBudget};
 use wsa_trace::{Classification, DefaultClassifier, Observer, Op, Retry, WsaCode};
 
@@ -72,7 +72,7 @@ fn interrupted() -> io::Error {
 }
 
 /// The docs' own override: a connect that timed out is retried at once.
-fn timeout_retried_at_once() -> RetryPolicy<ObserveOnly> {
+fn timeout_retried_at_once() -> RetryPolicy<BoxedError> {
     let classifier = DefaultClassifier::new().with_code_op(
         WsaCode::WSAETIMEDOUT,
         Op::Connect,
@@ -108,7 +108,7 @@ fn run_paused<F: Future>(fut: F) -> (F::Output, Counters) {
 /// policy counts its decisions under (`code`, `op`).
 struct Case {
     name: &'static str,
-    policy: fn() -> RetryPolicy<ObserveOnly>,
+    policy: fn() -> RetryPolicy<BoxedError>,
     error: fn() -> io::Error,
     failures: usize,
     calls: usize,
@@ -530,7 +530,7 @@ fn the_deadline_runs_from_the_first_call_and_cuts_the_last_wait() {
 /// a failure at once at `DEBUG`, both with outcome `retry_now`, and the give-up at `WARN`.
 #[test]
 fn immediate_retries_of_would_block_and_of_failures_are_told_apart() {
-    type Policy = fn() -> RetryPolicy<ObserveOnly>;
+    type Policy = fn() -> RetryPolicy<BoxedError>;
     let cases: [(MakeError, Policy, &str, &str, tracing::Level); 2] = [
         (
             would_block,

@@ -551,7 +551,7 @@ fn boxed_policy_finds_the_code_inside_a_box_error() {
 /// The datagram is sent only once the policy waits for readiness, so the first try must
 /// block: the order is fixed by the calls, not by a timer.
 #[test]
-fn run_waits_for_readiness_on_would_block() {
+fn run_nonblocking_waits_for_readiness_on_would_block() {
     let ((n, data), counters) = run(async {
         let sock = UdpSocket::bind((Ipv4Addr::LOCALHOST, 0)).await.unwrap();
         let sender = UdpSocket::bind((Ipv4Addr::LOCALHOST, 0)).await.unwrap();
@@ -566,7 +566,7 @@ fn run_waits_for_readiness_on_would_block() {
         let policy = RetryPolicy::new().op(Op::Recv).max_attempts(1);
         let mut buf = [0u8; 64];
         let n = policy
-            .run(
+            .run_nonblocking(
                 || {
                     if let Some(go) = go.take() {
                         go.send(()).expect("the sender waits");
@@ -590,7 +590,7 @@ fn run_waits_for_readiness_on_would_block() {
 
 /// Refused twice, then the third call binds the listener before it connects.
 #[test]
-fn run_async_retries_connect_until_the_server_listens() {
+fn run_retries_connect_until_the_server_listens() {
     const UP_ON_CALL: usize = 3;
     let mut port = Some(support::ClosedPort::new());
     let addr = port.as_ref().unwrap().addr();
@@ -599,7 +599,7 @@ fn run_async_retries_connect_until_the_server_listens() {
         let mut listener = None;
         let policy = RetryPolicy::connector().backoff(small_backoff(1, 5));
         let stream = policy
-            .run_async(|| {
+            .run(|| {
                 if calls.fetch_add(1, Ordering::SeqCst) + 1 == UP_ON_CALL {
                     listener = Some(port.take().expect("held once").listen());
                 }
@@ -622,7 +622,7 @@ fn run_async_retries_connect_until_the_server_listens() {
 }
 
 #[test]
-fn run_async_returns_the_last_error_when_it_gives_up() {
+fn run_returns_the_last_error_when_it_gives_up() {
     let addr = closed_port();
     let calls = AtomicUsize::new(0);
     let (result, counters) = run(async {
@@ -631,7 +631,7 @@ fn run_async_returns_the_last_error_when_it_gives_up() {
             .max_attempts(2)
             .budget(large_budget())
             .observer(Observer::new().metrics_prefix("oneoff").unwrap())
-            .run_async(|| {
+            .run(|| {
                 calls.fetch_add(1, Ordering::SeqCst);
                 TcpStream::connect(addr)
             })

@@ -170,7 +170,7 @@ fn one_off_policies_share_one_budget() {
                     RetryPolicy::connector()
                         .observer(observer)
                         .backoff(short_backoff())
-                        .run_async(|| {
+                        .run(|| {
                             attempts.fetch_add(1, Ordering::SeqCst);
                             TcpStream::connect(addr)
                         })
@@ -207,13 +207,13 @@ fn one_off_policies_share_one_budget() {
     assert_eq!(out_of_budget, CALLS as u64);
 }
 
-/// `run` over a UDP receive, after the ICMP port-unreachable for an earlier datagram: Linux
+/// `run_nonblocking` over a UDP receive, after the ICMP port-unreachable for an earlier datagram: Linux
 /// reports it as `ECONNREFUSED` on the next receive, advised `immediately`. A receive may have
 /// been part of a request, so the policy returns it unless told that receiving again is
 /// safe; then it calls again at once, an attempt, and gets the datagram queued behind it.
 #[test]
 #[cfg(target_os = "linux")]
-fn run_repeats_a_receive_after_an_icmp_error_only_when_idempotent() {
+fn run_nonblocking_repeats_a_receive_after_an_icmp_error_only_when_idempotent() {
     use tokio::io::Interest;
     use tokio::net::UdpSocket;
     use wsa_trace::Op;
@@ -244,7 +244,7 @@ fn run_repeats_a_receive_after_an_icmp_error_only_when_idempotent() {
             let mut buf = [0u8; 16];
             let policy = RetryPolicy::new().op(Op::Recv).idempotent(idempotent);
             policy
-                .run(|| socket.readable(), || socket.try_recv(&mut buf))
+                .run_nonblocking(|| socket.readable(), || socket.try_recv(&mut buf))
                 .await
                 .map(|n| buf[..n].to_vec())
         });

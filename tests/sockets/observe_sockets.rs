@@ -176,20 +176,23 @@ fn the_default_event_carries_the_essential_fields_and_all_adds_the_detail() {
     }
 }
 
+/// Reads a real reset through a stream observed by `observer`, then shuts the connection down
+/// through the standard library, observed by the same: returns the shutdown's error.
+async fn shutdown_after_a_reset(observer: Observer) -> io::Error {
+    let (stream, _) = reset_and_read(observer.clone()).await;
+    let peer = stream.peer().clone();
+    let std_stream = stream.into_inner().into_std().expect("into_std");
+    std_stream
+        .shutdown(std::net::Shutdown::Both)
+        .observe_peer(&observer, Op::Shutdown, &peer)
+        .expect_err("a reset connection has nothing left to shut down")
+}
+
 /// tokio's own `poll_shutdown` turns `ENOTCONN` into success for the same reason the rule
 /// makes it benign; a shutdown through the standard library reports it.
 #[test]
 fn shutdown_after_a_reset_is_benign_wsaenotconn() {
-    let (err, seen) = capture_async(LIMIT, async {
-        let observer = support::all_fields();
-        let (stream, _) = reset_and_read(observer.clone()).await;
-        let peer = stream.peer().clone();
-        let std_stream = stream.into_inner().into_std().expect("into_std");
-        std_stream
-            .shutdown(std::net::Shutdown::Both)
-            .observe_peer(&observer, Op::Shutdown, &peer)
-            .expect_err("a reset connection has nothing left to shut down")
-    });
+    let (err, seen) = capture_async(LIMIT, shutdown_after_a_reset(support::all_fields()));
 
     assert_eq!(err.raw_os_error(), Some(libc::ENOTCONN), "{err}");
     assert_eq!(err.kind(), ErrorKind::NotConnected, "{err}");
@@ -203,6 +206,21 @@ fn shutdown_after_a_reset_is_benign_wsaenotconn() {
     assert_eq!(event.field("wsa.os_name"), Some("ENOTCONN"));
     assert_eq!(event.field("wsa.category"), Some("benign"));
     assert_eq!(event.field("wsa.retry"), Some("ignore"));
+}
+
+/// `level_routine` sets the level of benign errors as well as of those advised `immediately`,
+/// and leaves the transient ones alone: a real reset (WARN), then the benign `WSAENOTCONN` of
+/// a shutdown after it (at the level given, not the default DEBUG).
+#[test]
+fn level_routine_sets_the_level_of_benign_errors() {
+    let observer = support::all_fields().level_routine(tracing::Level::INFO);
+    let (_, seen) = capture_async(LIMIT, shutdown_after_a_reset(observer));
+
+    let reset = seen.one_event("WSAECONNRESET", "read");
+    assert_eq!(reset.level, tracing::Level::WARN);
+    let benign = seen.one_event("WSAENOTCONN", "shutdown");
+    assert_eq!(benign.field("wsa.category"), Some("benign"));
+    assert_eq!(benign.level, tracing::Level::INFO);
 }
 
 /// A directory of this test's own under the system's temporary directory, emptied first.

@@ -7,7 +7,8 @@ use std::io::{self, ErrorKind, Read, Write};
 use std::net::{Ipv4Addr, Shutdown, SocketAddr, TcpListener, TcpStream};
 use std::time::Duration;
 
-use wsa_trace::{default_class, Category, Mapping, Op, Retry, Via, WsaCode};
+use wsa_trace::map::Via;
+use wsa_trace::{default_class, Category, Mapping, Op, Retry, WsaCode};
 
 use crate::support::native::os_code;
 

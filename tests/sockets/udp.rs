@@ -1,7 +1,7 @@
 //! The UDP wrapper on Linux: an ICMP port-unreachable for an earlier datagram comes back as
 //! `ECONNREFUSED` on the next receive or send of a connected socket. `TraceUdpSocket`
 //! observes and counts it, then goes on (receives again, or sends once more); with
-//! `skip_benign(false)` the caller gets the error. A datagram too large to send is fatal.
+//! `skip_immediate(false)` the caller gets the error. A datagram too large to send is fatal.
 //! All traffic stays on 127.0.0.1.
 #![cfg(target_os = "linux")]
 
@@ -52,10 +52,11 @@ async fn icmp_error_queued(socket: &TraceUdpSocket) {
 }
 
 /// A wrapped socket connected to a closed port, after one send whose ICMP error is queued.
-async fn connected_with_an_icmp_error(skip_benign: bool) -> (TraceUdpSocket, SocketAddr) {
+async fn connected_with_an_icmp_error(skip_immediate: bool) -> (TraceUdpSocket, SocketAddr) {
     let peer = closed_udp_port();
     let socket = UdpSocket::bind((Ipv4Addr::LOCALHOST, 0)).await.unwrap();
-    let mut socket = TraceUdpSocket::new(socket, support::all_fields()).skip_benign(skip_benign);
+    let mut socket =
+        TraceUdpSocket::new(socket, support::all_fields()).skip_immediate(skip_immediate);
     socket
         .connect(peer)
         .await
@@ -68,8 +69,8 @@ async fn connected_with_an_icmp_error(skip_benign: bool) -> (TraceUdpSocket, Soc
 /// Connects a wrapped socket to a closed port and sends to it, so that an ICMP
 /// port-unreachable is queued on the socket; then listens on that port again and sends a
 /// datagram from it. Returns the wrapped socket and the peer address.
-async fn refused_then_answered(skip_benign: bool) -> (TraceUdpSocket, SocketAddr) {
-    let (socket, peer) = connected_with_an_icmp_error(skip_benign).await;
+async fn refused_then_answered(skip_immediate: bool) -> (TraceUdpSocket, SocketAddr) {
+    let (socket, peer) = connected_with_an_icmp_error(skip_immediate).await;
     let reopened = UdpSocket::bind(peer)
         .await
         .unwrap_or_else(|e| panic!("bind {peer} again: {e}"));
@@ -151,7 +152,7 @@ fn recv_from_goes_on_past_an_icmp_port_unreachable() {
 }
 
 #[test]
-fn without_skip_benign_recv_returns_the_original_error() {
+fn without_skip_immediate_recv_returns_the_original_error() {
     let ((err, next), counters, events) = run(async {
         let (socket, _) = refused_then_answered(false).await;
         let mut buf = [0u8; 64];
@@ -217,7 +218,7 @@ fn send_goes_on_past_an_icmp_port_unreachable() {
 }
 
 #[test]
-fn without_skip_benign_send_returns_the_original_error() {
+fn without_skip_immediate_send_returns_the_original_error() {
     let ((err, next), counters, events) = run(async {
         let (socket, _) = connected_with_an_icmp_error(false).await;
         let err = tokio::time::timeout(WAIT, socket.send(b"two"))

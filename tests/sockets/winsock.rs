@@ -93,7 +93,7 @@ fn a_read_past_its_timeout_is_10060() {
 
 /// A datagram to a closed port brings back an ICMP port unreachable, which Windows reports
 /// as `WSAECONNRESET` on the socket's next `recv_from` (tokio#2017). `TraceUdpSocket` counts
-/// it and receives the next datagram; with `skip_benign(false)` the caller gets the error.
+/// it and receives the next datagram; with `skip_immediate(false)` the caller gets the error.
 #[test]
 fn recv_from_goes_on_past_the_wsaeconnreset_of_an_earlier_datagram() {
     let ((data, from, peer), seen) = capture_async(LIMIT, async {
@@ -128,10 +128,10 @@ fn recv_from_goes_on_past_the_wsaeconnreset_of_an_earlier_datagram() {
 }
 
 #[test]
-fn without_skip_benign_recv_from_returns_the_wsaeconnreset() {
+fn without_skip_immediate_recv_from_returns_the_wsaeconnreset() {
     let (err, seen) = capture_async(LIMIT, async {
         let socket = UdpSocket::bind((Ipv4Addr::LOCALHOST, 0)).await.unwrap();
-        let socket = TraceUdpSocket::new(socket, support::all_fields()).skip_benign(false);
+        let socket = TraceUdpSocket::new(socket, support::all_fields()).skip_immediate(false);
         socket
             .send_to(b"nobody", closed_udp_port())
             .await

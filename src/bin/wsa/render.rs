@@ -8,7 +8,8 @@
 use std::io::{self, Write};
 
 use serde_json::{Map, Value};
-use wsa_trace::{default_class, Classification, Family, Op, WsaCode};
+use wsa_trace::code::Family;
+use wsa_trace::{default_class, Classification, Op, WsaCode};
 
 use crate::lookup::Native;
 
