@@ -8,6 +8,7 @@ use tracing_subscriber::fmt::{FmtContext, FormatEvent, FormatFields};
 use tracing_subscriber::registry::LookupSpan;
 
 use super::detect::{detect, is_own, Plan};
+use crate::code::Entry;
 use crate::observe::Observer;
 use crate::scan::Platform;
 
@@ -124,15 +125,16 @@ where
         };
         self.inner
             .format_event(ctx, Writer::new(&mut held), event)?;
-        let code = obs.code();
+        // The catalog row the error was found as: nothing is looked up again.
+        let info = obs.mapping.entry().map(Entry::info);
         write!(
             held.out,
             " wsa.symbol={} wsa.category={} wsa.retry={}",
-            code.map_or(crate::code::UNKNOWN_LABEL, |c| c.label()),
+            obs.mapping.label(),
             obs.class.category(),
             obs.class.retry()
         )?;
-        if let Some(hint) = code.and_then(|c| c.hint()) {
+        if let Some(hint) = info.and_then(|i| i.hint) {
             write!(held.out, " wsa.hint={hint:?}")?;
         }
         if held.newline {
