@@ -15,8 +15,10 @@ pub enum Platform {
     /// Linux (glibc and musl share the numbering). The default.
     #[default]
     Linux,
-    /// macOS and the BSDs, whose socket errnos share the 4.4BSD numbering (where they
-    /// differ, as `EOPNOTSUPP` does, macOS's number is the one read).
+    /// macOS and the BSDs, whose socket errnos share the 4.4BSD numbering. Where they
+    /// differ, macOS's number is the one read: FreeBSD's `EOPNOTSUPP` is macOS's `ENOTSUP`,
+    /// the same error, while the BSDs' own numbers for `ECANCELED` and `EPROTO`, and NetBSD's
+    /// and OpenBSD's for `ENOTSUP`, are read as nothing.
     MacOs,
     /// Windows: a number is a `raw_os_error()`, a WSA code or a Win32 error
     /// ([`map::from_windows`](crate::map::from_windows)).

@@ -1,6 +1,7 @@
 //! The Linux and macOS numbers the scanner reads bare errnos with (`--os linux`, `--os macos`)
 //! against the `libc` crate's own source for those targets, read from the registry whatever
-//! the host: a wrong number in the errno table fails here on Linux as on macOS.
+//! the host: a wrong number in the errno table fails here on Linux as on macOS. The BSDs,
+//! read with macOS's numbers, are held to what `Platform::MacOs`'s docs say of them.
 
 use std::collections::BTreeMap;
 use std::fs;
@@ -23,6 +24,48 @@ const SOURCES: &[(Platform, &[&str])] = &[
         ],
     ),
     (Platform::MacOs, &["src/unix/bsd/apple/mod.rs"]),
+];
+
+/// libc's source files that define the errnos of each BSD, which the scanner reads with
+/// macOS's numbers (`--os macos`, `--os bsd`).
+const BSDS: &[(&str, &[&str])] = &[
+    (
+        "freebsd",
+        &[
+            "src/unix/bsd/freebsdlike/mod.rs",
+            "src/unix/bsd/freebsdlike/freebsd/mod.rs",
+        ],
+    ),
+    (
+        "dragonfly",
+        &[
+            "src/unix/bsd/freebsdlike/mod.rs",
+            "src/unix/bsd/freebsdlike/dragonfly/mod.rs",
+        ],
+    ),
+    (
+        "netbsd",
+        &[
+            "src/unix/bsd/netbsdlike/mod.rs",
+            "src/unix/bsd/netbsdlike/netbsd/mod.rs",
+        ],
+    ),
+    (
+        "openbsd",
+        &[
+            "src/unix/bsd/netbsdlike/mod.rs",
+            "src/unix/bsd/netbsdlike/openbsd/mod.rs",
+        ],
+    ),
+];
+
+/// The errnos each BSD numbers otherwise than macOS, as `Platform::MacOs`'s docs say: read
+/// with macOS's numbers, they are nothing.
+const NOT_MACOS_NUMBERS: &[(&str, &[&str])] = &[
+    ("freebsd", &["ECANCELED", "EPROTO"]),
+    ("dragonfly", &["ECANCELED", "EPROTO"]),
+    ("netbsd", &["ECANCELED", "ENOTSUP", "EPROTO"]),
+    ("openbsd", &["ECANCELED", "ENOTSUP", "EPROTO"]),
 ];
 
 /// Every `pub const E...: c_int = ...;` of `files`, by name, an alias (`EWOULDBLOCK = EAGAIN`)
@@ -112,5 +155,30 @@ fn numbers_are_libcs_for_linux_and_macos() {
                 "{platform}: the crate reads {n} as {code}, libc names it {names:?}"
             );
         }
+    }
+}
+
+#[test]
+#[cfg_attr(
+    windows,
+    ignore = "runs the cargo that built the tests, a host program: the Windows test binaries run under Wine, where it cannot start"
+)]
+fn a_bsds_numbers_read_as_macos_are_its_errors_or_nothing() {
+    let libc = package_dir("libc", "0.2.");
+    for &(bsd, files) in BSDS {
+        let libc_errnos = errnos(&libc, files);
+        let (_, differ) = NOT_MACOS_NUMBERS
+            .iter()
+            .find(|(name, _)| *name == bsd)
+            .expect("every BSD is listed");
+        let mut unread = Vec::new();
+        for (name, &n) in &libc_errnos {
+            let Some(code) = by_name(name) else { continue };
+            match Platform::MacOs.code(i64::from(n)) {
+                Some(read) => assert_eq!(read, code, "{bsd}: {name} is {n}"),
+                None => unread.push(name.as_str()),
+            }
+        }
+        assert_eq!(unread, *differ, "{bsd}: the errnos read as nothing");
     }
 }
