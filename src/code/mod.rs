@@ -193,26 +193,29 @@ pub(crate) const fn at(position: usize) -> WsaCode {
     WsaCode(table::NUMBERS[position])
 }
 
+/// Whether two names are the same, for tables built at compile time (`==` is not `const`).
+pub(crate) const fn same(a: &str, b: &str) -> bool {
+    let (a, b) = (a.as_bytes(), b.as_bytes());
+    if a.len() != b.len() {
+        return false;
+    }
+    let mut i = 0;
+    while i < a.len() {
+        if a[i] != b[i] {
+            return false;
+        }
+        i += 1;
+    }
+    true
+}
+
 /// The catalog position of the code whose Berkeley name is exactly `name`, for tables built
 /// at compile time from the Berkeley column.
 pub(crate) const fn berkeley_position(name: &str) -> Option<usize> {
-    const fn same(a: &[u8], b: &[u8]) -> bool {
-        if a.len() != b.len() {
-            return false;
-        }
-        let mut i = 0;
-        while i < a.len() {
-            if a[i] != b[i] {
-                return false;
-            }
-            i += 1;
-        }
-        true
-    }
     let mut i = 0;
     while i < table::BERKELEY.len() {
         if let Some(berkeley) = table::BERKELEY[i] {
-            if same(berkeley.as_bytes(), name.as_bytes()) {
+            if same(berkeley, name) {
                 return Some(i);
             }
         }

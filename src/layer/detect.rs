@@ -320,7 +320,7 @@ where
     event.record(&mut finder);
     let mapping = finder
         .typed
-        .or_else(|| finder.text.map(|f| Mapping::from_text(f.code())))?;
+        .or_else(|| finder.text.map(|f| Mapping::of_text(f.entry())))?;
     let op = finder
         .op
         .or_else(|| scope()?.find_map(|span| span.extensions().get::<SpanOp>().map(|s| s.0)))

@@ -134,7 +134,8 @@ where
         ] {
             write!(held.out, " {name}={value}")?;
         }
-        if let Some(hint) = obs.code().and_then(|c| c.hint()) {
+        // The catalog row the error was found as: nothing is looked up again.
+        if let Some(hint) = obs.mapping.entry().and_then(|e| e.info().hint) {
             write!(held.out, " {}={hint:?}", names::hint)?;
         }
         if held.newline {

@@ -40,18 +40,21 @@
 //!
 //! # errno pairs that are not a plain Berkeley equivalence
 //!
-//! | errno | code | why |
-//! |---|---|---|
-//! | `EAGAIN` | `WSAEWOULDBLOCK` | the other name of `EWOULDBLOCK` |
-//! | `ENOTSUP` | `WSAEOPNOTSUPP` | the twin of `EOPNOTSUPP` |
-//! | `EPIPE` | `WSAESHUTDOWN` | a write to a connection the peer closed: what Windows reports as `WSAESHUTDOWN` |
-//! | `ENFILE` | `WSAEMFILE` | the system-wide descriptor limit; Winsock has one code for both limits |
-//! | `ENOMEM` | `WSA_NOT_ENOUGH_MEMORY` | the kernel could not allocate memory |
-//! | `ECANCELED` | `WSA_OPERATION_ABORTED` | an operation cancelled before completion |
-//! | `EPERM` | `WSAEACCES` | Linux's answer when a firewall rule rejects a send, connect or pending connection |
-//! | `ENOENT` | `WSAECONNREFUSED` | connecting a Unix socket whose file is missing (its server is not there, or restarting): nothing listens at that address |
-//! | `EPROTO` | `WSAECONNABORTED` | a protocol error ended the connection; Winsock calls that an abort by its own stack |
-//! | `ENONET` (Linux) | `WSAEHOSTUNREACH` | an ICMP host-isolated error, one of the host-unreachable kinds |
+//! Every other errno the table knows maps to the code whose Berkeley name it is. These are the
+//! extras, with their numbers on Linux and on macOS (`-`: that system has no such errno).
+//!
+//! | errno | Linux | macOS | code | why |
+//! |---|---|---|---|---|
+//! | `EAGAIN` | 11 | 35 | `WSAEWOULDBLOCK` | EAGAIN is the other name of EWOULDBLOCK; where the values differ, both mean the call would block |
+//! | `ENOTSUP` | 95 | 45 | `WSAEOPNOTSUPP` | ENOTSUP is EOPNOTSUPP's twin (the same value on Linux) |
+//! | `EPIPE` | 32 | 32 | `WSAESHUTDOWN` | a write to a connection the peer closed: Windows reports that write as WSAESHUTDOWN |
+//! | `ENFILE` | 23 | 23 | `WSAEMFILE` | the system-wide descriptor table is full; Winsock folds both limits into WSAEMFILE |
+//! | `ENOMEM` | 12 | 12 | `WSA_NOT_ENOUGH_MEMORY` | the kernel could not allocate memory, the condition Windows reports as WSA_NOT_ENOUGH_MEMORY |
+//! | `ECANCELED` | 125 | 89 | `WSA_OPERATION_ABORTED` | an operation cancelled before completion, as Windows reports a cancelled overlapped operation |
+//! | `EPERM` | 1 | 1 | `WSAEACCES` | Linux returns EPERM when a firewall rule rejects a send, connect or pending connection; Windows reports refusals on permission grounds as WSAEACCES |
+//! | `ENOENT` | 2 | 2 | `WSAECONNREFUSED` | connecting a Unix socket whose file is missing: nothing listens at that address, what a refused connection says |
+//! | `EPROTO` | 71 | 100 | `WSAECONNABORTED` | a protocol error ended the connection (on accept, a pending one); Winsock reports a connection its own stack gave up on as WSAECONNABORTED |
+//! | `ENONET` | 64 | - | `WSAEHOSTUNREACH` | Linux's errno for an ICMP host-isolated error; Windows reports the ICMP host-unreachable errors as WSAEHOSTUNREACH |
 //!
 //! The native code and its name stay in [`Mapping::os_code`] and [`Mapping::os_name`]
 //! (`EPROTO`, `ENONET`), so an error that shares its WSA code with another can still be told
@@ -249,6 +252,12 @@ impl Mapping {
     /// The mapping of a code read from text, which has no native code or kind behind it.
     pub fn from_text(code: WsaCode) -> Mapping {
         Mapping::new(Entry::of(code), None, Some(io::ErrorKind::Other), Via::Text)
+    }
+
+    /// [`Mapping::from_text`] of a catalog row the text was read as: no lookup.
+    #[cfg(feature = "layer")]
+    pub(crate) fn of_text(entry: Entry) -> Mapping {
+        Mapping::new(Some(entry), None, Some(io::ErrorKind::Other), Via::Text)
     }
 
     /// Maps exactly this `io::Error`, without looking inside it.

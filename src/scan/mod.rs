@@ -60,7 +60,9 @@
 //! of 10000 and above are WSA codes on every platform. Numbers go through the crate's
 //! mapping tables ([`map`](crate::map)), so `EPIPE`, errno 32 and `broken pipe` are all
 //! `WSAESHUTDOWN`. The tables of names and numbers are the crate's own, never the host's
-//! libc: a Linux log read on Windows gives the answers it gives on Linux.
+//! libc: a Linux log read on Windows gives the answers it gives on Linux. They come from the
+//! one errno table, which gives every errno name its Linux and macOS number (a test holds those
+//! to the `libc` crate's source for the two systems).
 //!
 //! Text that only looks like an error is left alone: `ENOENT` and `[Errno 2]` (a missing
 //! file), HRESULTs that are not Winsock's (`0x80070005`), WinINet's codes (`0x80072EFD`,

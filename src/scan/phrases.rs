@@ -2,8 +2,8 @@
 
 use std::sync::OnceLock;
 
-use super::platform::code_for_name;
-use crate::code::WsaCode;
+use super::platform::entry_for_name;
+use crate::code::{Entry, WsaCode};
 
 /// Phrases that `strerror` (glibc, musl, macOS), `gai_strerror`, Windows' `FormatMessage`
 /// and common runtimes print, lower case, with the name of the code they mean: an errno name
@@ -206,19 +206,19 @@ pub(super) const PHRASES: &[(&str, &str)] = &[
     ),
 ];
 
-/// The code of a phrase's name: a WSA symbol, or an errno name mapped as the errno is.
-pub(super) fn name_code(name: &str) -> Option<WsaCode> {
+/// The catalog row of a phrase's name: a WSA symbol, or an errno name mapped as the errno is.
+pub(super) fn name_entry(name: &str) -> Option<Entry> {
     if name.starts_with("WSA") {
-        WsaCode::from_name(name)
+        WsaCode::from_name(name).and_then(Entry::of)
     } else {
-        code_for_name(name)
+        entry_for_name(name)
     }
 }
 
-/// The code of each phrase, in table order, worked out once.
-pub(super) fn phrase_code(index: usize) -> Option<WsaCode> {
-    static CODES: OnceLock<[Option<WsaCode>; PHRASES.len()]> = OnceLock::new();
-    CODES.get_or_init(|| std::array::from_fn(|i| name_code(PHRASES[i].1)))[index]
+/// The catalog row of each phrase's code, in table order, worked out once.
+pub(super) fn phrase_code(index: usize) -> Option<Entry> {
+    static CODES: OnceLock<[Option<Entry>; PHRASES.len()]> = OnceLock::new();
+    CODES.get_or_init(|| std::array::from_fn(|i| name_entry(PHRASES[i].1)))[index]
 }
 
 /// The longest phrase, which the scanner's window must hold.
@@ -364,7 +364,7 @@ mod tests {
         for &(phrase, name) in PHRASES {
             assert_eq!(phrase, phrase.to_ascii_lowercase());
             assert!(is_word(phrase.as_bytes()[0]) && is_word(*phrase.as_bytes().last().unwrap()));
-            assert!(name_code(name).is_some(), "{name}");
+            assert!(name_entry(name).is_some(), "{name}");
         }
     }
 }

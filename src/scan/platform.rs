@@ -1,12 +1,10 @@
 //! Whose errno numbering a bare number is read in.
 
+use crate::code::{Entry, WsaCode};
+use crate::map::errno::{Errno, ERRNOS};
+use crate::map::windows;
 use std::fmt;
 use std::str::FromStr;
-use std::sync::OnceLock;
-
-use crate::code::WsaCode;
-use crate::map;
-use crate::map::errno::EXTRA_NAMES;
 
 /// The operating system whose numbering a bare errno in text follows: 111 is
 /// `ECONNREFUSED` on Linux and 61 on macOS. Numbers of 10000 and above are Windows Sockets
@@ -17,11 +15,13 @@ pub enum Platform {
     /// Linux (glibc and musl share the numbering). The default.
     #[default]
     Linux,
-    /// macOS and the BSDs, whose socket errnos share the 4.4BSD numbering (where they
-    /// differ, as `EOPNOTSUPP` does, macOS's number is the one read).
+    /// macOS and the BSDs, whose socket errnos share the 4.4BSD numbering. Where they
+    /// differ, macOS's number is the one read: FreeBSD's `EOPNOTSUPP` is macOS's `ENOTSUP`,
+    /// the same error, while the BSDs' own numbers for `ECANCELED` and `EPROTO`, and NetBSD's
+    /// and OpenBSD's for `ENOTSUP`, are read as nothing.
     MacOs,
     /// Windows: a number is a `raw_os_error()`, a WSA code or a Win32 error
-    /// ([`map::from_windows`]).
+    /// ([`map::from_windows`](crate::map::from_windows)).
     Windows,
 }
 
@@ -30,14 +30,7 @@ impl Platform {
     /// other system.
     pub const HOST: Platform = if cfg!(windows) {
         Platform::Windows
-    } else if cfg!(any(
-        target_os = "macos",
-        target_os = "ios",
-        target_os = "freebsd",
-        target_os = "dragonfly",
-        target_os = "netbsd",
-        target_os = "openbsd"
-    )) {
+    } else if cfg!(bsd) {
         Platform::MacOs
     } else {
         Platform::Linux
@@ -66,40 +59,24 @@ impl Platform {
     /// assert_eq!(Platform::Linux.code(10054), Some(WsaCode::WSAECONNRESET));
     /// ```
     pub fn code(self, raw: i64) -> Option<WsaCode> {
-        let raw = i32::try_from(raw).ok()?;
-        if raw >= 10_000 || self == Platform::Windows {
-            return map::from_windows(raw);
-        }
-        match usize::try_from(raw) {
-            Ok(n) if n < SMALL_ERRNOS => {
-                static CODES: OnceLock<[[Option<WsaCode>; SMALL_ERRNOS]; 2]> = OnceLock::new();
-                let codes = CODES.get_or_init(|| {
-                    [Platform::Linux, Platform::MacOs]
-                        .map(|p| std::array::from_fn(|n| p.errno_code(n as i32)))
-                });
-                codes[usize::from(self == Platform::MacOs)][n]
-            }
-            _ => self.errno_code(raw),
-        }
+        self.entry(raw).map(Entry::code)
     }
 
-    /// The code of errno `raw` as this platform (Linux or macOS) numbers it, looked up in
-    /// the tables.
-    fn errno_code(self, raw: i32) -> Option<WsaCode> {
-        let name = ERRNO_NUMBERS.iter().find_map(|&(name, linux, macos)| {
-            let n = if self == Platform::Linux {
-                linux
-            } else {
-                macos
-            };
-            (n == raw).then_some(name)
-        })?;
-        code_for_name(name)
+    /// The catalog row of a native error number printed on this platform: one load from the
+    /// errno table's index for the platform.
+    #[inline]
+    pub(crate) fn entry(self, raw: i64) -> Option<Entry> {
+        let raw = i32::try_from(raw).ok()?;
+        let index: &[u8] = match self {
+            _ if raw >= 10_000 => return windows::entry_of(raw),
+            Platform::Windows => return windows::entry_of(raw),
+            Platform::Linux => &LINUX,
+            Platform::MacOs => &MACOS,
+        };
+        let position = *index.get(usize::try_from(raw).ok()?)?;
+        (position != NONE).then(|| Entry::at(usize::from(position)))
     }
 }
-
-/// Errno numbers below this are looked up once per platform and kept.
-const SMALL_ERRNOS: usize = 256;
 
 impl fmt::Display for Platform {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
@@ -135,85 +112,117 @@ impl FromStr for Platform {
     }
 }
 
-/// The code of an errno name (`ECONNRESET`, `EPIPE`): the catalog's Berkeley column, then the
-/// errno table's documented extras by name ([`EXTRA_NAMES`]). Neither depends on the host,
-/// so a log reads the same on every platform.
-pub(crate) fn code_for_name(name: &str) -> Option<WsaCode> {
-    if NOT_IN_TEXT.iter().any(|n| n.eq_ignore_ascii_case(name)) {
-        return None;
-    }
-    WsaCode::from_berkeley(name).or_else(|| {
-        EXTRA_NAMES
-            .iter()
-            .find(|(n, _)| n.eq_ignore_ascii_case(name))
-            .map(|&(_, code)| code)
-    })
+/// The catalog row of an errno name written in capitals (`ECONNRESET`, `EPIPE`), from the
+/// errno table's rows that count in text ([`ERRNOS`]), whatever the host: a log reads the
+/// same on every platform.
+pub(crate) fn entry_for_name(name: &str) -> Option<Entry> {
+    let k = BY_NAME
+        .binary_search_by(|&row| ERRNOS[usize::from(row)].name.cmp(name))
+        .ok()?;
+    Some(ERRNOS[usize::from(BY_NAME[k])].entry)
 }
 
-/// Errnos the errno table maps for socket calls only: `ENOENT` is a Unix socket's missing
-/// path there, but in a log line it is nearly always a missing file, no socket error.
-const NOT_IN_TEXT: &[&str] = &["ENOENT"];
+/// How many rows of the errno table count in text.
+const IN_TEXT: usize = {
+    let mut n = 0;
+    let mut i = 0;
+    while i < ERRNOS.len() {
+        n += ERRNOS[i].in_text as usize;
+        i += 1;
+    }
+    n
+};
 
-/// The numbers of the errnos the mapping knows, on Linux and on macOS, whatever platform
-/// this is built for. Only the numbers live here: the names are mapped by [`map`]'s tables.
-/// `-1`: the platform has no such errno.
-const ERRNO_NUMBERS: &[(&str, i32, i32)] = &[
-    ("EPERM", 1, 1),
-    ("EPROTO", 71, 100),
-    ("ENONET", 64, -1),
-    ("EINTR", 4, 4),
-    ("EBADF", 9, 9),
-    ("EAGAIN", 11, 35),
-    ("ENOMEM", 12, 12),
-    ("EACCES", 13, 13),
-    ("EFAULT", 14, 14),
-    ("EINVAL", 22, 22),
-    ("ENFILE", 23, 23),
-    ("EMFILE", 24, 24),
-    ("EPIPE", 32, 32),
-    ("ENAMETOOLONG", 36, 63),
-    ("ENOTEMPTY", 39, 66),
-    ("ELOOP", 40, 62),
-    ("EREMOTE", 66, 71),
-    ("EUSERS", 87, 68),
-    ("ENOTSOCK", 88, 38),
-    ("EDESTADDRREQ", 89, 39),
-    ("EMSGSIZE", 90, 40),
-    ("EPROTOTYPE", 91, 41),
-    ("ENOPROTOOPT", 92, 42),
-    ("EPROTONOSUPPORT", 93, 43),
-    ("ESOCKTNOSUPPORT", 94, 44),
-    ("EOPNOTSUPP", 95, 102),
-    ("ENOTSUP", 95, 45),
-    ("EPFNOSUPPORT", 96, 46),
-    ("EAFNOSUPPORT", 97, 47),
-    ("EADDRINUSE", 98, 48),
-    ("EADDRNOTAVAIL", 99, 49),
-    ("ENETDOWN", 100, 50),
-    ("ENETUNREACH", 101, 51),
-    ("ENETRESET", 102, 52),
-    ("ECONNABORTED", 103, 53),
-    ("ECONNRESET", 104, 54),
-    ("ENOBUFS", 105, 55),
-    ("EISCONN", 106, 56),
-    ("ENOTCONN", 107, 57),
-    ("ESHUTDOWN", 108, 58),
-    ("ETOOMANYREFS", 109, 59),
-    ("ETIMEDOUT", 110, 60),
-    ("ECONNREFUSED", 111, 61),
-    ("EHOSTDOWN", 112, 64),
-    ("EHOSTUNREACH", 113, 65),
-    ("EALREADY", 114, 37),
-    ("EINPROGRESS", 115, 36),
-    ("ESTALE", 116, 70),
-    ("EDQUOT", 122, 69),
-    ("ECANCELED", 125, 89),
-    ("EPROCLIM", -1, 67),
-];
+/// Whether `a` sorts before `b`, byte by byte, as `str`'s `Ord` does.
+const fn before(a: &str, b: &str) -> bool {
+    let (a, b) = (a.as_bytes(), b.as_bytes());
+    let mut i = 0;
+    while i < a.len() && i < b.len() {
+        if a[i] != b[i] {
+            return a[i] < b[i];
+        }
+        i += 1;
+    }
+    a.len() < b.len()
+}
+
+/// The rows of the errno table that count in text, sorted by name.
+static BY_NAME: [u8; IN_TEXT] = {
+    assert!(ERRNOS.len() < u8::MAX as usize);
+    let mut sorted = [0u8; IN_TEXT];
+    let mut n = 0;
+    let mut i = 0;
+    while i < ERRNOS.len() {
+        if ERRNOS[i].in_text {
+            // Insertion: shift the names after this one up by one.
+            let mut k = n;
+            while k > 0 && before(ERRNOS[i].name, ERRNOS[sorted[k - 1] as usize].name) {
+                sorted[k] = sorted[k - 1];
+                k -= 1;
+            }
+            sorted[k] = i as u8;
+            n += 1;
+        }
+        i += 1;
+    }
+    sorted
+};
+
+/// A number of an errno table row on Linux or on macOS.
+const fn number(row: &Errno, macos: bool) -> Option<u8> {
+    if macos {
+        row.macos
+    } else {
+        row.linux
+    }
+}
+
+/// One more than the largest number on Linux or on macOS of a row that counts in text.
+const fn numbers(macos: bool) -> usize {
+    let mut max = 0;
+    let mut i = 0;
+    while i < ERRNOS.len() {
+        if let (true, Some(n)) = (ERRNOS[i].in_text, number(&ERRNOS[i], macos)) {
+            if n as usize > max {
+                max = n as usize;
+            }
+        }
+        i += 1;
+    }
+    max + 1
+}
+
+/// No row has this number.
+const NONE: u8 = u8::MAX;
+
+/// The catalog position of each number on Linux or on macOS, of the rows that count in text.
+/// Rows that share a number must agree on the code.
+const fn by_number<const N: usize>(macos: bool) -> [u8; N] {
+    let mut index = [NONE; N];
+    let mut i = 0;
+    while i < ERRNOS.len() {
+        let row = &ERRNOS[i];
+        if let (true, Some(n)) = (row.in_text, number(row, macos)) {
+            let position = row.entry.position() as u8;
+            let n = n as usize;
+            assert!(
+                index[n] == NONE || index[n] == position,
+                "two errno rows of one number map to different codes"
+            );
+            index[n] = position;
+        }
+        i += 1;
+    }
+    index
+}
+
+static LINUX: [u8; numbers(false)] = by_number(false);
+static MACOS: [u8; numbers(true)] = by_number(true);
 
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::map;
 
     /// On the platform this is built for, reading a number agrees with the errno table.
     #[test]
@@ -239,15 +248,54 @@ mod tests {
     #[test]
     fn names_agree_with_the_hosts_errno_table() {
         for row in map::errno_translations() {
-            let want = (!NOT_IN_TEXT.contains(&row.name)).then_some(row.code);
-            assert_eq!(code_for_name(row.name), want, "{}", row.name);
-        }
-        for &(name, _) in EXTRA_NAMES {
+            let want = (row.name != "ENOENT").then_some(row.code);
             assert_eq!(
-                WsaCode::from_berkeley(name),
-                None,
-                "{name} is in the catalog"
+                entry_for_name(row.name).map(Entry::code),
+                want,
+                "{}",
+                row.name
             );
+        }
+        for row in ERRNOS.iter().filter(|row| row.reason.is_some()) {
+            assert_eq!(
+                WsaCode::from_berkeley(row.name),
+                None,
+                "{} is in the catalog",
+                row.name
+            );
+        }
+    }
+
+    /// Every row of the errno table reads by name as its code unless it does not count in
+    /// text, whatever the platform defines; only names in capitals are read.
+    #[test]
+    fn every_name_has_a_code() {
+        for row in ERRNOS {
+            assert_eq!(
+                entry_for_name(row.name),
+                row.in_text.then_some(row.entry),
+                "{}",
+                row.name
+            );
+            assert_eq!(entry_for_name(&row.name.to_lowercase()), None);
+        }
+        assert_eq!(entry_for_name("EZZZ"), None);
+        assert_eq!(entry_for_name(""), None);
+    }
+
+    /// Each number of the table reads as its row's code on its platform, and no other number
+    /// reads as anything.
+    #[test]
+    fn numbers_are_the_tables() {
+        for (platform, macos) in [(Platform::Linux, false), (Platform::MacOs, true)] {
+            for n in -2..10_000 {
+                let want: Vec<_> = ERRNOS
+                    .iter()
+                    .filter(|r| r.in_text && number(r, macos).map(i64::from) == Some(n))
+                    .map(|r| r.entry.code())
+                    .collect();
+                assert_eq!(platform.code(n), want.first().copied(), "{platform} {n}");
+            }
         }
     }
 
@@ -263,10 +311,13 @@ mod tests {
         assert_eq!(Platform::Linux.code(2), None);
     }
 
+    /// A platform's missing errnos are no number: neither `-1` nor one past the table.
     #[test]
-    fn every_name_has_a_code() {
-        for &(name, _, _) in ERRNO_NUMBERS {
-            assert!(code_for_name(name).is_some(), "{name}");
+    fn negative_and_large_numbers_read_as_nothing() {
+        for platform in [Platform::Linux, Platform::MacOs] {
+            for n in [-1, -2, 255, 256, 9_999, i64::MAX] {
+                assert_eq!(platform.code(n), None, "{platform} {n}");
+            }
         }
     }
 

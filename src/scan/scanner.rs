@@ -8,10 +8,10 @@ use super::phrases::{
     is_word, phrase_code, word_hash, word_hash_parts, FIRST_BY_HASH, LAST_WORDS, LONGEST,
     NEXT_SAME_HASH, PHRASES,
 };
-use super::platform::{code_for_name, Platform};
+use super::platform::{entry_for_name, Platform};
 use super::translations::{self, LAST_BYTES, TRANSLATIONS};
-use crate::code::WsaCode;
-use crate::map;
+use crate::code::{Entry, WsaCode};
+use crate::map::windows;
 
 /// How many bytes the window holds before it slides.
 const CAP: usize = 256;
@@ -97,16 +97,17 @@ impl Form {
         }
     }
 
-    /// Reads the number of a number form.
-    fn read(self, platform: Platform, n: u64) -> Option<WsaCode> {
+    /// Reads the number of a number form: its catalog row.
+    fn read(self, platform: Platform, n: u64) -> Option<Entry> {
         let n = i64::try_from(n).ok()?;
         match self {
             Form::OsError | Form::OsDebug | Form::Errno | Form::Nginx | Form::Wrapped => {
-                platform.code(n)
+                platform.entry(n)
             }
-            Form::WinError => i32::try_from(n).ok().and_then(map::from_windows),
-            Form::WsaNumber => Some(WsaCode::from_raw(i32::try_from(n).ok()?))
-                .filter(|c| (10_004..=11_033).contains(&n) && c.is_known()),
+            Form::WinError => windows::entry_of(i32::try_from(n).ok()?),
+            Form::WsaNumber if (10_004..=11_033).contains(&n) => {
+                Entry::of(WsaCode::from_raw(i32::try_from(n).ok()?))
+            }
             _ => None,
         }
     }
@@ -172,17 +173,22 @@ fn lead_filter(head: &[u8]) -> bool {
 /// 'db' (111)`, `... through socket '/run/mysqld/mysqld.sock' (111)`.
 const MYSQL_LEADS: &[&str] = &["to mysql server on ", "mysql server through socket "];
 
-/// The code of an HRESULT made from a WSA code (`HRESULT_FROM_WIN32`).
-fn hresult(h: u32) -> Option<WsaCode> {
+/// The catalog row of an HRESULT made from a WSA code (`HRESULT_FROM_WIN32`).
+fn hresult(h: u32) -> Option<Entry> {
     let low = (h & 0xFFFF) as i32;
-    let code = WsaCode::from_raw(low);
-    (h & 0xFFFF_0000 == 0x8007_0000 && low >= 10_000 && code.is_known()).then_some(code)
+    if h & 0xFFFF_0000 != 0x8007_0000 || low < 10_000 {
+        return None;
+    }
+    Entry::of(WsaCode::from_raw(low))
 }
 
 /// A socket error found in a text: its code, the form it was written in, and where.
+///
+/// It holds the catalog row of its code, as [`Mapping`](crate::Mapping) does, so that what
+/// reads it (the layer's event, `wsa explain`) looks nothing up again.
 #[derive(Clone, Copy, PartialEq, Eq)]
 pub struct Found {
-    code: WsaCode,
+    entry: Entry,
     form: Form,
     start: usize,
     end: usize,
@@ -192,7 +198,13 @@ pub struct Found {
 impl Found {
     /// The Windows Sockets code.
     pub fn code(&self) -> WsaCode {
-        self.code
+        self.entry.code()
+    }
+
+    /// The catalog row of the code.
+    #[cfg(feature = "layer")]
+    pub(crate) fn entry(&self) -> Entry {
+        self.entry
     }
 
     /// The form it was written in.
@@ -215,7 +227,7 @@ impl Found {
 impl fmt::Debug for Found {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         f.debug_struct("Found")
-            .field("code", &self.code)
+            .field("code", &self.code())
             .field("form", &self.form)
             .field("range", &self.range())
             .field("text", &self.text())
@@ -497,8 +509,8 @@ impl Scanner {
             } else if len == 10 && first == b'0' && word[1] | 0x20 == b'x' {
                 let hex = std::str::from_utf8(&word[2..]).ok();
                 if let Some(h) = hex.and_then(|h| u32::from_str_radix(h, 16).ok()) {
-                    if let Some(code) = hresult(h) {
-                        self.offer(code, Form::Hresult, start, end);
+                    if let Some(entry) = hresult(h) {
+                        self.offer(entry, Form::Hresult, start, end);
                     }
                 }
             }
@@ -506,8 +518,8 @@ impl Scanner {
         }
         let rank = self.rank;
         if len > 10 && word[len - 10] == b'0' && rank < Form::Hresult.specificity() {
-            if let Some(code) = glued_hresult(word) {
-                self.offer(code, Form::Hresult, end - 10, end);
+            if let Some(entry) = glued_hresult(word) {
+                self.offer(entry, Form::Hresult, end - 10, end);
                 return;
             }
         }
@@ -526,16 +538,22 @@ impl Scanner {
     fn name(&mut self, start: usize, end: usize) {
         let name = std::str::from_utf8(&self.window[start..end]).unwrap_or_default();
         let found = if name.starts_with("WSA") {
-            WsaCode::from_name(name).map(|c| (c, Form::Symbol))
+            WsaCode::from_name(name)
+                .and_then(Entry::of)
+                .map(|e| (e, Form::Symbol))
         } else if name.starts_with('E') {
-            code_for_name(name)
-                .map(|c| (c, Form::Berkeley))
-                .or_else(|| code_for_runtime_name(name).map(|c| (c, Form::Name)))
+            entry_for_name(name)
+                .map(|e| (e, Form::Berkeley))
+                .or_else(|| {
+                    code_for_runtime_name(name)
+                        .and_then(Entry::of)
+                        .map(|e| (e, Form::Name))
+                })
         } else {
             None
         };
-        if let Some((code, form)) = found {
-            self.offer(code, form, start, end);
+        if let Some((entry, form)) = found {
+            self.offer(entry, form, start, end);
         }
     }
 
@@ -549,18 +567,18 @@ impl Scanner {
                 // A negative HRESULT in decimal: its two's complement.
                 let h = (value as u32).wrapping_neg();
                 match hresult(h).filter(|_| value <= 0x8000_0000) {
-                    Some(code) => self.offer(code, Form::Hresult, start - 1, end),
+                    Some(entry) => self.offer(entry, Form::Hresult, start - 1, end),
                     None => self.negative_errno(start - 1, end, value),
                 }
             }
             b'(' if next == Some(b':') => {
-                if let Some(code) = Form::Nginx.read(self.platform, value) {
-                    self.offer(code, Form::Nginx, start - 1, end);
+                if let Some(entry) = Form::Nginx.read(self.platform, value) {
+                    self.offer(entry, Form::Nginx, start - 1, end);
                 }
             }
             b'(' if self.after_mysql_host(start - 1) => {
-                if let Some(code) = Form::Wrapped.read(self.platform, value) {
-                    self.offer(code, Form::Wrapped, start - 1, end);
+                if let Some(entry) = Form::Wrapped.read(self.platform, value) {
+                    self.offer(entry, Form::Wrapped, start - 1, end);
                 }
             }
             b' ' | b'=' | b':' | b'(' => {
@@ -573,8 +591,8 @@ impl Scanner {
                 };
                 let lead_start = start - lead.len();
                 if self.boundary(lead_start) {
-                    if let Some(code) = form.read(self.platform, value) {
-                        self.offer(code, form, lead_start, end);
+                    if let Some(entry) = form.read(self.platform, value) {
+                        self.offer(entry, form, lead_start, end);
                     }
                 }
             }
@@ -603,9 +621,11 @@ impl Scanner {
         let negative = -i64::try_from(value).unwrap_or(i64::MAX);
         let bracketed = lead_start > 0 && self.window[lead_start - 1] == b'[';
         let found = if bracketed {
-            gai_code(negative).map(|c| (c, Form::Resolver))
-        } else if let Some(code) = libuv_gai_code(negative) {
-            Some((code, Form::Resolver))
+            gai_code(negative)
+                .and_then(Entry::of)
+                .map(|e| (e, Form::Resolver))
+        } else if let Some(entry) = libuv_gai_code(negative).and_then(Entry::of) {
+            Some((entry, Form::Resolver))
         } else if self.platform == Platform::Windows || value == 1 {
             // libuv numbers Windows' errors its own way; the names beside them are read.
             // `errno=-1` is a C function's failed return logged as if it were an errno.
@@ -613,10 +633,10 @@ impl Scanner {
         } else {
             Form::Errno
                 .read(self.platform, value)
-                .map(|c| (c, Form::Errno))
+                .map(|e| (e, Form::Errno))
         };
-        if let Some((code, form)) = found {
-            self.offer(code, form, lead_start, end);
+        if let Some((entry, form)) = found {
+            self.offer(entry, form, lead_start, end);
         }
     }
 
@@ -635,8 +655,8 @@ impl Scanner {
             let found = TRANSLATIONS
                 .iter()
                 .find(|(part, _)| text.ends_with(part.as_bytes()));
-            if let Some(&(part, code)) = found {
-                self.offer(code, Form::Phrase, j + 1 - part.len(), j + 1);
+            if let Some((part, entry)) = found.and_then(|&(p, c)| Some((p, Entry::of(c)?))) {
+                self.offer(entry, Form::Phrase, j + 1 - part.len(), j + 1);
             }
         }
     }
@@ -669,8 +689,8 @@ impl Scanner {
         while let Some(index) = usize::from(next).checked_sub(1) {
             let phrase = PHRASES[index].0;
             if ends_with(text, phrase) && self.boundary(end - phrase.len()) {
-                if let Some(code) = phrase_code(index) {
-                    self.offer(code, Form::Phrase, end - phrase.len(), end);
+                if let Some(entry) = phrase_code(index) {
+                    self.offer(entry, Form::Phrase, end - phrase.len(), end);
                 }
                 return;
             }
@@ -690,7 +710,7 @@ impl Scanner {
     /// Keeps a candidate in `window[start..end]` if it is more specific than the best so far,
     /// or as specific and a longer text around it (`connection reset by peer` around
     /// `connection reset`).
-    fn offer(&mut self, code: WsaCode, form: Form, start: usize, end: usize) {
+    fn offer(&mut self, entry: Entry, form: Form, start: usize, end: usize) {
         let base = self.pos - self.len;
         let new = form.specificity();
         if let Some(best) = &self.best {
@@ -702,7 +722,7 @@ impl Scanner {
         let n = (end - start).min(TEXT_MAX);
         text[..n].copy_from_slice(&self.window[start..start + n]);
         self.best = Some(Found {
-            code,
+            entry,
             form,
             start: base + start,
             end: base + end,
@@ -749,7 +769,7 @@ fn may_end_phrase(len: usize, first: u8, last: u8) -> bool {
 }
 
 /// The code of an HRESULT glued to the word before it: `Error0x80072746`.
-fn glued_hresult(word: &[u8]) -> Option<WsaCode> {
+fn glued_hresult(word: &[u8]) -> Option<Entry> {
     let len = word.len();
     if len <= 10 || word[len - 10] != b'0' || word[len - 9] | 0x20 != b'x' {
         return None;

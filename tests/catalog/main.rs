@@ -4,10 +4,13 @@
 
 #[path = "../support/native.rs"]
 mod native;
+#[path = "../support/registry.rs"]
+mod registry;
 
 mod api_paths;
 mod catalog_doc;
 mod classify;
+mod errno_numbers;
 mod mapping;
 mod properties;
 mod rows;

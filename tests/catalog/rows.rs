@@ -3,10 +3,9 @@
 //! translation table is checked in `translations.rs`.
 
 use std::collections::{BTreeMap, BTreeSet};
-use std::path::Path;
-use std::process::Command;
-use std::{env, fs};
+use std::fs;
 
+use crate::registry::package_dir;
 use windows_sys::Win32::Foundation as win32;
 use windows_sys::Win32::Networking::WinSock as ws;
 use wsa_trace::code::{Family, ParseCodeError, UNKNOWN_LABEL};
@@ -19,38 +18,8 @@ const NOT_ERRORS: &[&str] = &["WSABASEERR", "WSA_WAIT_EVENT_0", "WSA_WAIT_IO_COM
 /// Every `WSA_ERROR` constant of the windows-sys this crate is tested against, read from its
 /// WinSock source (found through `cargo metadata`): `(symbol, number)`.
 fn windows_sys_errors() -> BTreeMap<String, i32> {
-    let cargo = env::var("CARGO").unwrap_or_else(|_| "cargo".to_owned());
-    // Only the host's dependencies: those are the ones the build of this test has fetched, so
-    // `--offline` works with a cache that holds nothing else (a fresh `CARGO_HOME`).
-    let out = Command::new(&cargo)
-        .args(["metadata", "--format-version", "1", "--offline"])
-        .args(["--filter-platform", &host_triple(&cargo)])
-        .arg("--manifest-path")
-        .arg(concat!(env!("CARGO_MANIFEST_DIR"), "/Cargo.toml"))
-        .output()
-        .expect("run cargo metadata");
-    assert!(
-        out.status.success(),
-        "cargo metadata: {}",
-        String::from_utf8_lossy(&out.stderr)
-    );
-    let metadata: serde_json::Value = serde_json::from_slice(&out.stdout).expect("metadata JSON");
-    let manifests: Vec<&str> = metadata["packages"]
-        .as_array()
-        .expect("packages")
-        .iter()
-        .filter(|p| p["name"] == "windows-sys")
-        .filter(|p| {
-            p["version"]
-                .as_str()
-                .is_some_and(|v| v.starts_with("0.61."))
-        })
-        .map(|p| p["manifest_path"].as_str().expect("manifest_path"))
-        .collect();
-    let [manifest] = manifests[..] else {
-        panic!("expected one windows-sys 0.61 package, found {manifests:?}");
-    };
-    let source = Path::new(manifest).with_file_name("src/Windows/Win32/Networking/WinSock/mod.rs");
+    let source =
+        package_dir("windows-sys", "0.61.").join("src/Windows/Win32/Networking/WinSock/mod.rs");
     let text =
         fs::read_to_string(&source).unwrap_or_else(|e| panic!("read {}: {e}", source.display()));
     let mut errors = BTreeMap::new();
@@ -70,25 +39,6 @@ fn windows_sys_errors() -> BTreeMap<String, i32> {
         }
     }
     errors
-}
-
-/// The host's target triple, from the `rustc` beside the `cargo` that runs the tests.
-fn host_triple(cargo: &str) -> String {
-    let beside = Path::new(cargo).with_file_name("rustc");
-    let rustc = if beside.exists() {
-        beside.into_os_string()
-    } else {
-        "rustc".into()
-    };
-    let out = Command::new(rustc)
-        .arg("-vV")
-        .output()
-        .expect("run rustc -vV");
-    let text = String::from_utf8_lossy(&out.stdout);
-    text.lines()
-        .find_map(|line| line.strip_prefix("host: "))
-        .unwrap_or_else(|| panic!("rustc -vV names no host: {text}"))
-        .to_owned()
 }
 
 fn as_i32(value: u32) -> i32 {
