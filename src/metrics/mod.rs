@@ -12,9 +12,8 @@
 //! | `<prefix>_suppressed_events_total` | `code` | tracing events dropped by the rate limit (the errors are still counted) |
 //! | `<prefix>_logged_socket_errors_total` | `code`, `category`, `op`, `source` | every socket error found in another library's log event by a [`WsaLayer`], by the crate that logged it |
 //!
-//! [`RetryPolicy`]: crate::retry::RetryPolicy
-//! [`GuardedListener`]: crate::net::GuardedListener
-//! [`WsaLayer`]: crate::layer::WsaLayer
+//! (Each of these three types is in the docs of its feature; see the
+//! [feature table](crate#features).)
 //!
 //! The prefix is `wsa` unless configured. `code` is the symbol, or `UNKNOWN` for every code
 //! outside the catalog; every other label comes from a closed set too, so no peer can grow the
@@ -51,6 +50,12 @@
 //! # let _ = text;
 //! # Ok::<(), Box<dyn std::error::Error>>(())
 //! ```
+#![cfg_attr(feature = "retry", doc = "[`RetryPolicy`]: crate::retry::RetryPolicy")]
+#![cfg_attr(not(feature = "retry"), doc = "[`RetryPolicy`]: crate#features")]
+#![cfg_attr(feature = "net", doc = "[`GuardedListener`]: crate::net::GuardedListener")]
+#![cfg_attr(not(feature = "net"), doc = "[`GuardedListener`]: crate#features")]
+#![cfg_attr(feature = "layer", doc = "[`WsaLayer`]: crate::layer::WsaLayer")]
+#![cfg_attr(not(feature = "layer"), doc = "[`WsaLayer`]: crate#features")]
 
 mod by_source;
 mod counters;

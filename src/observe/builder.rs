@@ -21,8 +21,8 @@ use super::{limit, Level};
 /// handles belong to the process, one table per prefix. Make one at start-up and clone it.
 ///
 /// The setters (from [`classifier`](Observer::classifier) on) make an observer; what it does
-/// with an error is [`observe_io`](Observer::observe_io), [`observe_error`](Observer::observe_error),
-/// [`observation`](Observer::observation) and, for the rate limit,
+/// with an error is [`observe_io`](Observer::observe_io), [`observe_error`](Observer::observe_error)
+/// and, for the rate limit,
 /// [`flush_suppressed`](Observer::flush_suppressed).
 ///
 /// ```
