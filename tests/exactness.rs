@@ -16,10 +16,9 @@ use std::time::Duration;
 
 use metrics_util::debugging::DebuggingRecorder;
 use tokio::io::AsyncReadExt;
-#[cfg(unix)]
-use wsa_trace::map::Via;
 use wsa_trace::observe::{Observer, Peer};
-use wsa_trace::Mapping;
+#[cfg(unix)]
+use wsa_trace::{map::Via, Mapping};
 use wsa_trace::{TraceStream, WsaCode};
 
 use support::native::{os_code, os_error};

@@ -54,14 +54,19 @@ fn rust_files(dir: &Path) -> Vec<PathBuf> {
     files
 }
 
-/// The file's code, without comments (line comments and doc comments).
+/// The file's code, without comments (line comments, doc comments and doc attributes).
 fn code_lines(path: &Path) -> Vec<String> {
     fs::read_to_string(path)
         .unwrap()
         .lines()
-        .map(|line| match line.find("//") {
-            Some(at) => line[..at].to_string(),
-            None => line.to_string(),
+        .map(|line| {
+            // A comment, or the text of a doc attribute (`#![cfg_attr(.., doc = "..")]`),
+            // is documentation: its links are not imports.
+            let end = [line.find("//"), line.find("doc = \"")]
+                .into_iter()
+                .flatten()
+                .min();
+            line[..end.unwrap_or(line.len())].to_string()
         })
         .collect()
 }

@@ -52,7 +52,10 @@
 //! ```
 #![cfg_attr(feature = "retry", doc = "[`RetryPolicy`]: crate::retry::RetryPolicy")]
 #![cfg_attr(not(feature = "retry"), doc = "[`RetryPolicy`]: crate#features")]
-#![cfg_attr(feature = "net", doc = "[`GuardedListener`]: crate::net::GuardedListener")]
+#![cfg_attr(
+    feature = "net",
+    doc = "[`GuardedListener`]: crate::net::GuardedListener"
+)]
 #![cfg_attr(not(feature = "net"), doc = "[`GuardedListener`]: crate#features")]
 #![cfg_attr(feature = "layer", doc = "[`WsaLayer`]: crate::layer::WsaLayer")]
 #![cfg_attr(not(feature = "layer"), doc = "[`WsaLayer`]: crate#features")]
