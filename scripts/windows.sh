@@ -89,7 +89,7 @@ WINE_DIFFERS=(
   real_sockets::closing_with_unread_data_resets_the_connection
   winsock::a_reset_by_the_peer_is_10054_on_read
   winsock::recv_from_goes_on_past_the_wsaeconnreset_of_an_earlier_datagram
-  winsock::without_skip_benign_recv_from_returns_the_wsaeconnreset
+  winsock::without_skip_immediate_recv_from_returns_the_wsaeconnreset
   hyper_reqwest::hyper_reset_is_counted_once_on_read
   hyper_reqwest::reqwest_observe_only_does_not_see_stream_errors
   tonic::a_reset_in_the_middle_of_a_call_is_wsaeconnreset_on_read

@@ -70,7 +70,7 @@ impl Visit for Fields {
 
 impl<S: Subscriber> Layer<S> for Capture {
     fn on_event(&self, event: &tracing::Event<'_>, _: Context<'_, S>) {
-        if event.metadata().target() != "wsa_trace" {
+        if event.metadata().target() != wsa_trace::observe::TARGET {
             return;
         }
         let mut fields = Fields::default();

@@ -32,11 +32,11 @@ impl Events {
         self.0.lock().unwrap().clone()
     }
 
-    /// The crate's events (target `wsa_trace`).
+    /// The crate's events (target [`TARGET`](wsa_trace::observe::TARGET)).
     pub fn wsa(&self) -> Vec<Event> {
         self.all()
             .into_iter()
-            .filter(|e| e.target == "wsa_trace")
+            .filter(|e| e.target == wsa_trace::observe::TARGET)
             .collect()
     }
 
