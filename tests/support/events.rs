@@ -32,11 +32,12 @@ impl Events {
         self.0.lock().unwrap().clone()
     }
 
-    /// The crate's events (target [`TARGET`](wsa_trace::observe::TARGET)).
+    /// The crate's events (target `wsa_trace`, `observe::TARGET`, which builds without
+    /// `tracing` do not have: there are no events then).
     pub fn wsa(&self) -> Vec<Event> {
         self.all()
             .into_iter()
-            .filter(|e| e.target == wsa_trace::observe::TARGET)
+            .filter(|e| e.target == "wsa_trace")
             .collect()
     }
 
