@@ -17,7 +17,7 @@ use std::io;
 use wsa_trace::observe::{Observer, Peer};
 use wsa_trace::{default_class, Mapping, Op};
 
-use common::fair_by_hand;
+use common::{fair_by_hand, same_fields_by_hand};
 
 const VARIANTS: &[(&str, &str)] = &[
     (
@@ -46,12 +46,20 @@ const VARIANTS: &[(&str, &str)] = &[
         "warn!(error = %e) + counter! through the fmt subscriber",
     ),
     (
+        "event_same_fields",
+        "the default event's fields (peer included) written by hand + the same counter, fmt subscriber",
+    ),
+    (
         "event_plain",
         "Observer::observe_io, through the fmt subscriber without ANSI colours",
     ),
     (
         "event_by_hand_plain",
         "warn!(error = %e) + counter! through the fmt subscriber without ANSI colours",
+    ),
+    (
+        "event_same_fields_plain",
+        "the default event's fields written by hand + the same counter, without ANSI colours",
     ),
 ];
 
@@ -82,7 +90,11 @@ fn main() {
         io::ErrorKind::ConnectionReset,
         io::Error::from_raw_os_error(libc::ECONNRESET),
     );
-    let peer = Peer::from(std::net::SocketAddr::from(([127, 0, 0, 1], 8080)));
+    let addr = std::net::SocketAddr::from(([127, 0, 0, 1], 8080));
+    let peer = Peer::from(addr);
+    let description = wsa_trace::WsaCode::WSAECONNRESET
+        .description()
+        .expect("a catalog code");
     // No rate limit: the `event` variants emit every call's event.
     let observer = Observer::new().no_rate_limit();
     let quiet = Observer::new().emit_event(false);
@@ -106,6 +118,9 @@ fn main() {
         "quiet" => Box::new(|| observe(&quiet)),
         "count_by_hand" | "event_by_hand" | "event_by_hand_plain" => {
             Box::new(|| fair_by_hand(&errno))
+        }
+        "event_same_fields" | "event_same_fields_plain" => {
+            Box::new(|| same_fields_by_hand(&errno, description, addr))
         }
         other => panic!("no variant {other}"),
     };

@@ -16,8 +16,9 @@
 //!   a `counter!` labelled with the kind and the raw code ([`common::fair_by_hand`]), through
 //!   the same subscriber.
 //! - `same_fields_by_hand` (figures only): the observer's default event written by hand, its
-//!   six fields and `error` with values known in advance, and the same counter
-//!   ([`common::same_fields_by_hand`]): the fields' own cost in the subscriber.
+//!   six fields, the peer's address and port, and `error`, with values known in advance, and
+//!   the same counter ([`common::same_fields_by_hand`]): the fields' own cost in the
+//!   subscriber.
 //!
 //! After criterion's groups, the same variants run again in interleaved rounds and the
 //! medians give the printed figures, among them the ratio emitted / suppressed, and the
@@ -112,7 +113,8 @@ fn figures(_: &mut Criterion) {
         return;
     }
     let err = error();
-    let peer = Peer::from(std::net::SocketAddr::from(([127, 0, 0, 1], 8080)));
+    let addr = std::net::SocketAddr::from(([127, 0, 0, 1], 8080));
+    let peer = Peer::from(addr);
     let [emitted, under_limit, suppressed, no_event] = observers(&err, &peer);
     // Everything the suppressed variant drops must be reported at the end.
     let before = suppressed.flush_suppressed();
@@ -129,7 +131,7 @@ fn figures(_: &mut Criterion) {
             &mut || observe(&suppressed, &err, &peer),
             &mut || observe(&no_event, &err, &peer),
             &mut || fair_by_hand(&err),
-            &mut || same_fields_by_hand(&err, description),
+            &mut || same_fields_by_hand(&err, description, addr),
         ],
     );
     let [plain_emitted, plain_hand, plain_same] =
@@ -139,7 +141,7 @@ fn figures(_: &mut Criterion) {
                 &mut [
                     &mut || observe(&emitted, &err, &peer),
                     &mut || fair_by_hand(&err),
-                    &mut || same_fields_by_hand(&err, description),
+                    &mut || same_fields_by_hand(&err, description, addr),
                 ],
             )
         });

@@ -11,10 +11,10 @@ bin=$(cargo bench --all-features --bench instructions --no-run --message-format=
   sed -n 's/.*"executable":"\([^"]*instructions[^"]*\)".*/\1/p' | tail -1)
 [ -x "$bin" ] || { echo "could not build benches/instructions.rs" >&2; exit 2; }
 variants=("$@")
-[ ${#variants[@]} -gt 0 ] || variants=(nothing errno kind wrapped bare observe quiet count_by_hand event event_by_hand event_plain event_by_hand_plain)
+[ ${#variants[@]} -gt 0 ] || variants=(nothing errno kind wrapped bare observe quiet count_by_hand event event_by_hand event_same_fields event_plain event_by_hand_plain event_same_fields_plain)
 for v in "${variants[@]}"; do
   total=$(valgrind --tool=callgrind --callgrind-out-file=/dev/null \
     '--toggle-collect=instructions::run' "$bin" "$v" "$calls" 2>&1 |
     sed -n 's/.*I *refs: *\([0-9,]*\).*/\1/p' | tr -d ,)
-  printf '%-14s %8d instructions per call\n' "$v" $((total / calls))
+  printf '%-24s %8d instructions per call\n' "$v" $((total / calls))
 done

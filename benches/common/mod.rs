@@ -8,6 +8,7 @@
 
 use std::hint::black_box;
 use std::io;
+use std::net::SocketAddr;
 use std::time::Instant;
 
 #[path = "../../tests/support/ready.rs"]
@@ -94,11 +95,13 @@ fn count_by_hand(err: &io::Error) {
 }
 
 /// The event an observer emits by default, written by hand with its values known in advance:
-/// the same six fields and `error`, and the same counter as [`fair_by_hand`]. Against it, an
-/// observer's emitted event shows what mapping and classifying add to the fields' own cost.
+/// the same six fields, the peer's address and port, and `error`, and the same counter as
+/// [`fair_by_hand`]. Against it, an observer's emitted event shows what mapping and
+/// classifying add to the fields' own cost.
 #[inline(always)]
-pub fn same_fields_by_hand(err: &io::Error, description: &'static str) {
+pub fn same_fields_by_hand(err: &io::Error, description: &'static str, peer: SocketAddr) {
     let err = black_box(err);
+    let peer = black_box(peer);
     tracing::warn!(
         wsa.code = 10054,
         wsa.symbol = "WSAECONNRESET",
@@ -106,6 +109,8 @@ pub fn same_fields_by_hand(err: &io::Error, description: &'static str) {
         wsa.retry = "reconnect",
         wsa.description = description,
         wsa.op = "read",
+        network.peer.address = %peer.ip(),
+        network.peer.port = i64::from(peer.port()),
         error = %err,
         "socket operation failed"
     );

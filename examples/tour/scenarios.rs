@@ -44,7 +44,8 @@ async fn connect(observer: &Observer, addr: SocketAddr) -> io::Result<TraceStrea
     }
 }
 
-/// Connects where nothing listens: the connector reports `ECONNREFUSED`.
+/// Connects where nothing listens: the connector reports `ECONNREFUSED`, and its event names
+/// the address and port (`network.peer.address`, `network.peer.port`), as the header does.
 pub async fn refused(observer: &Observer) -> Result<io::Error, Failure> {
     // Held until the end: while the socket lives, no listener can take its port.
     let (_held, addr) = crate::common::refusing_port()?;

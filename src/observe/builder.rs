@@ -88,14 +88,15 @@ impl Classifier {
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum EventFields {
-    /// `wsa.code`, `wsa.symbol`, `wsa.category`, `wsa.retry`, `wsa.description`, `wsa.op`
-    /// and `error` (whose text carries the native code, such as `(os error 104)`). The
-    /// default.
+    /// `wsa.code`, `wsa.symbol`, `wsa.category`, `wsa.retry`, `wsa.description`, `wsa.op`,
+    /// the peer where it is known (`network.peer.address`, or `server.address` for a host
+    /// name, and `network.peer.port`; absent, not empty, for
+    /// [`Peer::unknown()`](crate::observe::Peer::unknown)) and `error` (whose text carries the
+    /// native code, such as `(os error 104)`). The default.
     #[default]
     Essential,
-    /// Every field of the [list](crate::observe#fields): the essential ones, and the peer
-    /// (`network.peer.address`, `network.peer.port`, `server.address`,
-    /// `network.transport`), `wsa.message`, `wsa.os_code`, `wsa.os_name`, `wsa.kind` and
+    /// Every field of the [list](crate::observe#fields): the essential ones, and
+    /// `network.transport`, `wsa.message`, `wsa.os_code`, `wsa.os_name`, `wsa.kind` and
     /// `error.type`. For logs read without the span, and for pipelines that read those
     /// fields from events, such as an OpenTelemetry exporter of log records.
     All,

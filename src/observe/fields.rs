@@ -6,7 +6,7 @@
 //! holds each field's name, for the code that writes one field at a time.
 //!
 //! The rows are in seven groups: `error` (on every error event, declared on spans and recorded
-//! on them), `detail` (declared on spans and recorded on them; on error events only with
+//! on them; the peer's rows only where the peer is known), `detail` (declared on spans and recorded on them; on error events only with
 //! [`EventFields::All`](super::EventFields::All)), `event` (on error events only),
 //! `retry_span` (on retry events, declared on spans for the retry policy to record),
 //! `retry_event` (on some retry events only), `summary` (on the rate limit's summaries only)
@@ -31,16 +31,16 @@ macro_rules! __wsa_fields {
                 [wsa.retry] retry "`reconnect`" "`immediately`, `backoff`, `reconnect`, `never` or `ignore`" retry explain;
                 [wsa.description] description "`The remote side, ...`" "what happened";
                 [wsa.op] op "`read`" "the operation that failed" retry;
+                [network.peer.address] peer_address "`127.0.0.1`" "the peer's IP address, where known";
+                [network.peer.port] peer_port "`8080`" "the peer's port, where known";
+                [server.address] server_address "`example.com`" "the host name connected to, where known";
             }
             detail: {
-                [network.peer.address] peer_address "`127.0.0.1`" "the peer's IP address, where known";
                 [wsa.message] message "`Connection reset by peer`" "the standard short phrase";
                 [wsa.os_code] os_code "`104`" "the native code (`raw_os_error()`)";
                 [wsa.os_name] os_name "`ECONNRESET`" "its name on this platform";
                 [wsa.kind] kind "`ConnectionReset`" "the `io::ErrorKind`";
                 [error.type] error_type "`connection_reset`" "OpenTelemetry's low-cardinality error name, `_OTHER` if none";
-                [server.address] server_address "`example.com`" "the host name connected to, where known";
-                [network.peer.port] peer_port "`8080`" "the peer's port, where known";
                 [network.transport] transport "`tcp`" "`tcp`, `udp` or `unix`";
             }
             event: {

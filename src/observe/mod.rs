@@ -16,7 +16,8 @@
 //!
 //! # Fields
 //!
-//! An error event carries the essential fields (absent where unknown); with
+//! An error event carries the essential fields, the peer's among them (each absent where
+//! unknown: an error observed with [`Peer::unknown`] has no `network.peer.*` field); with
 //! [`EventFields::All`] it carries the detail too. [`socket_span!`](crate::socket_span)
 //! declares every field whose last column names the span, so that
 //! [`Observer::record_on_span`] and the retry policy can fill them. Each field costs a subscriber such as `fmt` a formatting step, and most of an
@@ -30,14 +31,14 @@
 //! | `wsa.retry` | `reconnect` | `immediately`, `backoff`, `reconnect`, `never` or `ignore` | every error event, retry events, `Explain`'s lines, the span |
 //! | `wsa.description` | `The remote side, ...` | what happened | every error event, the span |
 //! | `wsa.op` | `read` | the operation that failed | every error event, retry events, the span |
-//! | `network.peer.address` | `127.0.0.1` | the peer's IP address, where known | the span; error events with `EventFields::All` |
+//! | `network.peer.address` | `127.0.0.1` | the peer's IP address, where known | every error event, the span |
+//! | `network.peer.port` | `8080` | the peer's port, where known | every error event, the span |
+//! | `server.address` | `example.com` | the host name connected to, where known | every error event, the span |
 //! | `wsa.message` | `Connection reset by peer` | the standard short phrase | the span; error events with `EventFields::All` |
 //! | `wsa.os_code` | `104` | the native code (`raw_os_error()`) | the span; error events with `EventFields::All` |
 //! | `wsa.os_name` | `ECONNRESET` | its name on this platform | the span; error events with `EventFields::All` |
 //! | `wsa.kind` | `ConnectionReset` | the `io::ErrorKind` | the span; error events with `EventFields::All` |
 //! | `error.type` | `connection_reset` | OpenTelemetry's low-cardinality error name, `_OTHER` if none | the span; error events with `EventFields::All` |
-//! | `server.address` | `example.com` | the host name connected to, where known | the span; error events with `EventFields::All` |
-//! | `network.peer.port` | `8080` | the peer's port, where known | the span; error events with `EventFields::All` |
 //! | `network.transport` | `tcp` | `tcp`, `udp` or `unix` | the span; error events with `EventFields::All` |
 //! | `error` | `Connection reset by peer (os error 104)` | the error's own text, with its sources after `: ` | every error event |
 //! | `wsa.outcome` | `retry` | the decision: `retry`, `retry_now`, `fatal`, `attempts_exhausted`, `deadline`, `budget_exhausted`, `not_idempotent`, `benign` | retry events, the span on giving up |

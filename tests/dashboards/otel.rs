@@ -147,10 +147,14 @@ fn the_tracing_event_is_a_span_event() {
     assert_eq!(get("wsa.symbol"), Some("WSAECONNREFUSED".into()));
     assert_eq!(get("wsa.category"), Some("transient".into()));
     assert_eq!(get("wsa.op"), Some("connect".into()));
-    // The event carries the essential fields; the detail is on the span.
+    // The event carries the essential fields, the peer among them; the detail is on the span.
     assert_eq!(get("error.type"), None);
-    assert_eq!(get("network.peer.address"), None);
-    assert_eq!(get("network.peer.port"), None);
+    assert_eq!(get("network.peer.address"), Some("127.0.0.1".into()));
+    assert_eq!(
+        port_of(get("network.peer.port").as_ref()),
+        Some(addr.port())
+    );
+    assert_eq!(get("server.address"), None);
     assert_eq!(
         port_of(attribute(span, "network.peer.port")),
         Some(addr.port())

@@ -7,6 +7,8 @@ mod support;
 
 #[cfg(all(feature = "tower", feature = "tracing", feature = "metrics"))]
 mod observe_sockets;
+#[cfg(all(feature = "tower", feature = "tracing", feature = "metrics"))]
+mod peer_on_event;
 #[cfg(all(feature = "tracing", feature = "metrics"))]
 mod rate_limit;
 mod real_sockets;
