@@ -88,6 +88,7 @@ wcargo() {
 WINE_DIFFERS=(
   real_sockets::closing_with_unread_data_resets_the_connection
   winsock::a_reset_by_the_peer_is_10054_on_read
+  peer_on_event::a_reset_read_on_a_stream_names_the_peer
   winsock::recv_from_goes_on_past_the_wsaeconnreset_of_an_earlier_datagram
   winsock::without_skip_immediate_recv_from_returns_the_wsaeconnreset
   hyper_reqwest::hyper_reset_is_counted_once_on_read
