@@ -211,7 +211,8 @@ async fn a_reset_after_the_request_went_out_is_retried_only_when_idempotent() {
         assert_eq!(
             *seen.codes.lock().unwrap(),
             vec![reset; attempts],
-            "idempotent: {idempotent}"
+            "idempotent: {idempotent} (under Wine 8 a read after a reset ends as a graceful \
+             close: no code, a known Wine difference)"
         );
     }
 }
