@@ -94,6 +94,7 @@ WINE_DIFFERS=(
   hyper_reqwest::hyper_reset_is_counted_once_on_read
   hyper_reqwest::reqwest_observe_only_does_not_see_stream_errors
   tonic::a_reset_in_the_middle_of_a_call_is_wsaeconnreset_on_read
+  reqwest_retry::a_reset_after_the_request_went_out_is_retried_only_when_idempotent
   safe_defaults::a_request_reset_mid_way_is_not_sent_again_by_default
   safe_defaults::a_request_reset_mid_way_is_sent_again_when_idempotent
   rate_limit::default_limit::a_burst_of_real_resets_logs_at_most_the_default_limit

@@ -121,6 +121,7 @@
 //! | `axum` | no | [`GuardedListener`] as an `axum::serve::Listener` (implies `net`) | `axum` (`tokio`, `http1`) |
 //! | `cli` | no | the `wsa` lookup tool (`cargo install --path . --features cli` in a checkout) | `clap`, `serde_json` |
 //! | `layer` | no | `WsaLayer` and `Explain` (module `layer`): count and explain the socket errors other libraries log | `tracing-subscriber` (`registry`, `fmt`) |
+//! | `reqwest-retry` | no | `retry::WsaRetryable`: reqwest-middleware's retries decided by the classification (implies `retry`) | `reqwest`, `reqwest-middleware`, `reqwest-retry` (no default features) |
 //!
 //! With no features the catalog, mapping, classification and [`Observer`] (which then
 //! only classifies) need `std` and `libc` alone.

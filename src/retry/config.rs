@@ -198,14 +198,14 @@ impl Attempts {
 
 /// Whether an error says that the call did nothing: it would have blocked, or a signal
 /// interrupted it before it did anything.
-fn nothing_happened(code: Option<WsaCode>) -> bool {
+pub(super) fn nothing_happened(code: Option<WsaCode>) -> bool {
     code == Some(WsaCode::WSAEWOULDBLOCK) || code == Some(WsaCode::WSAEINTR)
 }
 
 /// Whether bytes may have been sent when `op` fails: everything but connecting, binding,
 /// listening, accepting and resolving. A request-level service whose error names no operation
 /// is [`Op::Other`]: by the time it fails, its request may have gone out.
-fn may_have_sent(op: Op) -> bool {
+pub(super) fn may_have_sent(op: Op) -> bool {
     !matches!(
         op,
         Op::Connect | Op::Bind | Op::Listen | Op::Accept | Op::Resolve

@@ -81,6 +81,14 @@
 //! failure, at once or after a delay (then with `wsa.delay_ms`), `WARN` for a give-up, `DEBUG`
 //! for a benign error not retried. `outcome` is one of [`Outcome`].
 //!
+//! # reqwest-middleware
+//!
+//! With the `reqwest-retry` feature, `WsaRetryable` is a `reqwest_retry::RetryableStrategy`
+//! that decides by the same classification and the same rule on what may have been sent:
+//! `RetryTransientMiddleware::new_with_policy_and_strategy(policy, WsaRetryable::new(observer))`.
+//! reqwest-retry's policy decides how often and how long; the strategy only classifies, and
+//! neither counts nor logs (see its docs).
+//!
 //! # After giving up
 //!
 //! The caller gets the last error as it came. The policy records `wsa.attempts` (the calls
@@ -94,11 +102,15 @@ mod future;
 mod outcome;
 mod policy;
 mod report;
+#[cfg(feature = "reqwest-retry")]
+mod reqwest;
 mod run;
 
 pub use future::RetryFuture;
 pub use outcome::Outcome;
 pub use policy::RetryPolicy;
+#[cfg(feature = "reqwest-retry")]
+pub use reqwest::WsaRetryable;
 
 pub use tower::retry::backoff::ExponentialBackoffMaker;
 pub use tower::retry::budget::TpsBudget;

@@ -1,8 +1,9 @@
 //! HTTP and gRPC clients over the traced connector: hyper, reqwest and tonic against loopback
-//! servers.
+//! servers; reqwest-middleware's retries with the crate's strategy.
 
 #[path = "../support/mod.rs"]
 mod support;
 
 mod hyper_reqwest;
+mod reqwest_retry;
 mod tonic;
