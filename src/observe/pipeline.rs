@@ -93,6 +93,16 @@ impl Observer {
         self.inner
             .counters
             .count_errors(obs.mapping.entry(), obs.class.category(), obs.op);
+        #[cfg(feature = "metrics")]
+        if self.inner.peers != 0 {
+            let peer = crate::metrics::Counted {
+                peer,
+                max: self.inner.peers,
+            };
+            self.inner
+                .counters
+                .count_peer_errors(peer, obs.mapping.entry());
+        }
         #[cfg(feature = "tracing")]
         {
             if self.inner.on_event {
