@@ -17,7 +17,6 @@ use super::by_source::Source;
 use super::family::Family;
 use super::label::Label;
 use crate::code::Entry;
-use crate::observe::{Host, Peer};
 
 /// The most peers one prefix keeps series for, whatever an observer asks.
 pub const MAX_PEERS: usize = 1024;
@@ -29,30 +28,26 @@ pub const DEFAULT_PEERS: usize = 64;
 /// The `peer` label of the peers that found no free slot.
 pub const OTHER_PEER: &str = "_other";
 
-/// A peer as the slots tell peers apart: its address or host name, and its port. Made from a
-/// [`Peer`] without allocating (a name is the peer's own shared one).
+/// A peer as the slots tell peers apart: its address or host name, and its port. The
+/// observer makes it from its `Peer` without allocating (a name is the peer's own shared
+/// one).
 #[derive(Clone, Debug, PartialEq, Eq, Hash)]
-enum Key {
+pub(crate) enum PeerKey {
+    /// An IP address and port.
     Ip(IpAddr, Option<u16>),
+    /// A host name and port.
     Name(Arc<str>, Option<u16>),
 }
 
-impl Key {
-    fn of(peer: &Peer) -> Option<Key> {
-        Some(match peer.host()? {
-            Host::Ip(ip) => Key::Ip(ip, peer.port()),
-            Host::Name(name) => Key::Name(name, peer.port()),
-        })
-    }
-
+impl PeerKey {
     /// The label: `address:port` (`[v6]:port`), `name:port`, or the host alone without a
     /// port.
     fn label(&self) -> String {
         match self {
-            Key::Ip(ip, Some(port)) => std::net::SocketAddr::new(*ip, *port).to_string(),
-            Key::Ip(ip, None) => ip.to_string(),
-            Key::Name(name, Some(port)) => format!("{name}:{port}"),
-            Key::Name(name, None) => name.to_string(),
+            PeerKey::Ip(ip, Some(port)) => std::net::SocketAddr::new(*ip, *port).to_string(),
+            PeerKey::Ip(ip, None) => ip.to_string(),
+            PeerKey::Name(name, Some(port)) => format!("{name}:{port}"),
+            PeerKey::Name(name, None) => name.to_string(),
         }
     }
 }
@@ -65,7 +60,7 @@ type PeerSlot<const N: usize> = Source<N>;
 /// slot: the `peer` argument of the family's counting method.
 #[derive(Clone, Copy, Debug)]
 pub(crate) struct Counted<'a> {
-    pub(crate) peer: &'a Peer,
+    pub(crate) peer: &'a PeerKey,
     pub(crate) max: usize,
 }
 
@@ -75,7 +70,7 @@ pub(crate) struct ByPeer<const N: usize> {
     name: String,
     help: &'static str,
     keys: [&'static str; N],
-    peers: RwLock<HashMap<Key, PeerSlot<N>, BuildHasherDefault<Fx>>>,
+    peers: RwLock<HashMap<PeerKey, PeerSlot<N>, BuildHasherDefault<Fx>>>,
     other: Family<N>,
 }
 
@@ -95,7 +90,7 @@ impl<const N: usize> ByPeer<N> {
 
     /// The slot of `key`: its own, or a new one if fewer than `max` are taken.
     #[inline]
-    fn slot(&self, key: &Key, max: usize) -> Option<PeerSlot<N>> {
+    fn slot(&self, key: &PeerKey, max: usize) -> Option<PeerSlot<N>> {
         let peers = self.peers.read().unwrap_or_else(PoisonError::into_inner);
         match peers.get(key) {
             Some(found) => Some(*found),
@@ -109,7 +104,7 @@ impl<const N: usize> ByPeer<N> {
 
     #[cold]
     #[inline(never)]
-    fn take(&self, key: &Key, max: usize) -> Option<PeerSlot<N>> {
+    fn take(&self, key: &PeerKey, max: usize) -> Option<PeerSlot<N>> {
         let mut peers = self.peers.write().unwrap_or_else(PoisonError::into_inner);
         if let Some(found) = peers.get(key) {
             return Some(*found);
@@ -133,13 +128,10 @@ impl<const N: usize> ByPeer<N> {
 
 impl ByPeer<2> {
     /// Adds one to (`peer`, `code`), under the peer's own label if it has a slot or can take
-    /// one, else under `_other`. A peer with neither address nor name is not counted.
+    /// one, else under `_other`.
     #[inline]
     pub(crate) fn count(&self, (counted, code): (Counted<'_>, Option<Entry>)) {
-        let Some(key) = Key::of(counted.peer) else {
-            return;
-        };
-        match self.slot(&key, counted.max) {
+        match self.slot(counted.peer, counted.max) {
             Some(slot) => slot.family().count((slot, code)),
             None => self.other.count((Other, code)),
         }
@@ -212,36 +204,27 @@ impl Label for Other {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use std::net::SocketAddr;
 
     #[test]
     fn labels_are_address_and_port_or_name_and_port() {
-        let v6: SocketAddr = "[::1]:443".parse().unwrap();
-        let peers = [
-            (
-                Peer::from(SocketAddr::from(([127, 0, 0, 1], 80))),
-                "127.0.0.1:80",
-            ),
-            (Peer::from(v6), "[::1]:443"),
-            (
-                Peer::new("example.com", Some(8443), crate::observe::Transport::Tcp),
-                "example.com:8443",
-            ),
-            (
-                Peer::new("example.com", None, crate::observe::Transport::Tcp),
-                "example.com",
-            ),
-        ];
-        for (peer, label) in peers {
-            assert_eq!(Key::of(&peer).unwrap().label(), label);
+        let v4: IpAddr = [127, 0, 0, 1].into();
+        let v6: IpAddr = "::1".parse().unwrap();
+        let name: Arc<str> = "example.com".into();
+        for (key, label) in [
+            (PeerKey::Ip(v4, Some(80)), "127.0.0.1:80"),
+            (PeerKey::Ip(v6, Some(443)), "[::1]:443"),
+            (PeerKey::Ip(v4, None), "127.0.0.1"),
+            (PeerKey::Name(name.clone(), Some(8443)), "example.com:8443"),
+            (PeerKey::Name(name, None), "example.com"),
+        ] {
+            assert_eq!(key.label(), label);
         }
-        assert_eq!(Key::of(&Peer::unknown()), None);
     }
 
     #[test]
     fn past_the_cap_peers_share_other() {
         let by = ByPeer::new("p_total".into(), "help", ["peer", "code"]);
-        let key = |port| Key::of(&Peer::from(SocketAddr::from(([127, 0, 0, 1], port)))).unwrap();
+        let key = |port| PeerKey::Ip([127, 0, 0, 1].into(), Some(port));
         let a = by.slot(&key(1), 2).unwrap();
         assert!(by.slot(&key(2), 2).is_some());
         assert!(by.slot(&key(3), 2).is_none());

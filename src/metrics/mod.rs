@@ -96,7 +96,7 @@ pub use table::{
     SUPPRESSED_SUFFIX,
 };
 
-pub(crate) use by_peer::Counted;
+pub(crate) use by_peer::{Counted, PeerKey};
 
 #[cfg(feature = "layer")]
 pub(crate) use by_source::Source;
@@ -183,11 +183,8 @@ pub(crate) mod tests {
                 c.logged.source("hyper"),
             );
             c.count_logged(code, Category::Benign, Op::Shutdown, axum);
-            let peer = |port| {
-                crate::observe::Peer::from(std::net::SocketAddr::from(([127, 0, 0, 1], port)))
-            };
             for port in [1, 2, 3, 1] {
-                let peer = peer(port);
+                let peer = PeerKey::Ip([127, 0, 0, 1].into(), Some(port));
                 c.count_peer_errors(
                     Counted {
                         peer: &peer,
