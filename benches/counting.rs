@@ -5,6 +5,9 @@
 //!   the observer gives the same error, and incremented: the fair floor of any counting.
 //! - `observe_io`: `Observer::observe_io` on the same error (map, classify, count; no tracing
 //!   subscriber is installed, so its event costs one level check).
+//! - `observe_io_per_peer`: the same with `count_peers(DEFAULT_PEERS)`, so that the error is
+//!   counted in `wsa_peer_errors_total` too, under the peer's slot taken before measuring: the
+//!   cost of the per-peer family is `counting/observe_io_per_peer` over `counting/observe_io`.
 //!
 //! Both count into the Prometheus recorder, installed once before anything else. The error
 //! is a real one: a connect on loopback to a port nobody listens on, refused by the OS.
@@ -18,6 +21,7 @@ use std::time::Duration;
 
 use criterion::{criterion_group, criterion_main, Criterion};
 use metrics_exporter_prometheus::PrometheusBuilder;
+use wsa_trace::metrics::DEFAULT_PEERS;
 use wsa_trace::observe::{Observer, Peer};
 use wsa_trace::{Op, WsaCode};
 
@@ -41,6 +45,8 @@ fn counting(c: &mut Criterion) {
     // The first error registers the observer's handle; the labels it counts under are the
     // bare counter's.
     let seen = observer.observe_io(&err, Op::Connect, &peer);
+    let per_peer = Observer::new().count_peers(DEFAULT_PEERS);
+    per_peer.observe_io(&err, Op::Connect, &peer);
     assert_eq!(seen.code(), Some(WsaCode::WSAECONNREFUSED), "{err}");
     let bare = metrics::counter!(
         "bare_socket_errors_total",
@@ -54,11 +60,18 @@ fn counting(c: &mut Criterion) {
     group.bench_function("observe_io", |b| {
         b.iter(|| black_box(observer.observe_io(black_box(&err), Op::Connect, &peer)))
     });
+    group.bench_function("observe_io_per_peer", |b| {
+        b.iter(|| black_box(per_peer.observe_io(black_box(&err), Op::Connect, &peer)))
+    });
     group.finish();
 
     // Both counted into the recorder.
     let text = prometheus.render();
-    for name in ["bare_socket_errors_total{", "wsa_socket_errors_total{"] {
+    for name in [
+        "bare_socket_errors_total{",
+        "wsa_socket_errors_total{",
+        "wsa_peer_errors_total{",
+    ] {
         assert!(
             text.lines()
                 .any(|l| l.starts_with(name) && l.contains("WSAECONNREFUSED")),

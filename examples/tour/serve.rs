@@ -172,7 +172,11 @@ pub async fn run(
         .await
         .map_err(|err| format!("--serve {}: {err}", options.addr))?;
     let addr = listener.local_addr()?;
-    let observer = Observer::new().rate_limit(1, Duration::from_secs(10));
+    // Per-peer counts too: each round refuses on a new port, so the first rounds take the
+    // peer slots and the later ones count as `_other`.
+    let observer = Observer::new()
+        .rate_limit(1, Duration::from_secs(10))
+        .count_peers(wsa_trace::metrics::DEFAULT_PEERS);
     tokio::spawn(endpoint::serve(
         listener,
         observer.clone(),

@@ -41,6 +41,20 @@ impl<const N: usize> Label for Source<N> {
     }
 }
 
+impl<const N: usize> Source<N> {
+    /// A label value made while counting, `name`, and the handles it counts into: a crate's
+    /// `source` here, a peer's slot in [`ByPeer`](super::by_peer::ByPeer).
+    pub(super) fn new(name: &'static str, family: &'static Family<N>) -> Self {
+        Source { name, family }
+    }
+
+    /// The handles this value counts into.
+    #[inline]
+    pub(super) fn family(self) -> &'static Family<N> {
+        self.family
+    }
+}
+
 /// A label set whose last value is a [`Source`]: the one that picks the handles.
 pub(crate) trait Sourced<const N: usize>: Labels<N> {
     /// The source.

@@ -11,6 +11,7 @@
 //! | `<prefix>_accept_backoffs_total` | `code` | every pause of a [`GuardedListener`] |
 //! | `<prefix>_suppressed_events_total` | `code` | tracing events dropped by the rate limit (the errors are still counted) |
 //! | `<prefix>_logged_socket_errors_total` | `code`, `category`, `op`, `source` | every socket error found in another library's log event by a [`WsaLayer`], by the crate that logged it |
+//! | `<prefix>_peer_errors_total` | `peer`, `code` | every observed error with a known peer, once [`Observer::count_peers`] is on: the first N peers by `address:port` (or `name:port`), the rest as `_other` |
 //!
 //! (Each of these three types is in the docs of its feature; see the
 //! [feature table](crate#features).)
@@ -21,6 +22,24 @@
 //! series. `source` is the first segment of a log event's target, a name fixed at compile
 //! time: there are at most as many as there are crates in the program, each with its own
 //! handles, created the first time it logs a socket error.
+//!
+//! # Per-peer counts
+//!
+//! `peer` is the one label whose values are not a closed set, so it is off unless an observer
+//! turns it on with [`Observer::count_peers`]`(n)` (say [`DEFAULT_PEERS`], 64) and capped:
+//!
+//! - **First come.** A peer (`address:port`, `[v6]:port`, or `name:port` when the peer
+//!   carries a host name, as the connector's does) takes a slot the first time one of its
+//!   errors is counted while fewer than `n` slots of the prefix are taken.
+//! - **Kept for the process's life, per prefix.** A slot is never given back, so a peer's
+//!   series never moves; each prefix has its own slots, at most [`MAX_PEERS`] whatever `n`.
+//! - **The rest are `_other`.** Every later peer counts under `peer="_other"`
+//!   ([`OTHER_PEER`]), so the family has at most `n + 1` series per code.
+//!
+//! A peer's label is built once, when it takes its slot (about 4 KB with its handles, the
+//! first time it counts); counting a peer that has its slot is a lookup under a shared lock
+//! and an atomic add, and counting under `_other` allocates nothing. Errors with no known
+//! peer (an accept loop's) are not counted here.
 //!
 //! Each handle is registered with the recorder the first time its label set is counted and
 //! kept; after that, counting is one atomic add: no key is built, no label hashed, nothing
@@ -59,7 +78,10 @@
 #![cfg_attr(not(feature = "net"), doc = "[`GuardedListener`]: crate#features")]
 #![cfg_attr(feature = "layer", doc = "[`WsaLayer`]: crate::layer::WsaLayer")]
 #![cfg_attr(not(feature = "layer"), doc = "[`WsaLayer`]: crate#features")]
+//!
+//! [`Observer::count_peers`]: crate::Observer::count_peers
 
+mod by_peer;
 mod by_source;
 mod counters;
 mod family;
@@ -67,10 +89,14 @@ mod label;
 mod prefix;
 mod table;
 
+pub use by_peer::{DEFAULT_PEERS, MAX_PEERS, OTHER_PEER};
 pub use prefix::{InvalidPrefix, MAX_PREFIXES};
 pub use table::{
-    ACCEPT_BACKOFFS_SUFFIX, ERRORS_SUFFIX, LOGGED_SUFFIX, RETRIES_SUFFIX, SUPPRESSED_SUFFIX,
+    ACCEPT_BACKOFFS_SUFFIX, ERRORS_SUFFIX, LOGGED_SUFFIX, PEER_ERRORS_SUFFIX, RETRIES_SUFFIX,
+    SUPPRESSED_SUFFIX,
 };
+
+pub(crate) use by_peer::{Counted, PeerKey};
 
 #[cfg(feature = "layer")]
 pub(crate) use by_source::Source;
@@ -157,6 +183,16 @@ pub(crate) mod tests {
                 c.logged.source("hyper"),
             );
             c.count_logged(code, Category::Benign, Op::Shutdown, axum);
+            for port in [1, 2, 3, 1] {
+                let peer = PeerKey::Ip([127, 0, 0, 1].into(), Some(port));
+                c.count_peer_errors(
+                    Counted {
+                        peer: &peer,
+                        max: 2,
+                    },
+                    code,
+                );
+            }
         });
         let expected = [
             (
@@ -181,6 +217,17 @@ pub(crate) mod tests {
             ),
             ("every_accept_backoffs_total", "code=WSAEMFILE", 1),
             ("every_suppressed_events_total", "code=UNKNOWN", 3),
+            (
+                "every_peer_errors_total",
+                "peer=127.0.0.1:1,code=WSAEMFILE",
+                2,
+            ),
+            (
+                "every_peer_errors_total",
+                "peer=127.0.0.1:2,code=WSAEMFILE",
+                1,
+            ),
+            ("every_peer_errors_total", "peer=_other,code=WSAEMFILE", 1),
             (
                 "every_logged_socket_errors_total",
                 "code=WSAEMFILE,category=benign,op=shutdown,source=axum",

@@ -37,7 +37,8 @@ enum Reason {
 /// when it is first used, then a 32-byte cell per label set of each family the first time the
 /// family counts: about 130 KB for `_socket_errors_total`, 130 KB per logging crate for
 /// `_logged_socket_errors_total`, 350 KB for `_retries_total` (with feature `retry`), 3 KB
-/// each for the other two. Prefixes are configuration, one per service or subsystem; a prefix
+/// each for the other two, and, where an observer counts per peer, about 4 KB per peer that
+/// takes a slot (at most [`MAX_PEERS`](super::MAX_PEERS) of them). Prefixes are configuration, one per service or subsystem; a prefix
 /// made from request data would grow the process without end, so a new prefix past this
 /// bound is refused with an [`InvalidPrefix`]. Prefixes already in use are always given again.
 pub const MAX_PREFIXES: usize = 16;

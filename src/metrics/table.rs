@@ -1,7 +1,8 @@
 //! THE table of counter families. Each row gives:
 //!
 //! - the family's field in [`Counters`] and its kind: [`Family`] for labels from closed sets,
-//!   [`BySource`] when the last label is a `source` (one table of handles per source);
+//!   [`BySource`] when the last label is a `source` (one table of handles per source),
+//!   [`ByPeer`] when the first is a `peer` (one per peer, up to a cap, and `_other`);
 //! - its name after the prefix and the public constant that holds it;
 //! - its labels in order, each a key and a [`Label`](super::label::Label) type: the key is the
 //!   recorder's, the type gives the values, and the order is both the order the recorder
@@ -23,6 +24,7 @@
 //! there). `each_family_counts_under_the_labels_its_row_declares` fails too until it counts
 //! the new family once.
 
+use super::by_peer::{ByPeer, Counted};
 use super::by_source::{BySource, Source};
 use super::family::Family;
 use super::label::OutcomeLabel;
@@ -154,5 +156,12 @@ families! {
         count: count_logged,
         counts: "every socket error found in another library's log event by a [`WsaLayer`], by the crate that logged it",
         help: "Socket errors found in other libraries' log events, by Windows Sockets code, category, operation and the library that logged them.",
+    }
+    peer_errors: ByPeer {
+        name: "_peer_errors_total" as PEER_ERRORS_SUFFIX,
+        labels: [peer: Counted<'_>, code: Code],
+        count: count_peer_errors,
+        counts: "every observed error with a known peer, once [`Observer::count_peers`] is on: the first N peers by `address:port` (or `name:port`), the rest as `_other`",
+        help: "Socket errors observed, by peer (the first peers seen, the rest as _other) and Windows Sockets code.",
     }
 }

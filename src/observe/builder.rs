@@ -59,6 +59,9 @@ pub(super) struct Inner {
     pub(super) limit: limit::Limit,
     #[cfg(feature = "metrics")]
     pub(super) counters: &'static crate::metrics::Counters,
+    /// How many peers may take a slot of `<prefix>_peer_errors_total`; 0 when off.
+    #[cfg(feature = "metrics")]
+    pub(super) peers: usize,
 }
 
 /// The built-in classifier, held without a pointer of its own, or the user's.
@@ -126,7 +129,8 @@ impl fmt::Debug for Observer {
             .field("event_fields", &self.inner.event_fields)
             .field("rate_limit", &self.inner.limit.settings());
         #[cfg(feature = "metrics")]
-        d.field("counter", &self.inner.counters.name());
+        d.field("counter", &self.inner.counters.name())
+            .field("peers", &self.inner.peers);
         d.finish_non_exhaustive()
     }
 }
@@ -185,6 +189,8 @@ impl Observer {
                     ),
                     #[cfg(feature = "metrics")]
                     counters: crate::metrics::Counters::default_prefix(),
+                    #[cfg(feature = "metrics")]
+                    peers: 0,
                 }),
             })
             .clone()
@@ -321,6 +327,27 @@ impl Observer {
         let counters = crate::metrics::Counters::of(prefix)?;
         self.set().counters = counters;
         Ok(self)
+    }
+
+    /// Counts each error with a known peer in `<prefix>_peer_errors_total{peer,code}` as well,
+    /// for the first `max` peers of the prefix (at most [`MAX_PEERS`](crate::metrics::MAX_PEERS));
+    /// every later peer counts under `peer="_other"`. A peer keeps its slot for the life of the
+    /// process. `max` of 0 turns it off. Defaults to off; [`DEFAULT_PEERS`] (64) is a good
+    /// `max`. The policy is in the [metrics docs](crate::metrics#per-peer-counts).
+    ///
+    /// [`DEFAULT_PEERS`]: crate::metrics::DEFAULT_PEERS
+    ///
+    /// ```
+    /// use wsa_trace::metrics::DEFAULT_PEERS;
+    /// use wsa_trace::Observer;
+    ///
+    /// let observer = Observer::new().count_peers(DEFAULT_PEERS);
+    /// # let _ = observer;
+    /// ```
+    #[cfg(feature = "metrics")]
+    pub fn count_peers(mut self, max: usize) -> Self {
+        self.set().peers = max.min(crate::metrics::MAX_PEERS);
+        self
     }
 
     /// The full name of the error counter.

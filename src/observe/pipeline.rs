@@ -93,6 +93,18 @@ impl Observer {
         self.inner
             .counters
             .count_errors(obs.mapping.entry(), obs.class.category(), obs.op);
+        #[cfg(feature = "metrics")]
+        if self.inner.peers != 0 {
+            if let Some(key) = peer_key(peer) {
+                let peer = crate::metrics::Counted {
+                    peer: &key,
+                    max: self.inner.peers,
+                };
+                self.inner
+                    .counters
+                    .count_peer_errors(peer, obs.mapping.entry());
+            }
+        }
         #[cfg(feature = "tracing")]
         {
             if self.inner.on_event {
@@ -154,6 +166,17 @@ impl Observer {
             Retry::Never => levels.fatal,
         }
     }
+}
+
+/// How `<prefix>_peer_errors_total` tells `peer` apart from other peers: by address or host
+/// name, and port. A peer with neither is not counted there.
+#[cfg(feature = "metrics")]
+fn peer_key(peer: &Peer) -> Option<crate::metrics::PeerKey> {
+    use crate::metrics::PeerKey;
+    Some(match peer.host()? {
+        super::Host::Ip(ip) => PeerKey::Ip(ip, peer.port()),
+        super::Host::Name(name) => PeerKey::Name(name, peer.port()),
+    })
 }
 
 /// An error and its sources, `outer: inner: innermost`, formatted only when recorded.

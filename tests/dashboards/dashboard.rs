@@ -14,6 +14,7 @@ use std::time::Duration;
 
 use metrics_util::debugging::DebuggingRecorder;
 use serde_json::Value;
+use wsa_trace::metrics::DEFAULT_PEERS;
 use wsa_trace::net::{Accept, GuardedListener};
 use wsa_trace::observe::Peer;
 use wsa_trace::retry::RetryPolicy;
@@ -277,6 +278,11 @@ fn exported_counters() -> BTreeMap<String, BTreeSet<String>> {
                     }
                 });
 
+                // The per-peer counter, on where an observer turns it on.
+                let peer = Peer::from(std::net::SocketAddr::from(([127, 0, 0, 1], 9)));
+                let per_peer = Observer::new().count_peers(DEFAULT_PEERS);
+                per_peer.observe_io(&refused(), Op::Connect, &peer);
+
                 // The retry counter: one attempt only, so one give-up decision.
                 let result: io::Result<()> = RetryPolicy::new()
                     .max_attempts(1)
@@ -313,6 +319,7 @@ fn exported_counters_are_the_documented_ones() {
         ("wsa_suppressed_events_total", &["code"]),
         ("wsa_retries_total", &["code", "op", "outcome"]),
         ("wsa_accept_backoffs_total", &["code"]),
+        ("wsa_peer_errors_total", &["code", "peer"]),
     ]
     .into_iter()
     .map(|(name, labels)| {
@@ -329,13 +336,15 @@ fn exported_counters_are_the_documented_ones() {
 #[test]
 fn the_suffix_constants_name_the_exported_counters() {
     use wsa_trace::metrics::{
-        ACCEPT_BACKOFFS_SUFFIX, DEFAULT_PREFIX, ERRORS_SUFFIX, RETRIES_SUFFIX, SUPPRESSED_SUFFIX,
+        ACCEPT_BACKOFFS_SUFFIX, DEFAULT_PREFIX, ERRORS_SUFFIX, PEER_ERRORS_SUFFIX, RETRIES_SUFFIX,
+        SUPPRESSED_SUFFIX,
     };
     let named: BTreeSet<String> = [
         ERRORS_SUFFIX,
         SUPPRESSED_SUFFIX,
         RETRIES_SUFFIX,
         ACCEPT_BACKOFFS_SUFFIX,
+        PEER_ERRORS_SUFFIX,
     ]
     .iter()
     .map(|suffix| format!("{DEFAULT_PREFIX}{suffix}"))

@@ -13,6 +13,8 @@ mod dashboard_json;
 #[cfg(all(feature = "metrics", feature = "retry", feature = "net"))]
 mod dashboard;
 mod otel;
+#[cfg(all(feature = "metrics", feature = "tower", feature = "tokio"))]
+mod peer_errors;
 #[cfg(all(
     feature = "metrics",
     feature = "tower",

@@ -6,7 +6,10 @@
 //!   value above 0 and no more than the tour's count (scrapes lag, they never lead);
 //! - every code has a rate, and the total rate is above 0;
 //! - every metric the Grafana dashboard queries is in the live exposition, and each of the
-//!   dashboard's queries runs and returns data.
+//!   dashboard's queries runs and returns data;
+//! - the per-peer counter (the tour's served observer turns it on) has the refused scene's
+//!   loopback peer by `address:port`, at most `DEFAULT_PEERS + 1` series per code, and per
+//!   code no more than the error counter.
 //!
 //! Needs `promtool` and `prometheus` on PATH or in `target/tools/prometheus/usr/bin`
 //! (`scripts/setup.sh` puts them there); without them the test says SKIPPED, or fails
@@ -27,6 +30,7 @@ use std::time::{Duration, Instant};
 use std::{env, fs, thread};
 
 use serde_json::Value;
+use wsa_trace::metrics::DEFAULT_PEERS;
 
 use dashboard_json::{exprs, load, metric_names, to_promql};
 use support::skip::skip_or_fail;
@@ -34,6 +38,8 @@ use support::tour::{request, Tour};
 
 /// The counter the error series are in.
 const ERRORS: &str = "wsa_socket_errors_total";
+/// The per-peer counter.
+const PEER_ERRORS: &str = "wsa_peer_errors_total";
 
 /// The bound on each wait: the tour's first run, Prometheus' start, the first scrapes.
 const WAIT: Duration = Duration::from_secs(60);
@@ -157,8 +163,13 @@ impl Api {
 
     /// `sum by (code) (rate(errors[1m]))`, by code.
     fn rates(&self) -> Result<BTreeMap<String, f64>, String> {
+        self.by_code(&format!("sum by (code) (rate({ERRORS}[1m]))"))
+    }
+
+    /// The value of each series of `expr`, by its `code`.
+    fn by_code(&self, expr: &str) -> Result<BTreeMap<String, f64>, String> {
         Ok(self
-            .query(&format!("sum by (code) (rate({ERRORS}[1m]))"))?
+            .query(expr)?
             .iter()
             .map(|s| {
                 (
@@ -337,10 +348,44 @@ fn prometheus_stores_what_the_tour_counted_and_runs_every_dashboard_query() {
             .unwrap_or_else(|e| panic!("{title}: {promql}: {e}"));
         assert!(!series.is_empty(), "{title}: {promql} returned nothing");
     }
+
+    // The per-peer counter: the refused scene's peer by its own `127.0.0.1:port`, bounded
+    // series, and per code no more than the errors (peers read first: scrapes only add).
+    let peers = api.query(PEER_ERRORS).expect("query the peer counter");
+    let label = |s: &Value, name: &str| s["metric"][name].as_str().unwrap_or("?").to_owned();
+    assert!(
+        peers.iter().any(|s| {
+            let peer = label(s, "peer");
+            label(s, "code") == "WSAECONNREFUSED"
+                && peer
+                    .strip_prefix("127.0.0.1:")
+                    .is_some_and(|port| port.parse::<u16>().is_ok())
+        }),
+        "no refused loopback peer in {peers:#?}"
+    );
+    let mut per_code: BTreeMap<String, usize> = BTreeMap::new();
+    for sample in &peers {
+        *per_code.entry(label(sample, "code")).or_default() += 1;
+    }
+    for (code, n) in &per_code {
+        assert!(n <= &(DEFAULT_PEERS + 1), "{code}: {n} peer series");
+    }
+    let by_peer = api
+        .by_code(&format!("sum by (code) ({PEER_ERRORS})"))
+        .expect("query the peer counter by code");
+    let errors = api
+        .by_code(&format!("sum by (code) ({ERRORS})"))
+        .expect("query the errors by code");
+    for (code, n) in &by_peer {
+        let all = errors.get(code).copied().unwrap_or(0.0);
+        assert!(*n <= all, "{code}: {n} by peer, {all} in all");
+    }
     println!(
-        "{} series stored and within the tour's counts, {} codes rated, {} dashboard queries answered",
+        "{} series stored and within the tour's counts, {} codes rated, {} dashboard queries answered, {} peer series over {} codes",
         have.len(),
         rates.len(),
-        exprs(&dashboard).len()
+        exprs(&dashboard).len(),
+        peers.len(),
+        per_code.len()
     );
 }
