@@ -67,11 +67,36 @@ fn library_events(n: usize) {
     }
 }
 
+/// Tells [`layer_allocations_child`] it runs as the child.
+#[cfg(feature = "layer")]
+const LAYER_CHILD_ENV: &str = "WSA_TRACE_ALLOC_LAYER_CHILD";
+
 /// After the first events (which register the callsites and the counter handles), the
 /// layer allocates nothing per event, alone and under the fmt layer writing to a sink.
+///
+/// Measured in a child process: setting a subscriber, even a scoped one, changes the
+/// process's enabled levels, so the other tests of this binary, which count the allocations
+/// of an error path with no subscriber, would see events turned on under them.
 #[cfg(feature = "layer")]
 #[test]
 fn the_layer_allocates_nothing_per_event() {
+    crate::support::run_ignored_child(
+        module_path!(),
+        "layer_allocations_child",
+        LAYER_CHILD_ENV,
+        std::time::Duration::from_secs(60),
+    );
+}
+
+/// Run by [`the_layer_allocates_nothing_per_event`] in a child process, where its
+/// subscribers are the only ones. Does nothing elsewhere.
+#[cfg(feature = "layer")]
+#[test]
+#[ignore = "run in a child process by the_layer_allocates_nothing_per_event"]
+fn layer_allocations_child() {
+    if std::env::var_os(LAYER_CHILD_ENV).is_none() {
+        return;
+    }
     use tracing_subscriber::prelude::*;
     use wsa_trace::layer::{Explain, WsaLayer};
 
