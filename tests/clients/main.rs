@@ -4,5 +4,6 @@
 #[path = "../support/mod.rs"]
 mod support;
 
+mod attempts;
 mod hyper_reqwest;
 mod tonic;
