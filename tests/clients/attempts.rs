@@ -7,9 +7,7 @@
 
 use crate::support;
 
-use std::collections::BTreeMap;
 use std::error::Error;
-use std::fmt;
 use std::io;
 use std::net::SocketAddr;
 use std::sync::atomic::{AtomicU32, Ordering};
@@ -21,12 +19,7 @@ use hyper::body::Bytes;
 use hyper_util::client::legacy::Client;
 use hyper_util::rt::TokioExecutor;
 use tower::{ServiceBuilder, ServiceExt};
-use tracing::field::{Field, Visit};
 use tracing::instrument::Instrument;
-use tracing::span::{Attributes, Id, Record};
-use tracing::Subscriber;
-use tracing_subscriber::layer::{Context, Layer};
-use tracing_subscriber::registry::LookupSpan;
 use wsa_trace::connect::{AttemptConnector, ConnectError};
 use wsa_trace::map::find_io_error;
 use wsa_trace::retry::RetryPolicy;
@@ -34,87 +27,10 @@ use wsa_trace::{Mapping, WsaCode};
 
 use support::counters::{Counters, COUNTER};
 use support::native::os_code;
+use support::spans::{field, Fields, Seen};
 
 const LIMIT: Duration = Duration::from_secs(10);
 const NAME: &str = "two.test";
-
-// ---------------------------------------------------------------------------------------
-// What was seen: each event with the fields of the spans it is in, and what was recorded on
-// the caller's span
-// ---------------------------------------------------------------------------------------
-
-type Fields = BTreeMap<String, String>;
-
-#[derive(Clone, Debug, Default)]
-struct Seen {
-    /// The crate's events, each with its spans' fields under its own.
-    events: Arc<Mutex<Vec<Fields>>>,
-    /// What was recorded on the span named `fetch`.
-    fetch: Arc<Mutex<Fields>>,
-}
-
-impl Seen {
-    fn events(&self) -> Vec<Fields> {
-        self.events.lock().unwrap().clone()
-    }
-}
-
-struct Visitor<'a>(&'a mut Fields);
-
-impl Visit for Visitor<'_> {
-    fn record_str(&mut self, field: &Field, value: &str) {
-        self.0.insert(field.name().to_owned(), value.to_owned());
-    }
-
-    fn record_debug(&mut self, field: &Field, value: &dyn fmt::Debug) {
-        self.0.insert(field.name().to_owned(), format!("{value:?}"));
-    }
-}
-
-impl<S: Subscriber + for<'a> LookupSpan<'a>> Layer<S> for Seen {
-    fn on_new_span(&self, attrs: &Attributes<'_>, id: &Id, ctx: Context<'_, S>) {
-        let mut fields = Fields::new();
-        attrs.record(&mut Visitor(&mut fields));
-        ctx.span(id)
-            .expect("a new span")
-            .extensions_mut()
-            .insert(fields);
-    }
-
-    fn on_record(&self, id: &Id, values: &Record<'_>, ctx: Context<'_, S>) {
-        let span = ctx.span(id).expect("a recorded span");
-        if span.name() == "fetch" {
-            values.record(&mut Visitor(&mut self.fetch.lock().unwrap()));
-        }
-    }
-
-    fn on_event(&self, event: &tracing::Event<'_>, ctx: Context<'_, S>) {
-        if event.metadata().target() != "wsa_trace" {
-            return;
-        }
-        let mut fields = Fields::new();
-        for span in ctx
-            .event_scope(event)
-            .into_iter()
-            .flat_map(|s| s.from_root())
-        {
-            if let Some(own) = span.extensions().get::<Fields>() {
-                fields.extend(own.clone());
-            }
-        }
-        event.record(&mut Visitor(&mut fields));
-        self.events.lock().unwrap().push(fields);
-    }
-}
-
-/// Runs `fut` on a current-thread runtime with a fresh recorder and a [`Seen`] layer.
-fn run<T>(fut: impl std::future::Future<Output = T>) -> (T, Seen, Counters) {
-    let seen = Seen::default();
-    let (out, counters) = support::capture_with(seen.clone(), || {
-        support::block_on(support::runtime::within(LIMIT, fut))
-    });
-    (out, seen, counters)
-}
 
 // ---------------------------------------------------------------------------------------
 // The test resolver
@@ -159,13 +75,6 @@ fn resolver_error(code: WsaCode, phrase: &str) -> io::Error {
     }
 }
 
-/// The event's field, which must be there.
-fn field<'a>(event: &'a Fields, name: &str) -> &'a str {
-    event
-        .get(name)
-        .unwrap_or_else(|| panic!("no {name} in {event:#?}"))
-}
-
 /// Asserts one refused attempt's event: op, peer, family, number and a duration.
 fn assert_refused_attempt(event: &Fields, addr: SocketAddr, attempt: u32) {
     assert_eq!(field(event, "wsa.symbol"), "WSAECONNREFUSED", "{event:#?}");
@@ -199,7 +108,7 @@ fn connect_error<'a>(err: &'a (dyn Error + 'static)) -> &'a ConnectError {
 #[test]
 fn one_refusing_one_accepting_through_the_hyper_client() {
     let refusing = support::closed_port();
-    let (status, seen, counters) = run(async move {
+    let (status, seen, counters) = support::spans::capture_async(LIMIT, async move {
         let server = crate::hyper_reqwest::hello_server().await;
         let resolver = fixed(&[refusing, server]);
         let client =
@@ -225,7 +134,7 @@ fn one_refusing_one_accepting_through_the_hyper_client() {
 #[test]
 fn the_span_records_which_attempt_won_and_how_many_failed() {
     let refusing = support::closed_port();
-    let (peer, seen, _) = run(async move {
+    let (peer, seen, _) = support::spans::capture_async(LIMIT, async move {
         let server = crate::hyper_reqwest::hello_server().await;
         let span = wsa_trace::socket_span!(tracing::Level::INFO, "fetch");
         let stream = connector(&fixed(&[refusing, server]))
@@ -236,7 +145,7 @@ fn the_span_records_which_attempt_won_and_how_many_failed() {
         assert_eq!(stream.peer().port(), Some(server.port()));
         server
     });
-    let fetch = seen.fetch.lock().unwrap().clone();
+    let fetch = seen.fetch();
     assert_eq!(
         fetch.get("wsa.connect_attempt").map(String::as_str),
         Some("2")
@@ -251,7 +160,7 @@ fn the_span_records_which_attempt_won_and_how_many_failed() {
 #[test]
 fn both_refusing_lists_every_attempt_and_keeps_the_os_error() {
     let (first, second) = (support::closed_port(), support::closed_port());
-    let (err, seen, counters) = run(async move {
+    let (err, seen, counters) = support::spans::capture_async(LIMIT, async move {
         connector(&fixed(&[first, second]))
             .oneshot(uri(8080))
             .await
@@ -296,7 +205,7 @@ fn both_refusing_lists_every_attempt_and_keeps_the_os_error() {
 #[test]
 fn both_refusing_through_the_hyper_client_keeps_the_list_in_the_chain() {
     let (first, second) = (support::closed_port(), support::closed_port());
-    let (err, _, _) = run(async move {
+    let (err, _, _) = support::spans::capture_async(LIMIT, async move {
         let client = Client::builder(TokioExecutor::new())
             .build::<_, Empty<Bytes>>(connector(&fixed(&[first, second])));
         client.get(uri(80)).await.expect_err("nothing listens")
@@ -319,7 +228,7 @@ fn the_retry_policy_retries_a_refused_connect_until_the_server_listens() {
     let port = support::ClosedPort::new();
     let addr = port.addr();
     let held = Arc::new(Mutex::new((Some(port), None)));
-    let (result, _, counters) = run(async move {
+    let (result, _, counters) = support::spans::capture_async(LIMIT, async move {
         let calls = Arc::new(AtomicU32::new(0));
         let counted = Arc::clone(&calls);
         // The server comes up once the first attempt has been refused.
@@ -352,7 +261,7 @@ fn resolve_failing_once(
     code: WsaCode,
     phrase: &'static str,
 ) -> ((Result<(), ConnectError>, u32), Seen, Counters) {
-    run(async move {
+    support::spans::capture_async(LIMIT, async move {
         let server = support::loopback_listener().await;
         let addr = server.local_addr().unwrap();
         let calls = Arc::new(AtomicU32::new(0));
@@ -439,7 +348,7 @@ fn a_temporary_resolver_failure_is_transient_and_retried() {
 #[test]
 fn tonic_connects_through_the_second_address() {
     let refusing = support::closed_port();
-    let (reply, seen, counters) = run(async move {
+    let (reply, seen, counters) = support::spans::capture_async(LIMIT, async move {
         let server = crate::tonic::start_server().await;
         let channel = tonic::transport::Endpoint::from_shared(format!("http://{NAME}:50051"))
             .expect("a valid URI")
@@ -458,7 +367,7 @@ fn tonic_connects_through_the_second_address() {
 #[test]
 fn tonic_keeps_the_list_and_the_code_when_both_refuse() {
     let (first, second) = (support::closed_port(), support::closed_port());
-    let (err, _, counters) = run(async move {
+    let (err, _, counters) = support::spans::capture_async(LIMIT, async move {
         tonic::transport::Endpoint::from_shared(format!("http://{NAME}:50051"))
             .expect("a valid URI")
             .connect_with_connector(connector(&fixed(&[first, second])))

@@ -1,0 +1,167 @@
+//! `connect::AttemptConnector` against addresses loopback cannot make fail: inside a network
+//! namespace the test creates (as [`netns`](super::netns) does, with its helpers), where only
+//! `lo` is up, `2001:db8::1` and `198.51.100.1` (documentation ranges) have no route and fail
+//! at once with `ENETUNREACH`. A test resolver answers one name with them and loopback ports:
+//!
+//! - `[2001:db8::1]`, then a server on `127.0.0.1`: the IPv6 attempt fails (`network.type`
+//!   `ipv6`), the IPv4 family is tried without waiting out the happy eyeballs delay, and the
+//!   second attempt connects;
+//! - `[2001:db8::1]`, `198.51.100.1`, then a port on `127.0.0.1` where nothing listens: the
+//!   error lists the three attempts in order and keeps the refusal's OS error as its source.
+//!
+//! The child checks everything and prints a marker that the parent checks; without a
+//! namespace, the test goes through [`support::skip::skip_or_fail`] (fails under `CI=true`).
+
+use crate::support;
+
+use std::net::SocketAddr;
+
+use tower::ServiceExt;
+use tracing::instrument::Instrument;
+use wsa_trace::connect::{AttemptConnector, Resolve};
+use wsa_trace::map::find_io_error;
+use wsa_trace::{Mapping, WsaCode};
+
+use super::netns::{
+    ip, namespaces_available, this_netns, CHILD_LIMIT, CONNECT_LIMIT, MARKER, PARENT_NETNS_ENV,
+    SCENARIO_ENV,
+};
+use support::native::os_code;
+use support::skip::skip_or_fail;
+use support::spans::field;
+
+const CHILD: &str = "attempts_child";
+const SCENARIO: &str = "attempts";
+const NAME: &str = "far.test";
+
+#[test]
+fn an_unreachable_ipv6_address_then_loopback_in_a_namespace() {
+    if let Err(reason) = namespaces_available() {
+        skip_or_fail(&format!("cannot create a network namespace: {reason}"));
+        return;
+    }
+    let mut cmd = std::process::Command::new("unshare");
+    cmd.arg("-n")
+        .arg(support::this_test_binary())
+        .args(support::run_one_ignored_test(module_path!(), CHILD))
+        .env(SCENARIO_ENV, SCENARIO)
+        .env(PARENT_NETNS_ENV, this_netns());
+    let out = support::run_child(cmd, CHILD_LIMIT).expect("run unshare");
+    assert!(out.status.success(), "{out}");
+    let markers = out.markers(MARKER);
+    assert_eq!(markers.len(), 1, "one marker\n{out}");
+    let m = &markers[0];
+    let field = |k: &str| m.get(k).map(String::as_str);
+    assert_eq!(field("scenario"), Some(SCENARIO), "{out}");
+    assert_eq!(field("won"), Some("2"), "{out}");
+    assert_eq!(field("failed_before"), Some("1"), "{out}");
+    assert_eq!(field("listed"), Some("3"), "{out}");
+    assert_eq!(field("unreachable"), Some("3"), "{out}");
+    assert_eq!(field("refused"), Some("1"), "{out}");
+    println!("{MARKER}{m:?}");
+}
+
+/// A connector whose resolver answers [`NAME`] with `addrs`.
+fn connector(addrs: Vec<SocketAddr>) -> AttemptConnector<impl Resolve> {
+    AttemptConnector::new()
+        .observer(support::all_fields())
+        .resolver(move |host: &str, _: u16| {
+            assert_eq!(host, NAME);
+            std::future::ready(Ok(addrs.clone()))
+        })
+}
+
+/// Runs only as the child of the test above, inside the namespace it creates.
+#[test]
+#[ignore = "runs as the child of the netns attempts test, inside a new network namespace"]
+fn attempts_child() {
+    if std::env::var(SCENARIO_ENV).as_deref() != Ok(SCENARIO) {
+        return;
+    }
+    let parent = std::env::var(PARENT_NETNS_ENV).expect("the parent's namespace");
+    assert_ne!(this_netns(), parent, "not in a new network namespace");
+    ip(&["link", "set", "lo", "up"]).unwrap();
+
+    let v6: SocketAddr = "[2001:db8::1]:80".parse().unwrap();
+    let v4: SocketAddr = "198.51.100.1:80".parse().unwrap();
+    let uri: http::Uri = format!("http://{NAME}/").parse().unwrap();
+    let ((err, refusing), seen, counters) =
+        support::spans::capture_async(CONNECT_LIMIT, async move {
+            // An unreachable IPv6 address, then a server: the second attempt connects.
+            let server = support::loopback_listener().await;
+            let server = server.local_addr().unwrap();
+            let span = wsa_trace::socket_span!(tracing::Level::INFO, "fetch");
+            connector(vec![v6, server])
+                .oneshot(uri.clone())
+                .instrument(span)
+                .await
+                .expect("the loopback server answers");
+
+            // Two unreachable addresses and a refusing port: all fail.
+            let refusing = support::closed_port();
+            let err = connector(vec![v6, v4, refusing])
+                .oneshot(uri)
+                .await
+                .expect_err("nothing answers");
+            (err, refusing)
+        });
+
+    let attempts = err.attempts();
+    assert_eq!(
+        attempts.iter().map(|a| a.addr()).collect::<Vec<_>>(),
+        [v6, v4, refusing],
+        "{err}"
+    );
+    assert_eq!(
+        err.to_string(),
+        format!(
+            "connect to {NAME}:80 failed: {v6} WSAENETUNREACH after {} ms; {v4} WSAENETUNREACH after {} ms; {refusing} WSAECONNREFUSED after {} ms",
+            attempts[0].elapsed().as_millis(),
+            attempts[1].elapsed().as_millis(),
+            attempts[2].elapsed().as_millis(),
+        )
+    );
+    let io = find_io_error(&err).expect("an io::Error in the chain");
+    assert_eq!(io.raw_os_error(), Some(os_code(WsaCode::WSAECONNREFUSED)));
+    assert_eq!(
+        Mapping::from_error(&err).and_then(|m| m.code()),
+        Some(WsaCode::WSAECONNREFUSED)
+    );
+
+    // Each attempt's event: its address, family, number and code.
+    let events = seen.events();
+    let summary: Vec<_> = events
+        .iter()
+        .map(|e| {
+            [
+                field(e, "network.peer.address"),
+                field(e, "network.type"),
+                field(e, "wsa.connect_attempt"),
+                field(e, "wsa.symbol"),
+            ]
+        })
+        .collect();
+    assert_eq!(
+        summary,
+        [
+            ["2001:db8::1", "ipv6", "1", "WSAENETUNREACH"],
+            ["2001:db8::1", "ipv6", "1", "WSAENETUNREACH"],
+            ["198.51.100.1", "ipv4", "2", "WSAENETUNREACH"],
+            ["127.0.0.1", "ipv4", "3", "WSAECONNREFUSED"],
+        ],
+        "{events:#?}"
+    );
+    let count = |code: &str| counters.value(support::COUNTER, code, "transient", "connect");
+    assert_eq!(counters.total(support::COUNTER), 4, "{counters:?}");
+
+    let fetch = seen.fetch();
+    let recorded = |k: &str| fetch.get(k).map(String::as_str).unwrap_or("?").to_owned();
+    println!(
+        "{MARKER}scenario={SCENARIO} won={} failed_before={} listed={} unreachable={} refused={}",
+        recorded("wsa.connect_attempt"),
+        recorded("wsa.connect_failed"),
+        attempts.len(),
+        count("WSAENETUNREACH"),
+        count("WSAECONNREFUSED"),
+    );
+}
