@@ -265,7 +265,7 @@ fn sysctl(path: &str, value: &str) {
 
 /// A veth pair with both ends in this namespace, `203.0.113.1/24` on `wsa0`. Frames sent out of
 /// `wsa0` arrive at `wsa1`, which has no address and forwards nothing.
-fn veth() -> Result<(), String> {
+pub(super) fn veth() -> Result<(), String> {
     ip(&[
         "link", "add", "wsa0", "type", "veth", "peer", "name", "wsa1",
     ])?;

@@ -15,6 +15,7 @@
 use crate::support;
 
 use std::net::SocketAddr;
+use std::time::Duration;
 
 use tower::ServiceExt;
 use tracing::instrument::Instrument;
@@ -163,5 +164,126 @@ fn attempts_child() {
         attempts.len(),
         count("WSAENETUNREACH"),
         count("WSAECONNREFUSED"),
+    );
+}
+
+const HANG_CHILD: &str = "hanging_child";
+const HANG_SCENARIO: &str = "hanging";
+
+/// Connects to `203.0.113.3`, whose SYNs go out of a veth end to a MAC nobody has (as
+/// [`netns`](super::netns)'s `syn-timeout` scenario sets up): the attempt hangs until cut
+/// short. With happy eyeballs, the other family's `::1` server is tried after the delay and
+/// wins while the first attempt still hangs; without, each of three addresses gets a third of
+/// the connect timeout, and the two hanging ones are `WSAETIMEDOUT`.
+#[test]
+fn a_hanging_address_gives_way_to_the_other_family_or_to_its_share_of_the_timeout() {
+    if let Err(reason) = namespaces_available() {
+        skip_or_fail(&format!("cannot create a network namespace: {reason}"));
+        return;
+    }
+    let mut cmd = std::process::Command::new("unshare");
+    cmd.arg("-n")
+        .arg(support::this_test_binary())
+        .args(support::run_one_ignored_test(module_path!(), HANG_CHILD))
+        .env(SCENARIO_ENV, HANG_SCENARIO)
+        .env(PARENT_NETNS_ENV, this_netns());
+    let out = support::run_child(cmd, CHILD_LIMIT).expect("run unshare");
+    assert!(out.status.success(), "{out}");
+    let markers = out.markers(MARKER);
+    assert_eq!(markers.len(), 1, "one marker\n{out}");
+    let m = &markers[0];
+    let field = |k: &str| m.get(k).map(String::as_str);
+    assert_eq!(field("scenario"), Some(HANG_SCENARIO), "{out}");
+    assert_eq!(field("eyeballs_won"), Some("2"), "{out}");
+    assert_eq!(field("eyeballs_failed"), Some("0"), "{out}");
+    assert_eq!(field("eyeballs_events"), Some("0"), "{out}");
+    assert_eq!(field("shared_won"), Some("3"), "{out}");
+    assert_eq!(field("shared_failed"), Some("2"), "{out}");
+    assert_eq!(field("timedout"), Some("2"), "{out}");
+    println!("{MARKER}{m:?}");
+}
+
+/// Runs only as the child of the test above, inside the namespace it creates.
+#[test]
+#[ignore = "runs as the child of the netns attempts test, inside a new network namespace"]
+fn hanging_child() {
+    if std::env::var(SCENARIO_ENV).as_deref() != Ok(HANG_SCENARIO) {
+        return;
+    }
+    let parent = std::env::var(PARENT_NETNS_ENV).expect("the parent's namespace");
+    assert_ne!(this_netns(), parent, "not in a new network namespace");
+    ip(&["link", "set", "lo", "up"]).unwrap();
+    if let Err(reason) = super::netns::veth() {
+        println!("SKIPPED: cannot create a veth pair: {reason}");
+        return;
+    }
+    let hang_mac = ["lladdr", "02:00:00:00:00:01", "dev", "wsa0"];
+    ip(&[&["neigh", "add", "203.0.113.3"][..], &hang_mac].concat()).unwrap();
+    let hanging: SocketAddr = "203.0.113.3:80".parse().unwrap();
+    let hanging_too: SocketAddr = "203.0.113.3:81".parse().unwrap();
+    let uri: http::Uri = format!("http://{NAME}/").parse().unwrap();
+    let share = Duration::from_millis(400);
+
+    let ((), seen, counters) = support::spans::capture_async(CONNECT_LIMIT, async move {
+        let v6 = tokio::net::TcpListener::bind("[::1]:0")
+            .await
+            .expect("bind [::1]:0");
+        let v6 = v6.local_addr().unwrap();
+        let span = wsa_trace::socket_span!(tracing::Level::INFO, "fetch");
+        connector(vec![hanging, v6])
+            .oneshot(uri.clone())
+            .instrument(span)
+            .await
+            .expect("the IPv6 server answers while the IPv4 attempt hangs");
+
+        let v4 = support::loopback_listener().await;
+        let v4 = v4.local_addr().unwrap();
+        let mut shared = connector(vec![hanging, hanging_too, v4]);
+        shared.set_happy_eyeballs_timeout(None);
+        shared.set_connect_timeout(Some(share * 3));
+        let span = wsa_trace::socket_span!(tracing::Level::INFO, "fetch");
+        shared
+            .oneshot(uri)
+            .instrument(span)
+            .await
+            .expect("the third address answers");
+    });
+    let eyeballs_events = seen
+        .events()
+        .iter()
+        .filter(|e| e.get("wsa.symbol").map(String::as_str) != Some("WSAETIMEDOUT"))
+        .count();
+    let timed_out: Vec<_> = seen
+        .events()
+        .into_iter()
+        .filter(|e| e.get("wsa.symbol").map(String::as_str) == Some("WSAETIMEDOUT"))
+        .collect();
+    for (event, port) in timed_out.iter().zip([80, 81]) {
+        assert_eq!(field(event, "network.peer.address"), "203.0.113.3");
+        assert_eq!(field(event, "network.peer.port"), port.to_string());
+        assert_eq!(field(event, "network.type"), "ipv4");
+        let ms: u128 = field(event, "wsa.elapsed_ms").parse().unwrap();
+        assert!(
+            ms >= share.as_millis(),
+            "cut short before its share: {event:#?}"
+        );
+    }
+    // Both spans were named `fetch`: the second connect's values replaced the first's, so the
+    // first is read from what the recording layer saw in order.
+    let records = seen.fetch_records();
+    let value = |i: usize, k: &str| {
+        records
+            .get(i)
+            .and_then(|r| r.get(k))
+            .map_or("?".to_owned(), String::clone)
+    };
+    println!(
+        "{MARKER}scenario={HANG_SCENARIO} eyeballs_won={} eyeballs_failed={} eyeballs_events={} shared_won={} shared_failed={} timedout={}",
+        value(0, "wsa.connect_attempt"),
+        value(0, "wsa.connect_failed"),
+        eyeballs_events,
+        value(1, "wsa.connect_attempt"),
+        value(1, "wsa.connect_failed"),
+        counters.value(support::COUNTER, "WSAETIMEDOUT", "transient", "connect"),
     );
 }

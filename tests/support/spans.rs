@@ -25,16 +25,25 @@ pub type Fields = BTreeMap<String, String>;
 #[derive(Clone, Debug, Default)]
 pub struct Seen {
     events: Arc<Mutex<Vec<Fields>>>,
-    fetch: Arc<Mutex<Fields>>,
+    fetch: Arc<Mutex<Vec<Fields>>>,
 }
+
+/// Which `fetch` span this is, from 0 in the order they were made.
+struct FetchIndex(usize);
 
 impl Seen {
     pub fn events(&self) -> Vec<Fields> {
         self.events.lock().unwrap().clone()
     }
 
-    /// What was recorded on the span named `fetch`.
+    /// What was recorded on the spans named `fetch`, the later spans' values over the
+    /// earlier ones'.
     pub fn fetch(&self) -> Fields {
+        self.fetch_records().into_iter().flatten().collect()
+    }
+
+    /// What was recorded on each span named `fetch`, in the order they were made.
+    pub fn fetch_records(&self) -> Vec<Fields> {
         self.fetch.lock().unwrap().clone()
     }
 }
@@ -70,16 +79,21 @@ impl<S: Subscriber + for<'a> LookupSpan<'a>> Layer<S> for Seen {
     fn on_new_span(&self, attrs: &Attributes<'_>, id: &Id, ctx: Context<'_, S>) {
         let mut fields = Fields::new();
         attrs.record(&mut Visitor(&mut fields));
-        ctx.span(id)
-            .expect("a new span")
-            .extensions_mut()
-            .insert(fields);
+        let span = ctx.span(id).expect("a new span");
+        let mut extensions = span.extensions_mut();
+        if span.name() == "fetch" {
+            let mut fetch = self.fetch.lock().unwrap();
+            extensions.insert(FetchIndex(fetch.len()));
+            fetch.push(Fields::new());
+        }
+        extensions.insert(fields);
     }
 
     fn on_record(&self, id: &Id, values: &Record<'_>, ctx: Context<'_, S>) {
         let span = ctx.span(id).expect("a recorded span");
-        if span.name() == "fetch" {
-            values.record(&mut Visitor(&mut self.fetch.lock().unwrap()));
+        let index = span.extensions().get::<FetchIndex>().map(|i| i.0);
+        if let Some(i) = index {
+            values.record(&mut Visitor(&mut self.fetch.lock().unwrap()[i]));
         }
     }
 
