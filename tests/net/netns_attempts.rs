@@ -35,31 +35,62 @@ const CHILD: &str = "attempts_child";
 const SCENARIO: &str = "attempts";
 const NAME: &str = "far.test";
 
-#[test]
-fn an_unreachable_ipv6_address_then_loopback_in_a_namespace() {
+/// Runs the ignored test `child` in a new network namespace with `scenario`, and returns
+/// its one marker's fields; `None` if no namespace can be made here (the reason is printed).
+fn run_in_namespace(
+    child: &str,
+    scenario: &str,
+) -> Option<std::collections::BTreeMap<String, String>> {
     if let Err(reason) = namespaces_available() {
         skip_or_fail(&format!("cannot create a network namespace: {reason}"));
-        return;
+        return None;
     }
     let mut cmd = std::process::Command::new("unshare");
     cmd.arg("-n")
         .arg(support::this_test_binary())
-        .args(support::run_one_ignored_test(module_path!(), CHILD))
-        .env(SCENARIO_ENV, SCENARIO)
+        .args(support::run_one_ignored_test(module_path!(), child))
+        .env(SCENARIO_ENV, scenario)
         .env(PARENT_NETNS_ENV, this_netns());
     let out = support::run_child(cmd, CHILD_LIMIT).expect("run unshare");
     assert!(out.status.success(), "{out}");
-    let markers = out.markers(MARKER);
+    let mut markers = out.markers(MARKER);
     assert_eq!(markers.len(), 1, "one marker\n{out}");
-    let m = &markers[0];
-    let field = |k: &str| m.get(k).map(String::as_str);
-    assert_eq!(field("scenario"), Some(SCENARIO), "{out}");
-    assert_eq!(field("won"), Some("2"), "{out}");
-    assert_eq!(field("failed_before"), Some("1"), "{out}");
-    assert_eq!(field("listed"), Some("3"), "{out}");
-    assert_eq!(field("unreachable"), Some("3"), "{out}");
-    assert_eq!(field("refused"), Some("1"), "{out}");
-    println!("{MARKER}{m:?}");
+    let marker = markers.remove(0);
+    assert_eq!(
+        marker.get("scenario").map(String::as_str),
+        Some(scenario),
+        "{out}"
+    );
+    println!("{MARKER}{marker:?}");
+    Some(marker)
+}
+
+/// Asserts that `marker` holds `expected`.
+fn assert_marker(marker: &std::collections::BTreeMap<String, String>, expected: &[(&str, &str)]) {
+    for (key, value) in expected {
+        assert_eq!(
+            marker.get(*key).map(String::as_str),
+            Some(*value),
+            "{key} in {marker:?}"
+        );
+    }
+}
+
+#[test]
+fn an_unreachable_ipv6_address_then_loopback_in_a_namespace() {
+    let Some(marker) = run_in_namespace(CHILD, SCENARIO) else {
+        return;
+    };
+    assert_marker(
+        &marker,
+        &[
+            ("won", "2"),
+            ("failed_before", "1"),
+            ("listed", "3"),
+            ("unreachable", "3"),
+            ("refused", "1"),
+        ],
+    );
 }
 
 /// A connector whose resolver answers [`NAME`] with `addrs`.
@@ -177,30 +208,20 @@ const HANG_SCENARIO: &str = "hanging";
 /// the connect timeout, and the two hanging ones are `WSAETIMEDOUT`.
 #[test]
 fn a_hanging_address_gives_way_to_the_other_family_or_to_its_share_of_the_timeout() {
-    if let Err(reason) = namespaces_available() {
-        skip_or_fail(&format!("cannot create a network namespace: {reason}"));
+    let Some(marker) = run_in_namespace(HANG_CHILD, HANG_SCENARIO) else {
         return;
-    }
-    let mut cmd = std::process::Command::new("unshare");
-    cmd.arg("-n")
-        .arg(support::this_test_binary())
-        .args(support::run_one_ignored_test(module_path!(), HANG_CHILD))
-        .env(SCENARIO_ENV, HANG_SCENARIO)
-        .env(PARENT_NETNS_ENV, this_netns());
-    let out = support::run_child(cmd, CHILD_LIMIT).expect("run unshare");
-    assert!(out.status.success(), "{out}");
-    let markers = out.markers(MARKER);
-    assert_eq!(markers.len(), 1, "one marker\n{out}");
-    let m = &markers[0];
-    let field = |k: &str| m.get(k).map(String::as_str);
-    assert_eq!(field("scenario"), Some(HANG_SCENARIO), "{out}");
-    assert_eq!(field("eyeballs_won"), Some("2"), "{out}");
-    assert_eq!(field("eyeballs_failed"), Some("0"), "{out}");
-    assert_eq!(field("eyeballs_events"), Some("0"), "{out}");
-    assert_eq!(field("shared_won"), Some("3"), "{out}");
-    assert_eq!(field("shared_failed"), Some("2"), "{out}");
-    assert_eq!(field("timedout"), Some("2"), "{out}");
-    println!("{MARKER}{m:?}");
+    };
+    assert_marker(
+        &marker,
+        &[
+            ("eyeballs_won", "2"),
+            ("eyeballs_failed", "0"),
+            ("eyeballs_events", "0"),
+            ("shared_won", "3"),
+            ("shared_failed", "2"),
+            ("timedout", "2"),
+        ],
+    );
 }
 
 /// Runs only as the child of the test above, inside the namespace it creates.
