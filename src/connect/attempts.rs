@@ -27,6 +27,7 @@ pub(super) struct Settings {
 /// The connection made: the stream, the attempt that made it (from 1, in the order attempts
 /// started) and how many attempts had failed by then.
 #[derive(Debug)]
+#[cfg_attr(not(feature = "tracing"), allow(dead_code))]
 pub(super) struct Won {
     pub(super) stream: TcpStream,
     pub(super) attempt: u32,
