@@ -117,7 +117,7 @@
 //! | `tower` | yes | [`TraceConnectLayer`] for connectors (implies `tokio`) | `tower-service`, `tower-layer` |
 //! | `retry` | yes | [`RetryPolicy`], a tower retry policy driven by the classification, and a retry helper for one-off calls (implies `tower`) | `tower` (`retry` only), tokio's `time` |
 //! | `net` | yes | [`GuardedListener`], an accept loop that backs off when descriptors run out, and [`TraceUdpSocket`] (implies `tokio`) | tokio's `net` and `time` |
-//! | `hyper` | no | hyper's `rt::Read`/`rt::Write` and hyper-util's `Connection` on [`TraceStream`], `http::Uri` targets | `hyper`, `hyper-util`, `http` |
+//! | `hyper` | no | hyper's `rt::Read`/`rt::Write` and hyper-util's `Connection` on [`TraceStream`], `http::Uri` targets, and with `tower` `connect::AttemptConnector`, which accounts for every connect attempt | `hyper`, `hyper-util`, `http` |
 //! | `axum` | no | [`GuardedListener`] as an `axum::serve::Listener` (implies `net`) | `axum` (`tokio`, `http1`) |
 //! | `cli` | no | the `wsa` lookup tool (`cargo install --path . --features cli` in a checkout) | `clap`, `serde_json` |
 //! | `layer` | no | `WsaLayer` and `Explain` (module `layer`): count and explain the socket errors other libraries log | `tracing-subscriber` (`registry`, `fmt`) |

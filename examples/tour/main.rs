@@ -16,6 +16,7 @@
 //! | stalled | accepts and never answers | read, under a 300 ms deadline | `WSAETIMEDOUT` |
 //! | bind | another listener holds the port | bind | `WSAEADDRINUSE` |
 //! | would block | sends nothing | `try_read` | `WSAEWOULDBLOCK` |
+//! | two addresses (feature `hyper`) | one name resolves to a port where nothing listens, then a server; then to two such ports | connect, one event per attempt | `WSAECONNREFUSED`, and an error that lists both attempts |
 //! | a library's log line (feature `layer`) | nothing listens; hyper-util's client logs the refused connect itself | connect | `WSAECONNREFUSED`, counted by `WsaLayer` |
 //!
 //! The connects, reads and writes go through `TcpStream::connect` wrapped in
@@ -41,6 +42,8 @@
 //! cargo run --example tour -- --serve 127.0.0.1:0 --for 60
 //! ```
 
+#[cfg(feature = "hyper")]
+mod attempts;
 #[allow(dead_code)]
 #[path = "../common/mod.rs"]
 mod common;
@@ -151,6 +154,8 @@ async fn tour() -> Result<(PrometheusHandle, String, [(WsaCode, Op); 6]), Failur
         .await?,
     ];
 
+    #[cfg(feature = "hyper")]
+    attempts::two_addresses().await?;
     #[cfg(feature = "layer")]
     library::refused_in_a_library(&observer, &prometheus).await?;
 

@@ -5,18 +5,19 @@
 //! tables all come from it. `rows_naming!` picks the `error` rows an event names; [`names`]
 //! holds each field's name, for the code that writes one field at a time.
 //!
-//! The rows are in seven groups: `error` (on every error event, declared on spans and recorded
+//! The rows are in eight groups: `error` (on every error event, declared on spans and recorded
 //! on them; the peer's rows only where the peer is known), `detail` (declared on spans and recorded on them; on error events only with
 //! [`EventFields::All`](super::EventFields::All)), `event` (on error events only),
 //! `retry_span` (on retry events, declared on spans for the retry policy to record),
-//! `retry_event` (on some retry events only), `summary` (on the rate limit's summaries only)
-//! and `explain` (on `Explain`'s lines only). A row of the `error` group ends with the other
+//! `retry_event` (on some retry events only), `summary` (on the rate limit's summaries only),
+//! `explain` (on `Explain`'s lines only) and `connect` (on `connect::AttemptConnector`'s
+//! attempt spans, some recorded on the span on success). A row of the `error` group ends with the other
 //! events that carry it: `retry` (every retry event), `summary` (the rate limit's summaries)
 //! and `explain` (`Explain`'s lines), in that order.
 
 /// `__wsa_fields!([callback] { args })` calls
 /// `callback! { { args } error: {..} detail: {..} event: {..} retry_span: {..} retry_event: {..}
-/// summary: {..} explain: {..} }` with every row, each written `[name] value "example" "meaning" carriers;`, where `carriers`
+/// summary: {..} explain: {..} connect: {..} }` with every row, each written `[name] value "example" "meaning" carriers;`, where `carriers`
 /// is empty or some of `retry summary explain`, in that order.
 #[doc(hidden)]
 #[macro_export]
@@ -59,6 +60,12 @@ macro_rules! __wsa_fields {
             }
             explain: {
                 [wsa.hint] hint "`\"Raise the limit ...\"`" "what to check or change, for the codes people meet most";
+            }
+            connect: {
+                [network.type] network_type "`ipv6`" "the family of the address a connect attempt went to: `ipv4` or `ipv6`";
+                [wsa.connect_attempt] connect_attempt "`2`" "the connect attempt, from 1 in the order they started; on the span, the one that connected";
+                [wsa.elapsed_ms] elapsed_ms "`3000`" "how long a failed connect attempt took";
+                [wsa.connect_failed] connect_failed "`1`" "how many connect attempts had failed when one connected";
             }
         }
     };
@@ -236,6 +243,7 @@ pub(crate) mod tests {
             "retry_event" => "retry events",
             "summary" => "the rate limit's summaries",
             "explain" => "`Explain`'s lines",
+            "connect" => "`AttemptConnector`'s `connect_attempt` span or, on success, the span",
             other => panic!("a group the docs do not describe: {other}"),
         };
         let mut text = own.to_owned();

@@ -47,6 +47,10 @@
 //! | `wsa.suppressed` | `97` | how many events of this code the rate limit dropped | the rate limit's summaries |
 //! | `wsa.interval_ms` | `1000` | the rate limit's interval | the rate limit's summaries |
 //! | `wsa.hint` | `"Raise the limit ..."` | what to check or change, for the codes people meet most | `Explain`'s lines |
+//! | `network.type` | `ipv6` | the family of the address a connect attempt went to: `ipv4` or `ipv6` | `AttemptConnector`'s `connect_attempt` span or, on success, the span |
+//! | `wsa.connect_attempt` | `2` | the connect attempt, from 1 in the order they started; on the span, the one that connected | `AttemptConnector`'s `connect_attempt` span or, on success, the span |
+//! | `wsa.elapsed_ms` | `3000` | how long a failed connect attempt took | `AttemptConnector`'s `connect_attempt` span or, on success, the span |
+//! | `wsa.connect_failed` | `1` | how many connect attempts had failed when one connected | `AttemptConnector`'s `connect_attempt` span or, on success, the span |
 //!
 //! `wsa.op` is an [`Op`](crate::Op), `wsa.outcome` an [`Outcome`](crate::retry::Outcome). One
 //! list in the source names every field; the error event, the span recording, `socket_span!`,

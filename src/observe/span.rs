@@ -18,8 +18,8 @@ macro_rules! socket_span {
     };
 }
 
-/// [`socket_span!`] with the field list: every field of its `error`, `detail` and
-/// `retry_span` groups declared empty, then the caller's own.
+/// [`socket_span!`] with the field list: every field of its `error`, `detail`, `retry_span`
+/// and `connect` groups declared empty, then the caller's own.
 #[doc(hidden)]
 #[macro_export]
 macro_rules! __socket_span {
@@ -30,7 +30,9 @@ macro_rules! __socket_span {
         event: { $($event:tt)* }
         retry_span: { $([$($rname:ident).+] $rvalue:ident $rexample:literal $rmeaning:literal;)* }
         retry_event: { $($retry_event:tt)* }
-        $($others:tt)*
+        summary: { $($summary:tt)* }
+        explain: { $($explain:tt)* }
+        connect: { $([$($cname:ident).+] $cvalue:ident $cexample:literal $cmeaning:literal;)* }
     ) => {
         $crate::__private::tracing::span!(
             $level,
@@ -38,6 +40,7 @@ macro_rules! __socket_span {
             $($($name_).+ = $crate::__private::tracing::field::Empty,)*
             $($($dname).+ = $crate::__private::tracing::field::Empty,)*
             $($($rname).+ = $crate::__private::tracing::field::Empty,)*
+            $($($cname).+ = $crate::__private::tracing::field::Empty,)*
             $($fields)*
         )
     };

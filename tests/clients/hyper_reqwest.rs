@@ -98,7 +98,7 @@ fn counters_in(snapshot: &[SnapshotRow], name: &str) -> Vec<(String, String, Str
 }
 
 /// A hyper server answering `200 hello` on `/` and `404` elsewhere.
-async fn hello_server() -> SocketAddr {
+pub(super) async fn hello_server() -> SocketAddr {
     let listener = TcpListener::bind("127.0.0.1:0").await.expect("bind");
     let addr = listener.local_addr().expect("local_addr");
     tokio::spawn(async move {

@@ -4,6 +4,7 @@
 #[path = "../support/mod.rs"]
 mod support;
 
+mod attempts;
 mod hyper_reqwest;
 mod reqwest_retry;
 mod tonic;

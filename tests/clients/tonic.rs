@@ -30,7 +30,7 @@ use tonic::{Request, Response, Status};
 use tower::{service_fn, Layer};
 use wsa_trace::{Mapping, TraceConnectLayer, WsaCode};
 
-const ECHO: &str = "/demo.Demo/Echo";
+pub(super) const ECHO: &str = "/demo.Demo/Echo";
 const RESET: &str = "/demo.Demo/Reset";
 
 // ---------------------------------------------------------------------------------------
@@ -168,7 +168,7 @@ async fn demo(request: http::Request<Body>) -> Result<http::Response<Body>, Infa
 }
 
 /// A tonic server on a loopback port, for as long as the runtime runs.
-async fn start_server() -> SocketAddr {
+pub(super) async fn start_server() -> SocketAddr {
     let listener = support::loopback_listener().await;
     let addr = listener.local_addr().unwrap();
     let incoming = TcpListenerStream::new(listener).map(|accepted| {
@@ -194,7 +194,11 @@ async fn connect(addr: SocketAddr) -> Result<Channel, tonic::transport::Error> {
         .await
 }
 
-async fn call(channel: &Channel, path: &'static str, message: &[u8]) -> Result<Vec<u8>, Status> {
+pub(super) async fn call(
+    channel: &Channel,
+    path: &'static str,
+    message: &[u8],
+) -> Result<Vec<u8>, Status> {
     let mut client = tonic::client::Grpc::new(channel.clone());
     client
         .ready()

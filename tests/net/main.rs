@@ -11,5 +11,7 @@ mod accept_guard;
 mod axum_listener;
 #[cfg(feature = "tower")]
 mod netns;
+#[cfg(all(feature = "tower", feature = "hyper", target_os = "linux"))]
+mod netns_attempts;
 #[cfg(feature = "net")]
 mod winsock_accept;

@@ -43,16 +43,16 @@ use wsa_trace::TraceConnectLayer;
 use support::skip::skip_or_fail;
 use support::ChildOutput;
 
-const SCENARIO_ENV: &str = "WSA_TRACE_NETNS";
-const PARENT_NETNS_ENV: &str = "WSA_TRACE_PARENT_NETNS";
+pub(super) const SCENARIO_ENV: &str = "WSA_TRACE_NETNS";
+pub(super) const PARENT_NETNS_ENV: &str = "WSA_TRACE_PARENT_NETNS";
 const CHILD: &str = "netns_child";
-const MARKER: &str = "observed ";
+pub(super) const MARKER: &str = "observed ";
 const SKIPPED: &str = "SKIPPED:";
 
 /// The longest a child process may run.
-const CHILD_LIMIT: Duration = Duration::from_secs(40);
+pub(super) const CHILD_LIMIT: Duration = Duration::from_secs(40);
 /// The longest a connect may take in a child.
-const CONNECT_LIMIT: Duration = Duration::from_secs(20);
+pub(super) const CONNECT_LIMIT: Duration = Duration::from_secs(20);
 /// The longest an `ip` command may take.
 const IP_LIMIT: Duration = Duration::from_secs(10);
 
@@ -135,7 +135,7 @@ fn scenario(name: &str) -> (&'static Expected, Duration) {
 // The parent side
 // ---------------------------------------------------------------------------------------
 
-fn this_netns() -> String {
+pub(super) fn this_netns() -> String {
     std::fs::read_link("/proc/self/ns/net")
         .expect("read /proc/self/ns/net")
         .display()
@@ -143,7 +143,7 @@ fn this_netns() -> String {
 }
 
 /// Whether `unshare -n` and `ip` work here; the reason if not.
-fn namespaces_available() -> Result<(), String> {
+pub(super) fn namespaces_available() -> Result<(), String> {
     static PROBE: OnceLock<Result<(), String>> = OnceLock::new();
     PROBE
         .get_or_init(|| {
@@ -246,7 +246,7 @@ fn unanswered_syns_are_a_kernel_wsaetimedout() {
 // ---------------------------------------------------------------------------------------
 
 /// Runs `ip` with `args`; the failure's text if it fails.
-fn ip(args: &[&str]) -> Result<(), String> {
+pub(super) fn ip(args: &[&str]) -> Result<(), String> {
     let mut cmd = Command::new("ip");
     cmd.args(args);
     let out = support::run_child(cmd, IP_LIMIT).map_err(|e| format!("ip {args:?}: {e}"))?;
@@ -265,7 +265,7 @@ fn sysctl(path: &str, value: &str) {
 
 /// A veth pair with both ends in this namespace, `203.0.113.1/24` on `wsa0`. Frames sent out of
 /// `wsa0` arrive at `wsa1`, which has no address and forwards nothing.
-fn veth() -> Result<(), String> {
+pub(super) fn veth() -> Result<(), String> {
     ip(&[
         "link", "add", "wsa0", "type", "veth", "peer", "name", "wsa1",
     ])?;

@@ -11,6 +11,7 @@
 //! | [`subscriber`] | the binary's one tracing subscriber, with a layer per thread |
 //! | [`cpu`], [`counting`] | a process's CPU time; allocations counted per thread |
 //! | [`ready`] | an always-ready stream and a no-op waker for polling by hand |
+//! | `spans` | events with the fields of their spans, and what a `fetch` span records |
 //! | [`native`], [`forms`], [`logs`], [`skip`], `tour` | OS codes, log forms, a log buffer, skipping, the tour example |
 //!
 //! The most used items are re-exported here (`support::capture`, `support::Counters`). Each
@@ -30,6 +31,8 @@ pub mod ready;
 pub mod runtime;
 pub mod servers;
 pub mod skip;
+#[cfg(feature = "tracing")]
+pub mod spans;
 pub mod subscriber;
 #[cfg(unix)]
 pub mod tour;
