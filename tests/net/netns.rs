@@ -50,7 +50,7 @@ pub(super) const MARKER: &str = "observed ";
 const SKIPPED: &str = "SKIPPED:";
 
 /// The longest a child process may run.
-pub(super) const CHILD_LIMIT: Duration = Duration::from_secs(40);
+const CHILD_LIMIT: Duration = Duration::from_secs(40);
 /// The longest a connect may take in a child.
 pub(super) const CONNECT_LIMIT: Duration = Duration::from_secs(20);
 /// The longest an `ip` command may take.
@@ -143,7 +143,7 @@ pub(super) fn this_netns() -> String {
 }
 
 /// Whether `unshare -n` and `ip` work here; the reason if not.
-pub(super) fn namespaces_available() -> Result<(), String> {
+fn namespaces_available() -> Result<(), String> {
     static PROBE: OnceLock<Result<(), String>> = OnceLock::new();
     PROBE
         .get_or_init(|| {
@@ -162,9 +162,14 @@ pub(super) fn namespaces_available() -> Result<(), String> {
         .clone()
 }
 
-/// Runs `name` in a new network namespace and checks its marker. Returns the child's output,
-/// or `None` if the scenario was skipped (the reason is printed).
-fn run_scenario(name: &str) -> Option<ChildOutput> {
+/// Runs the ignored test `child` of `module` (`module_path!()`) in a new network namespace,
+/// with `scenario` in its environment, and asserts that it succeeded. `None` where no namespace
+/// can be made (the reason is printed, or fails under `CI=true`).
+pub(super) fn run_in_new_namespace(
+    module: &str,
+    child: &str,
+    scenario: &str,
+) -> Option<ChildOutput> {
     if let Err(reason) = namespaces_available() {
         skip_or_fail(&format!("cannot create a network namespace: {reason}"));
         return None;
@@ -172,11 +177,18 @@ fn run_scenario(name: &str) -> Option<ChildOutput> {
     let mut cmd = Command::new("unshare");
     cmd.arg("-n")
         .arg(support::this_test_binary())
-        .args(support::run_one_ignored_test(module_path!(), CHILD))
-        .env(SCENARIO_ENV, name)
+        .args(support::run_one_ignored_test(module, child))
+        .env(SCENARIO_ENV, scenario)
         .env(PARENT_NETNS_ENV, this_netns());
     let out = support::run_child(cmd, CHILD_LIMIT).expect("run unshare");
-    assert!(out.status.success(), "scenario {name}: {out}");
+    assert!(out.status.success(), "scenario {scenario}: {out}");
+    Some(out)
+}
+
+/// Runs `name` in a new network namespace and checks its marker. Returns the child's output,
+/// or `None` if the scenario was skipped (the reason is printed).
+fn run_scenario(name: &str) -> Option<ChildOutput> {
+    let out = run_in_new_namespace(module_path!(), CHILD, name)?;
     if let Some(line) = out.line(SKIPPED) {
         skip_or_fail(&format!("scenario {name}: {line}"));
         return None;

@@ -24,11 +24,9 @@ use wsa_trace::map::find_io_error;
 use wsa_trace::{Mapping, WsaCode};
 
 use super::netns::{
-    ip, namespaces_available, this_netns, CHILD_LIMIT, CONNECT_LIMIT, MARKER, PARENT_NETNS_ENV,
-    SCENARIO_ENV,
+    ip, run_in_new_namespace, this_netns, CONNECT_LIMIT, MARKER, PARENT_NETNS_ENV, SCENARIO_ENV,
 };
 use support::native::os_code;
-use support::skip::skip_or_fail;
 use support::spans::field;
 
 const CHILD: &str = "attempts_child";
@@ -41,18 +39,7 @@ fn run_in_namespace(
     child: &str,
     scenario: &str,
 ) -> Option<std::collections::BTreeMap<String, String>> {
-    if let Err(reason) = namespaces_available() {
-        skip_or_fail(&format!("cannot create a network namespace: {reason}"));
-        return None;
-    }
-    let mut cmd = std::process::Command::new("unshare");
-    cmd.arg("-n")
-        .arg(support::this_test_binary())
-        .args(support::run_one_ignored_test(module_path!(), child))
-        .env(SCENARIO_ENV, scenario)
-        .env(PARENT_NETNS_ENV, this_netns());
-    let out = support::run_child(cmd, CHILD_LIMIT).expect("run unshare");
-    assert!(out.status.success(), "{out}");
+    let out = run_in_new_namespace(module_path!(), child, scenario)?;
     let mut markers = out.markers(MARKER);
     assert_eq!(markers.len(), 1, "one marker\n{out}");
     let marker = markers.remove(0);
